@@ -1,0 +1,92 @@
+// Package tables declares every table realsynth writes. Each table is one Go
+// struct: its `table` tags name the Parquet columns, its doc comments are the
+// column reference, and pipeline/table turns a slice of it into Arrow and
+// Parquet. Stages pass data to each other only as slices of these rows.
+//
+// Tag options: `table:"name"` is a required column; `table:"name,optional"`
+// writes the Go zero value ("" or 0) as null, so missing values are never
+// sentinel strings. Pointers are nullable too. Slices become Parquet LISTs.
+package tables
+
+// Record is one entry of one search export: a RIS block, a MEDLINE citation,
+// a CSV row. Ingest writes one row per parsed input record; dedupe fills WorkID.
+type Record struct {
+	// RecordID is stable across reruns and re-exports: a hash of the database
+	// and the record's source key, or of its content when it has no key.
+	RecordID string `table:"record_id"`
+	// WorkID is the de-duplicated work (one real publication) this record belongs to.
+	WorkID string `table:"work_id,optional"`
+	// Round is the id of the search round, as in the config.
+	Round string `table:"round"`
+	// Database is the database or source named in the config (MEDLINE, Embase…).
+	Database string `table:"database"`
+	// SourceFile is the export file, relative to the config file.
+	SourceFile string `table:"source_file"`
+	// SourceLine is the 1-based line where the record starts in SourceFile.
+	SourceLine int64 `table:"source_line"`
+	// SourceKey is the record's id in its source file: RIS ID/AN, MEDLINE PMID,
+	// EndNote rec-number, CSV key column.
+	SourceKey string `table:"source_key,optional"`
+	// Format is the reader that parsed it: ris, medline, bibtex, endnote-xml, wos, csv.
+	Format string `table:"format"`
+
+	// Type is the publication type code as exported (RIS TY, BibTeX entry type…).
+	Type          string `table:"type,optional"`
+	Title         string `table:"title,optional"`
+	OriginalTitle string `table:"original_title,optional"`
+	// Authors as written in the export, in order.
+	Authors []string `table:"authors"`
+	// AuthorsNormalised is Authors as "Family, I.J." (initials without spaces).
+	AuthorsNormalised []string `table:"authors_normalised"`
+	Year              *int32   `table:"year"`
+	// Date is the fuller publication date when the export has one, as written.
+	Date          string `table:"date,optional"`
+	Journal       string `table:"journal,optional"`
+	JournalAbbrev string `table:"journal_abbrev,optional"`
+	Volume        string `table:"volume,optional"`
+	Issue         string `table:"issue,optional"`
+	// Pages as written; PageStart/PageEnd are expanded ("221-8" → 221, 228).
+	Pages         string `table:"pages,optional"`
+	PageStart     string `table:"page_start,optional"`
+	PageEnd       string `table:"page_end,optional"`
+	ArticleNumber string `table:"article_number,optional"`
+	// DOI is the first DOI, lower-cased, without URL or "doi:" prefix; DOIs lists all of them.
+	DOI             string   `table:"doi,optional"`
+	DOIs            []string `table:"dois"`
+	PMID            string   `table:"pmid,optional"`
+	PMCID           string   `table:"pmcid,optional"`
+	ISSN            []string `table:"issn"`
+	ISBN            []string `table:"isbn"`
+	Abstract        string   `table:"abstract,optional"`
+	Keywords        []string `table:"keywords"`
+	Language        string   `table:"language,optional"`
+	URLs            []string `table:"urls"`
+	Notes           []string `table:"notes"`
+	PublicationType []string `table:"publication_type"`
+	// AccessionNumber is the database's own accession number (RIS AN, WoS UT…).
+	AccessionNumber string `table:"accession_number,optional"`
+	// Extra keeps every field of the export that has no column above, in order,
+	// so nothing the database sent is lost.
+	Extra []Field `table:"extra"`
+}
+
+// Field is one tagged value kept verbatim from an export.
+type Field struct {
+	Tag   string `table:"tag"`
+	Value string `table:"value"`
+}
+
+// Quarantine is one piece of input that could not be read as a record.
+// Every input record ends up either in records or here.
+type Quarantine struct {
+	Round      string `table:"round,optional"`
+	Database   string `table:"database,optional"`
+	SourceFile string `table:"source_file"`
+	// SourceLine is the 1-based line where the bad record or input starts (0: the whole file).
+	SourceLine int64  `table:"source_line"`
+	Format     string `table:"format,optional"`
+	// Error says what was expected and what was found.
+	Error string `table:"error"`
+	// Raw is the offending text, cut to 4 KiB.
+	Raw string `table:"raw,optional"`
+}

@@ -1,0 +1,81 @@
+package pipeline
+
+import (
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// Progress reports how far one piece of long work has got.
+type Progress interface {
+	Add(n int64)
+	Done()
+}
+
+// ProgressFactory starts progress reports; the CLI picks a bar on a terminal
+// and periodic log lines otherwise, so cron logs stay readable.
+type ProgressFactory interface {
+	Start(what string, total int64) Progress
+}
+
+// NewProgressFactory returns a bar factory when stderr is a terminal and a
+// log-line factory otherwise.
+func NewProgressFactory(log *slog.Logger) ProgressFactory {
+	if term.IsTerminal(int(os.Stderr.Fd())) {
+		return barProgress{}
+	}
+	return logProgress{log: log}
+}
+
+type quietProgress struct{}
+
+func (quietProgress) Start(string, int64) Progress { return quietProgress{} }
+func (quietProgress) Add(int64)                    {}
+func (quietProgress) Done()                        {}
+
+type barProgress struct{}
+
+func (barProgress) Start(what string, total int64) Progress {
+	return &bar{progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
+type bar struct{ b *progressbar.ProgressBar }
+
+func (b *bar) Add(n int64) { _ = b.b.Add64(n) }
+func (b *bar) Done()       { _ = b.b.Finish() }
+
+type logProgress struct{ log *slog.Logger }
+
+func (l logProgress) Start(what string, total int64) Progress {
+	return &logLine{log: l.log, what: what, total: total, start: time.Now(), last: time.Now()}
+}
+
+// logLine logs at most every few seconds so a long run shows it is alive
+// without flooding a log file.
+type logLine struct {
+	log        *slog.Logger
+	what       string
+	total, n   int64
+	start, last time.Time
+}
+
+func (l *logLine) Add(n int64) {
+	l.n += n
+	if time.Since(l.last) >= 5*time.Second {
+		l.last = time.Now()
+		l.log.Info("progress", "what", l.what, "done", l.n, "total", l.total)
+	}
+}
+
+func (l *logLine) Done() {
+	l.log.Info("done", "what", l.what, "count", l.n, "seconds", time.Since(l.start).Round(time.Millisecond).Seconds())
+}

@@ -1,0 +1,159 @@
+package pipeline
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"sync"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
+)
+
+// Run is what a stage sees of the current run: the config, the tables put so
+// far, the previous run's output, and the run's log, warnings and inputs.
+type Run struct {
+	Config *Config
+	Log    *slog.Logger
+
+	mu        sync.Mutex
+	tables    map[string]any // table name → []Row; names come from tables.Catalog, never user data
+	files     map[string][]byte
+	warnings  []string
+	inputs    map[string]*InputFile
+	progress  ProgressFactory
+	outDir    string // the committed output of the previous run, if any
+	tableMeta map[string]string
+}
+
+// NewRun prepares a run for cfg. prevOut is the directory holding the previous
+// committed output (it may not exist).
+func NewRun(cfg *Config, log *slog.Logger, progress ProgressFactory) *Run {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if progress == nil {
+		progress = quietProgress{}
+	}
+	return &Run{
+		Config:   cfg,
+		Log:      log,
+		tables:   map[string]any{},
+		files:    map[string][]byte{},
+		inputs:   map[string]*InputFile{},
+		progress: progress,
+		outDir:   cfg.Output,
+	}
+}
+
+// Put stores a stage's output table under its catalog name, replacing any
+// earlier version (dedupe replaces records, adding work ids).
+func Put[T any](run *Run, name string, rows []T) error {
+	spec, ok := tables.Lookup(name)
+	if !ok {
+		return fmt.Errorf("internal error: table %q is not declared in internal/tables", name)
+	}
+	if got, want := reflect.TypeFor[T](), reflect.TypeOf(spec.Row); got != want {
+		return fmt.Errorf("internal error: table %q holds %v rows, not %v", name, want, got)
+	}
+	if rows == nil {
+		rows = []T{}
+	}
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.tables[name] = rows
+	return nil
+}
+
+// Get returns a table an earlier stage put. ok is false when no stage did
+// (for example when the stage that makes it is disabled).
+func Get[T any](run *Run, name string) (rows []T, ok bool, err error) {
+	run.mu.Lock()
+	v, ok := run.tables[name]
+	run.mu.Unlock()
+	if !ok {
+		return nil, false, nil
+	}
+	rows, isT := v.([]T)
+	if !isT {
+		return nil, false, fmt.Errorf("internal error: table %q holds %T, not []%v", name, v, reflect.TypeFor[T]())
+	}
+	return rows, true, nil
+}
+
+// Previous reads a table from the previous committed output of this config,
+// so that ids issued by an earlier round stay stable. ok is false when there
+// is no previous output or it lacks the table.
+func Previous[T any](run *Run, name string) (rows []T, ok bool, err error) {
+	if run.outDir == "" {
+		return nil, false, nil
+	}
+	path := filepath.Join(run.outDir, name+".parquet")
+	if _, err := os.Stat(path); err != nil {
+		return nil, false, nil
+	}
+	rows, err = table.ReadFile[T](path)
+	if err != nil {
+		return nil, false, fmt.Errorf("previous output %s: %w", path, err)
+	}
+	return rows, true, nil
+}
+
+// PutFile stores a non-table output (prisma.csv, prisma.svg) written with the tables.
+func (run *Run) PutFile(name string, data []byte) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.files[name] = data
+}
+
+// Warn records a warning in the manifest and logs it.
+func (run *Run) Warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	run.mu.Lock()
+	run.warnings = append(run.warnings, msg)
+	run.mu.Unlock()
+	run.Log.Warn(msg)
+}
+
+// Warnings returns the warnings so far, in the order they were raised.
+func (run *Run) Warnings() []string {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	return append([]string(nil), run.warnings...)
+}
+
+// Path resolves a path from the config relative to the config file's folder.
+func (run *Run) Path(p string) string { return run.Config.Resolve(p) }
+
+// Progress starts a progress report for long work (a bar on a terminal, log
+// lines otherwise). total may be -1 when unknown.
+func (run *Run) Progress(what string, total int64) Progress {
+	return run.progress.Start(what, total)
+}
+
+// tableNames lists the tables put so far, in catalog order.
+func (run *Run) tableNames() []string {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	var names []string
+	for _, spec := range tables.Catalog() {
+		if _, ok := run.tables[spec.Name]; ok {
+			names = append(names, spec.Name)
+		}
+	}
+	return names
+}
+
+func (run *Run) fileNames() []string {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	names := make([]string, 0, len(run.files))
+	for n := range run.files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,110 @@
+package table
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// ReadFile reads a Parquet file written by WriteFile back into rows of T.
+// Columns are matched by name, so a file written before a column was added
+// still reads (the new field stays zero); a column of the wrong type is an error.
+func ReadFile[T any](path string) ([]T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	tbl, err := pqarrow.ReadTable(context.Background(), f, parquet.NewReaderProperties(nil),
+		pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer tbl.Release()
+	rows, err := fromTable[T](tbl)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rows, nil
+}
+
+func fromTable[T any](tbl arrow.Table) ([]T, error) {
+	cols, err := columnsOf(reflect.TypeFor[T]())
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]T, tbl.NumRows())
+	rv := reflect.ValueOf(rows)
+	schema := tbl.Schema()
+	for _, c := range cols {
+		idx := schema.FieldIndices(c.name)
+		if len(idx) == 0 {
+			continue
+		}
+		col := tbl.Column(idx[0])
+		if !arrow.TypeEqual(col.DataType(), c.arrow) {
+			return nil, fmt.Errorf("column %s is %s, want %s", c.name, col.DataType(), c.arrow)
+		}
+		r := 0
+		for _, chunk := range col.Data().Chunks() {
+			for i := 0; i < chunk.Len(); i++ {
+				setValue(rv.Index(r).Field(c.index), c, chunk, i)
+				r++
+			}
+		}
+	}
+	return rows, nil
+}
+
+func setValue(dst reflect.Value, c column, arr arrow.Array, i int) {
+	if arr.IsNull(i) {
+		return // zero value: "" for optional, nil for pointers
+	}
+	switch {
+	case c.list:
+		la := arr.(*array.List)
+		from, to := la.ValueOffsets(i)
+		values := la.ListValues()
+		out := reflect.MakeSlice(c.goType, int(to-from), int(to-from))
+		for j := from; j < to; j++ {
+			elem := out.Index(int(j - from))
+			if c.fields != nil {
+				sa := values.(*array.Struct)
+				for k, sc := range c.fields {
+					setValue(elem.Field(sc.index), sc, sa.Field(k), int(j))
+				}
+			} else {
+				setScalar(elem, c.scalar, values, int(j))
+			}
+		}
+		dst.Set(out)
+	case c.pointer:
+		p := reflect.New(c.goType.Elem())
+		setScalar(p.Elem(), c.scalar, arr, i)
+		dst.Set(p)
+	default:
+		setScalar(dst, c.scalar, arr, i)
+	}
+}
+
+func setScalar(dst reflect.Value, k reflect.Kind, arr arrow.Array, i int) {
+	switch k {
+	case reflect.String:
+		dst.SetString(arr.(*array.String).Value(i))
+	case reflect.Bool:
+		dst.SetBool(arr.(*array.Boolean).Value(i))
+	case reflect.Int32:
+		dst.SetInt(int64(arr.(*array.Int32).Value(i)))
+	case reflect.Int64:
+		dst.SetInt(arr.(*array.Int64).Value(i))
+	case reflect.Float64:
+		dst.SetFloat(arr.(*array.Float64).Value(i))
+	}
+}
