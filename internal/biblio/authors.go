@@ -1,0 +1,144 @@
+package biblio
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// NormaliseAuthor writes a personal name as "Family, I.J.", the form that
+// lets "Smith, John Adam", "Smith, J. A.", "Smith JA" (MEDLINE AU),
+// "Smith J A", "J. A. Smith" and "John A. Smith" compare equal. Hyphenated
+// given names give one initial per part ("Jean-Pierre" → "J.P.", as MEDLINE
+// writes them). Group authors ("WHO Collaborating Group", "GBD 2019
+// Collaborators") and names that cannot be split are returned whole, cleaned.
+func NormaliseAuthor(name string) string {
+	name = Clean(name)
+	if name == "" || IsGroupAuthor(name) {
+		return name
+	}
+	family, given, ok := splitName(name)
+	if !ok {
+		return name
+	}
+	inits := initials(given)
+	if inits == "" {
+		return family
+	}
+	return family + ", " + inits
+}
+
+// groupWords mark an author that is an organisation, not a person. They are
+// matched as whole words so that "Boardman" or "Teamer" stay people.
+var groupWords = map[string]bool{
+	"group": true, "groups": true, "consortium": true, "organization": true, "organisation": true,
+	"committee": true, "council": true, "association": true, "society": true, "network": true,
+	"investigators": true, "team": true, "institute": true, "university": true, "foundation": true,
+	"agency": true, "ministry": true, "department": true, "trialists": true, "working": true,
+	"panel": true, "centre": true, "center": true, "alliance": true, "office": true,
+	"commission": true, "board": true, "initiative": true, "program": true, "programme": true,
+	"authors": true, "writing": true, "study": true, "service": true, "services": true,
+	"national": true, "federation": true, "collaboration": true, "collaborators": true,
+	"collaborative": true, "investigator": true, "registry": true, "hospital": true,
+}
+
+// IsGroupAuthor reports whether name looks like a corporate or group author.
+func IsGroupAuthor(name string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if groupWords[w] {
+			return true
+		}
+	}
+	for _, r := range name {
+		if unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return !strings.Contains(name, ",") && len(strings.Fields(name)) > 5
+}
+
+var nameSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "2nd": true, "3rd": true}
+
+func isSuffix(tok string) bool {
+	return nameSuffixes[strings.ToLower(strings.Trim(tok, ".,"))]
+}
+
+// splitName finds the family name and the given names (or initials).
+func splitName(name string) (family, given string, ok bool) {
+	if i := strings.IndexByte(name, ','); i >= 0 {
+		family = strings.TrimSpace(name[:i])
+		rest := strings.TrimSpace(name[i+1:])
+		// "Smith, John, Jr." / "Smith, Jr., John": drop the suffix.
+		var parts []string
+		for _, p := range strings.Split(rest, ",") {
+			if p = strings.TrimSpace(p); p != "" && !isSuffix(p) {
+				parts = append(parts, p)
+			}
+		}
+		return family, strings.Join(parts, " "), family != ""
+	}
+	toks := strings.Fields(name)
+	for len(toks) > 1 && isSuffix(toks[len(toks)-1]) {
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) == 1 {
+		return toks[0], "", true
+	}
+	// "Smith JA", "Brownstein C D", "van der Maas M": trailing initials.
+	n := len(toks)
+	for n > 1 && isInitialsToken(toks[n-1]) {
+		n--
+	}
+	if n < len(toks) {
+		return strings.Join(toks[:n], " "), strings.Join(toks[n:], " "), true
+	}
+	// "John A. Smith", "J. Smith", "Ludwig van Beethoven": given names first;
+	// lower-case particles belong to the family name.
+	f := len(toks) - 1
+	for f > 1 && isParticle(toks[f-1]) {
+		f--
+	}
+	return strings.Join(toks[f:], " "), strings.Join(toks[:f], " "), true
+}
+
+// isInitialsToken is "JA", "J.A.", "J" — up to three capitals, optional dots.
+func isInitialsToken(tok string) bool {
+	letters := 0
+	for _, r := range tok {
+		switch {
+		case r == '.' || r == '-':
+		case unicode.IsUpper(r):
+			letters++
+		default:
+			return false
+		}
+	}
+	return letters >= 1 && letters <= 3
+}
+
+var particles = map[string]bool{"van": true, "von": true, "der": true, "den": true, "de": true, "del": true,
+	"della": true, "di": true, "da": true, "du": true, "la": true, "le": true, "dos": true, "das": true, "ter": true, "ten": true, "bin": true, "al": true, "el": true}
+
+func isParticle(tok string) bool { return particles[tok] }
+
+// initials turns given names into "J.A.": "John Adam", "J. A.", "JA",
+// "J.A.", "Jean-Pierre", "J-P".
+func initials(given string) string {
+	var b strings.Builder
+	for _, tok := range strings.FieldsFunc(given, func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == '-' }) {
+		if isInitialsToken(tok) && utf8.RuneCountInString(tok) <= 3 && strings.ToUpper(tok) == tok {
+			for _, r := range tok {
+				b.WriteRune(r)
+				b.WriteByte('.')
+			}
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(tok)
+		if r == utf8.RuneError || !unicode.IsLetter(r) {
+			continue
+		}
+		b.WriteRune(unicode.ToUpper(r))
+		b.WriteByte('.')
+	}
+	return b.String()
+}

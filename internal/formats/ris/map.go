@@ -1,0 +1,187 @@
+package ris
+
+import (
+	"strings"
+
+	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/tables"
+)
+
+// fieldSet hands out a record's fields by tag, remembering which were used
+// so that the rest can go to Extra in file order.
+type fieldSet struct {
+	fields []Field
+	used   []bool
+}
+
+// first returns the value of the first tag in tags (in that order of
+// preference) that the record has, and marks it used.
+func (s *fieldSet) first(tags ...string) string {
+	for _, t := range tags {
+		for i, f := range s.fields {
+			if !s.used[i] && f.Tag == t {
+				s.used[i] = true
+				return f.Value
+			}
+		}
+	}
+	return ""
+}
+
+// all returns every value of the given tags in file order, marking them used.
+func (s *fieldSet) all(tags ...string) []string {
+	var out []string
+	for i, f := range s.fields {
+		if s.used[i] {
+			continue
+		}
+		for _, t := range tags {
+			if f.Tag == t {
+				s.used[i] = true
+				out = append(out, f.Value)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// peek returns the first unused value of tag without using it.
+func (s *fieldSet) peek(tag string) string {
+	for i, f := range s.fields {
+		if !s.used[i] && f.Tag == tag {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// recordFrom maps a record's tags to the columns of tables.Record.
+func recordFrom(fields []Field, line int64) *tables.Record {
+	// Empty tags ("PG  - ", Covidence writes a dozen) carry nothing.
+	kept := fields[:0]
+	for _, f := range fields {
+		if strings.TrimSpace(f.Value) != "" {
+			kept = append(kept, f)
+		}
+	}
+	s := &fieldSet{fields: kept, used: make([]bool, len(kept))}
+	rec := &tables.Record{Format: "ris", SourceLine: line}
+
+	rec.SourceKey = s.first("ID")
+	if rec.SourceKey == "" {
+		rec.SourceKey = s.peek("AN")
+	}
+	if u1 := s.peek("U1"); rec.SourceKey == "" && u1 != "" && !strings.ContainsAny(strings.TrimSpace(u1), " \t\n") {
+		rec.SourceKey = s.first("U1")
+	}
+	rec.Type = s.first("TY")
+	rec.Title = s.first("TI", "T1")
+	if rec.Title == "" && (rec.Type == "BOOK" || rec.Type == "EBOOK") {
+		rec.Title = s.first("BT")
+	}
+	rec.Authors = s.all("AU", "A1")
+
+	yearField := s.first("PY", "Y1")
+	rec.Date = s.first("DA")
+	if rec.Date == "" && len(strings.TrimSpace(yearField)) > 4 {
+		rec.Date = yearField
+	}
+	if y, ok := biblio.YearOf(yearField); ok {
+		rec.Year = &y
+	} else if yearField != "" {
+		rec.Extra = append(rec.Extra, tables.Field{Tag: "PY", Value: yearField})
+	}
+
+	rec.Journal = s.first("T2", "JF", "JO", "BT")
+	rec.JournalAbbrev = s.first("J2", "JA", "JI", "J9", "J1")
+	if jo := s.peek("JO"); jo != "" && (rec.JournalAbbrev == "" || jo == rec.Journal || jo == rec.JournalAbbrev) {
+		s.first("JO")
+		if rec.JournalAbbrev == "" && jo != rec.Journal {
+			rec.JournalAbbrev = jo
+		}
+	}
+	rec.Volume = s.first("VL")
+	rec.Issue = s.first("IS")
+	start, end := s.first("SP"), s.first("EP")
+	switch {
+	case strings.ContainsAny(start, "-–") || end == "":
+		rec.Pages = start
+		if rec.Pages == "" {
+			rec.Pages = s.first("PG")
+		}
+	case start == "":
+		rec.Pages = end
+	default:
+		rec.Pages = start + "-" + end
+	}
+	rec.ArticleNumber = s.first("C7", "AR")
+
+	rec.DOIs = s.all("DO", "DI")
+	for _, v := range s.all("L3", "L4") {
+		if dois, rest := biblio.SplitDOIs(v); len(dois) > 0 && rest == "" {
+			rec.DOIs = append(rec.DOIs, dois...)
+		} else if strings.Contains(v, "://") {
+			rec.URLs = append(rec.URLs, v)
+		} else {
+			rec.Extra = append(rec.Extra, tables.Field{Tag: "L3", Value: v})
+		}
+	}
+	for _, v := range s.all("C2") {
+		if strings.HasPrefix(strings.TrimSpace(v), "PMC") && rec.PMCID == "" {
+			rec.PMCID = v
+		} else {
+			rec.Extra = append(rec.Extra, tables.Field{Tag: "C2", Value: v})
+		}
+	}
+	issn, isbn, other := biblio.SplitStandardNumbers(s.all("SN"))
+	rec.ISSN, rec.ISBN = issn, isbn
+	for _, o := range other {
+		rec.Extra = append(rec.Extra, tables.Field{Tag: "SN", Value: o})
+	}
+	rec.Abstract = s.first("AB", "N2")
+	rec.Keywords = splitLines(s.all("KW"))
+	rec.Language = s.first("LA")
+	rec.URLs = append(splitURLs(s.all("UR", "L1", "L2", "LK")), rec.URLs...)
+	rec.Notes = s.all("N1")
+	rec.PublicationType = s.all("M3")
+	rec.AccessionNumber = s.first("AN")
+
+	for i, f := range s.fields {
+		if !s.used[i] {
+			rec.Extra = append(rec.Extra, tables.Field{Tag: f.Tag, Value: f.Value})
+		}
+	}
+	return rec
+}
+
+// splitLines splits values whose continuation lines are separate items:
+// some exporters put every keyword of a record on lines under one KW tag.
+func splitLines(values []string) []string {
+	var out []string
+	for _, v := range values {
+		out = append(out, strings.Split(v, "\n")...)
+	}
+	return out
+}
+
+// splitURLs splits a value that holds several URLs separated by white space
+// (a URL cannot contain any); a value with other text stays whole.
+func splitURLs(values []string) []string {
+	var out []string
+	for _, v := range values {
+		parts := strings.Fields(v)
+		allURLs := len(parts) > 1
+		for _, p := range parts {
+			if !strings.Contains(p, "://") {
+				allURLs = false
+			}
+		}
+		if allURLs {
+			out = append(out, parts...)
+		} else {
+			out = append(out, v)
+		}
+	}
+	return out
+}
