@@ -44,7 +44,7 @@
 //
 // Categories. The category set and order come from Options.Categories, or
 // by default from the labels seen: sorted numerically when every label is a
-// number, otherwise lexically. The number of categories q matters for
+// number, otherwise lexically; a count table ([Counts]) keeps its column order. The number of categories q matters for
 // Brennan–Prediger κ (chance agreement 1/q) and Gwet's AC1, so pass the full
 // scale (e.g. include, exclude) even if one category was never used.
 // Krippendorff's interval and ratio α need numeric labels and are n/a

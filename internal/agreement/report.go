@@ -3,6 +3,7 @@ package agreement
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -77,7 +78,8 @@ func Compute(r Ratings, opt Options) (Report, error) {
 }
 
 // ComputeCounts computes the exchangeable-rater statistics of a count
-// table; the report has no pairs and no rater names.
+// table, keeping its category order; the report has no pairs and no rater
+// names.
 func ComputeCounts(c Counts) (Report, error) {
 	m, err := MultiStats(c)
 	if err != nil {
@@ -89,7 +91,7 @@ func ComputeCounts(c Counts) (Report, error) {
 		Categories:  append([]string{}, c.Categories...),
 		Pairs:       []Pair{},
 		Multi:       m,
-		Conventions: Conventions,
+		Conventions: slices.Clone(Conventions),
 	}, nil
 }
 
