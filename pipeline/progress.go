@@ -62,9 +62,9 @@ func (l logProgress) Start(what string, total int64) Progress {
 // logLine logs at most every few seconds so a long run shows it is alive
 // without flooding a log file.
 type logLine struct {
-	log        *slog.Logger
-	what       string
-	total, n   int64
+	log         *slog.Logger
+	what        string
+	total, n    int64
 	start, last time.Time
 }
 

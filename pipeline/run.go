@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/realsynth/realsynth/internal/tables"
@@ -156,4 +157,13 @@ func (run *Run) fileNames() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// RelPath shows a path relative to the config file's folder, as the config
+// names it, so tables and manifests do not depend on where the review lives.
+func (run *Run) RelPath(p string) string {
+	if rel, err := filepath.Rel(run.Config.Dir, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
 }

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/stages"
+)
+
+type runFlags struct {
+	config string
+	out    string
+	set    []string
+	quiet  bool
+}
+
+func (f *runFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVarP(&f.config, "config", "c", "", "review config file (YAML)")
+	cmd.Flags().StringArrayVar(&f.set, "set", nil, "override a setting, key.path=value (repeatable), e.g. --set stages.ingest.fail_on_quarantine=true")
+	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "log warnings and errors only")
+	_ = cmd.MarkFlagRequired("config")
+}
+
+func (f *runFlags) load() (*pipeline.Plan, error) {
+	overrides := append([]string(nil), f.set...)
+	if f.out != "" {
+		abs, err := filepath.Abs(f.out)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		overrides = append(overrides, "output="+abs)
+	}
+	return pipeline.Load(f.config, stages.Pipeline, overrides)
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run --config FILE [--out DIR]",
+		Short: "Run the pipeline and commit its tables to the output folder",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			plan, err := f.load()
+			if err != nil {
+				return err
+			}
+			log := newLogger(f.quiet)
+			run := pipeline.NewRun(plan.Config, log, pipeline.NewProgressFactory(log))
+			res, err := pipeline.Execute(cmd.Context(), plan, run)
+			if err != nil {
+				return err
+			}
+			return printSummary(cmd.OutOrStdout(), res)
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVarP(&f.out, "out", "o", "", "output folder (overrides output: in the config)")
+	return cmd
+}
+
+func newValidateCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "validate --config FILE",
+		Short: "Check the config and read every input, without writing anything",
+		Long: `validate loads the config strictly, checks every stage's parameters and
+inputs, then runs the stages in memory and reports what a run would produce.
+Nothing is written.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			plan, err := f.load()
+			if err != nil {
+				return err
+			}
+			log := newLogger(f.quiet)
+			run := pipeline.NewRun(plan.Config, log, pipeline.NewProgressFactory(log))
+			if err := pipeline.Check(plan, run); err != nil {
+				return err
+			}
+			for _, st := range plan.Steps {
+				if st.Enabled {
+					if err := st.Stage.Run(cmd.Context(), run, st.Params); err != nil {
+						return fmt.Errorf("stage %s: %w", st.Stage.Name, err)
+					}
+				}
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "config %s is valid\n", plan.Config.Path)
+			printRecordCounts(w, run)
+			for _, msg := range run.Warnings() {
+				fmt.Fprintln(w, "warning:", msg)
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// printSummary is the one-screen report `make run` ends with.
+func printSummary(w io.Writer, res *pipeline.Result) error {
+	fmt.Fprintf(w, "\nrealsynth %s — %s\n", pipeline.Version, res.Manifest.Review)
+	printRecordCounts(w, res.Run)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "\nTables written to %s:\n", res.Output)
+	for _, t := range res.Manifest.Tables {
+		fmt.Fprintf(tw, "  %s\t%d rows\t\n", t.File, t.Rows)
+	}
+	for _, f := range res.Manifest.Files {
+		fmt.Fprintf(tw, "  %s\t%d bytes\t\n", f.File, f.Bytes)
+	}
+	fmt.Fprintf(tw, "  %s\t\t\n", "manifest.json")
+	tw.Flush()
+	if n := len(res.Manifest.Warnings); n > 0 {
+		fmt.Fprintf(w, "\n%d warning(s); the first:\n  %s\n(all of them are in manifest.json)\n", n, res.Manifest.Warnings[0])
+	}
+	fmt.Fprintf(w, "\nDone in %.1fs.\n", res.Manifest.Seconds)
+	return nil
+}
+
+// printRecordCounts shows records per round and database, and quarantine.
+func printRecordCounts(w io.Writer, run *pipeline.Run) {
+	records, _, _ := pipeline.Get[tables.Record](run, "records")
+	quarantine, _, _ := pipeline.Get[tables.Quarantine](run, "quarantine")
+	type key struct{ round, db string }
+	recs, bad := map[key]int{}, map[key]int{}
+	var keys []key
+	for _, r := range records {
+		k := key{r.Round, r.Database}
+		if recs[k]+bad[k] == 0 {
+			keys = append(keys, k)
+		}
+		recs[k]++
+	}
+	for _, q := range quarantine {
+		k := key{q.Round, q.Database}
+		if recs[k]+bad[k] == 0 {
+			keys = append(keys, k)
+		}
+		bad[k]++
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		ri, rj := run.Config.RoundIndex(keys[i].round), run.Config.RoundIndex(keys[j].round)
+		if ri != rj {
+			return ri < rj
+		}
+		return keys[i].db < keys[j].db
+	})
+	fmt.Fprintln(w, "\nRecords by round and database:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  round\tdatabase\trecords\tquarantined")
+	for _, k := range keys {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", k.round, k.db, recs[k], bad[k])
+	}
+	fmt.Fprintf(tw, "  all\t\t%d\t%d\n", len(records), len(quarantine))
+	tw.Flush()
+}
+
+func newStagesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "stages",
+		Short: "List the pipeline's stages, their parameters, defaults and docs",
+		Args:  exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			w := cmd.OutOrStdout()
+			for i, st := range stages.Pipeline {
+				fmt.Fprintf(w, "%d. %s — %s\n", i+1, st.Name, st.Doc)
+				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(tw, "   stages.%s.enabled\tbool\ttrue\trun this stage\n", st.Name)
+				for _, p := range pipeline.DescribeParams(st.Params()) {
+					def := p.Default
+					if def == "" {
+						def = "-"
+					}
+					fmt.Fprintf(tw, "   stages.%s.%s\t%s\t%s\t%s\n", st.Name, p.Key, p.Type, def, p.Doc)
+				}
+				tw.Flush()
+			}
+			return nil
+		},
+	}
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print realsynth's version",
+		Args:  exactArgs(0),
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintf(cmd.OutOrStdout(), "realsynth %s\n", pipeline.Version)
+		},
+	}
+}
+

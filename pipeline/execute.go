@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"time"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
+)
+
+// Result summarises a finished run for the CLI's closing summary.
+type Result struct {
+	Output   string
+	Manifest Manifest
+	Run      *Run
+}
+
+// Check validates every enabled stage's parameters and inputs without
+// running anything or writing a file (`realsynth validate`).
+func Check(plan *Plan, run *Run) error {
+	var errs []error
+	for _, st := range plan.Steps {
+		if st.Enabled && st.Stage.Check != nil {
+			if err := st.Stage.Check(run, st.Params); err != nil {
+				errs = append(errs, fmt.Errorf("stages.%s: %w", st.Stage.Name, err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return &ConfigError{errors.Join(errs...)}
+	}
+	return nil
+}
+
+// Execute runs the plan's stages in order and commits their tables to the
+// output folder atomically: a run that fails or is killed leaves the
+// previous output as it was.
+func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
+	cfg := plan.Config
+	unlock, err := LockOutput(cfg.Output)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := checkOutputIsOurs(cfg.Output); err != nil {
+		return nil, &ConfigError{err}
+	}
+	if err := Check(plan, run); err != nil {
+		return nil, err
+	}
+
+	start := time.Now()
+	m := Manifest{
+		Tool: "realsynth", Version: Version, Review: cfg.Review,
+		Config:    ManifestConfig{Path: cfg.Path, SHA256: cfg.SHA256, Overrides: plan.Overrides},
+		StartedAt: start.UTC().Format(time.RFC3339),
+		Host:      hostInfo(),
+	}
+	for _, st := range plan.Steps {
+		ms := ManifestStage{Name: st.Stage.Name, Enabled: st.Enabled}
+		if st.Enabled {
+			run.Log.Info("stage", "name", st.Stage.Name)
+			t0 := time.Now()
+			if err := st.Stage.Run(ctx, run, st.Params); err != nil {
+				return nil, fmt.Errorf("stage %s: %w", st.Stage.Name, err)
+			}
+			ms.Seconds = time.Since(t0).Seconds()
+		}
+		m.Stages = append(m.Stages, ms)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+
+	tmp, err := os.MkdirTemp(filepath.Dir(cfg.Output), "."+filepath.Base(cfg.Output)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := writeOutputs(run, tmp, &m); err != nil {
+		return nil, err
+	}
+	m.Inputs = run.inputList()
+	m.Warnings = run.Warnings()
+	m.FinishedAt = time.Now().UTC().Format(time.RFC3339)
+	m.Seconds = time.Since(start).Seconds()
+	mb, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileSync(filepath.Join(tmp, "manifest.json"), append(mb, '\n')); err != nil {
+		return nil, err
+	}
+	if os.Getenv("REALSYNTH_DEBUG_PAUSE_BEFORE_COMMIT") != "" {
+		// For the test that kills a run mid-write: the tables are written
+		// but not yet committed.
+		fmt.Fprintln(os.Stderr, "realsynth: paused before commit")
+		time.Sleep(time.Hour)
+	}
+	if err := commitOutput(tmp, cfg.Output); err != nil {
+		return nil, fmt.Errorf("output %s: %w", cfg.Output, err)
+	}
+	committed = true
+	return &Result{Output: cfg.Output, Manifest: m, Run: run}, nil
+}
+
+func writeOutputs(run *Run, dir string, m *Manifest) error {
+	for _, name := range run.tableNames() {
+		run.mu.Lock()
+		rows := run.tables[name]
+		run.mu.Unlock()
+		file := name + ".parquet"
+		path := filepath.Join(dir, file)
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		h := sha256.New()
+		meta := table.Meta{Table: name, ToolVersion: Version, ConfigSHA256: run.Config.SHA256}
+		err = table.WriteAny(io.MultiWriter(f, h), reflect.ValueOf(rows), meta)
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", file, err)
+		}
+		m.Tables = append(m.Tables, ManifestTable{Name: name, File: file, Rows: reflect.ValueOf(rows).Len(), SHA256: hex.EncodeToString(h.Sum(nil))})
+	}
+	for _, name := range run.fileNames() {
+		run.mu.Lock()
+		data := run.files[name]
+		run.mu.Unlock()
+		if err := writeFileSync(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		m.Files = append(m.Files, ManifestFile{File: name, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	return nil
+}
+
+func writeFileSync(path string, data []byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func hostInfo() ManifestHost {
+	h, _ := os.Hostname()
+	return ManifestHost{Hostname: h, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU()}
+}
+
+// TableNames lists the tables declared in internal/tables, for docs and checks.
+func TableNames() []string {
+	var n []string
+	for _, s := range tables.Catalog() {
+		n = append(n, s.Name)
+	}
+	return n
+}
