@@ -1,0 +1,409 @@
+package synthesis
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/realsynth/realsynth/internal/tables"
+)
+
+// Study is one counting unit as the analysis sees it: the team's label, its
+// cluster and appraisal, and whether (and from which round) it is included.
+type Study struct {
+	Label   string
+	Cluster string // "" → the study is its own cluster
+	Rigour  string
+	WorkIDs []string
+	// Included is false for a study screening did not include; its coding
+	// appears in study_theme_matrix only.
+	Included bool
+	// Round is the index of the round it was included in; -1 when unknown
+	// (then the round of its first configuration is used).
+	Round int
+}
+
+// Input is everything the tallies are computed from. Order never matters:
+// Analyse sorts studies and configurations first.
+type Input struct {
+	Codebook       *Codebook
+	Rounds         []string
+	Studies        []Study
+	Configurations []Configuration
+	// RoundOf gives each configuration's round index (same order as Configurations).
+	RoundOf []int
+	// IncludedByRound is the number of included studies up to each round,
+	// the denominator of share_of_included; nil: count Studies.
+	IncludedByRound []int
+	Decisions       []CandidateDecision
+	Params          Params
+	ConfigHash      string
+}
+
+// Output holds every synthesis table.
+type Output struct {
+	ThemeTally    []tables.ThemeTally
+	Chains        []tables.CMOChain
+	Candidates    []tables.DemiRegularityCandidate
+	Contradicts   []tables.Contradiction
+	Matrix        []tables.StudyTheme
+	Agreement     []tables.CodingAgreement
+	Scale         []tables.ScaleSummary
+	Saturation    []tables.Saturation
+	Warnings      []string
+	studies       []Study
+	clusterOf     []int
+	consensus     []coding // consensus codings of included studies, in (study, cmoc_id) order
+	chainOfCoding [][]chainKey
+}
+
+// coding is one configuration placed: its study index and round index.
+type coding struct {
+	cfg   *Configuration
+	study int
+	round int
+}
+
+type pair struct{ a, b int }
+
+// firstRounds remembers, for each (unit, code) pair, the earliest round it
+// was seen; counting its entries per round gives cumulative distinct counts.
+type firstRounds map[pair]int
+
+func (m firstRounds) note(a, b, round int) {
+	if old, ok := m[pair{a, b}]; !ok || round < old {
+		m[pair{a, b}] = round
+	}
+}
+
+// cumulative returns counts[code][round]: distinct units first seen at or before round.
+func (m firstRounds) cumulative(codes, rounds int) [][]int32 {
+	out := make([][]int32, codes)
+	flat := make([]int32, codes*rounds)
+	for i := range out {
+		out[i] = flat[i*rounds : (i+1)*rounds]
+	}
+	for k, r := range m {
+		out[k.b][r]++
+	}
+	for _, row := range out {
+		for r := 1; r < rounds; r++ {
+			row[r] += row[r-1]
+		}
+	}
+	return out
+}
+
+// Analyse computes every synthesis table from in.
+func Analyse(in Input) (*Output, error) {
+	cb := in.Codebook
+	p := in.Params
+	if len(in.Rounds) == 0 {
+		return nil, fmt.Errorf("internal error: no rounds")
+	}
+	if len(in.RoundOf) != len(in.Configurations) {
+		return nil, fmt.Errorf("internal error: %d rounds for %d configurations", len(in.RoundOf), len(in.Configurations))
+	}
+	out := &Output{}
+	studies := slices.Clone(in.Studies)
+	slices.SortFunc(studies, func(a, b Study) int { return strings.Compare(a.Label, b.Label) })
+	studyIdx := make(map[string]int, len(studies))
+	for i, s := range studies {
+		if _, dup := studyIdx[s.Label]; dup {
+			return nil, fmt.Errorf("internal error: study %s listed twice", s.Label)
+		}
+		studyIdx[s.Label] = i
+	}
+	clusterIdx := map[string]int{}
+	clusterOf := make([]int, len(studies))
+	for i, s := range studies {
+		name := s.Cluster
+		if name == "" {
+			name = "\x00" + s.Label // a study without a cluster is its own
+		}
+		c, ok := clusterIdx[name]
+		if !ok {
+			c = len(clusterIdx)
+			clusterIdx[name] = c
+		}
+		clusterOf[i] = c
+	}
+	codings := make([]coding, len(in.Configurations))
+	for i := range in.Configurations {
+		c := &in.Configurations[i]
+		s, ok := studyIdx[c.Study]
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: internal error: study %s unknown", c.File, c.Line, c.Study)
+		}
+		codings[i] = coding{cfg: c, study: s, round: in.RoundOf[i]}
+	}
+	slices.SortFunc(codings, func(a, b coding) int {
+		return cmp.Or(cmp.Compare(a.study, b.study), strings.Compare(a.cfg.Reviewer, b.cfg.Reviewer), strings.Compare(a.cfg.CMOCID, b.cfg.CMOCID))
+	})
+	hasConsensus := make([]bool, len(studies))
+	for _, c := range codings {
+		if c.cfg.Reviewer == p.ConsensusReviewer {
+			hasConsensus[c.study] = true
+		}
+	}
+	var consensus, provisional, reviewerRows []coding
+	for _, c := range codings {
+		st := studies[c.study]
+		switch {
+		case !st.Included:
+		case c.cfg.Reviewer == p.ConsensusReviewer:
+			consensus = append(consensus, c)
+		default:
+			reviewerRows = append(reviewerRows, c)
+			if !hasConsensus[c.study] {
+				provisional = append(provisional, c)
+			}
+		}
+	}
+	out.studies, out.clusterOf, out.consensus = studies, clusterOf, consensus
+
+	out.ThemeTally = themeTally(in, studies, clusterOf, consensus, provisional)
+	out.Matrix = studyMatrix(cb, studies, codings, hasConsensus, p.ConsensusReviewer, in.Rounds)
+	chains := buildChains(cb, p, studies, consensus)
+	out.chainOfCoding = chains.ofCoding
+	out.Chains = chains.table(cb, p, studies, clusterOf, consensus)
+	out.Candidates, out.Warnings = candidates(cb, p, studies, clusterOf, chains, in.Decisions, in.ConfigHash)
+	out.Contradicts = contradictions(cb, p, studies, consensus)
+	agree, err := codingAgreement(cb, studies, reviewerRows)
+	if err != nil {
+		return nil, err
+	}
+	out.Agreement = agree
+	out.Scale = scaleSummary(cb, studies, consensus)
+	out.Saturation = saturation(cb, in.Rounds, studies, consensus, chains.ofCoding)
+	return out, nil
+}
+
+// codesWithAncestors returns every code a configuration counts for — the
+// coded codes and their ancestors — once each, so two child codes count the
+// configuration once at their parent.
+func codesWithAncestors(cb *Codebook, c *Configuration, buf []int) []int {
+	buf = buf[:0]
+	for _, slot := range c.Codes {
+		for _, k := range slot {
+			buf = append(buf, cb.Ancestors(k)...)
+		}
+	}
+	slices.Sort(buf)
+	return slices.Compact(buf)
+}
+
+func directCodes(c *Configuration, buf []int) []int {
+	buf = buf[:0]
+	for _, slot := range c.Codes {
+		buf = append(buf, slot...)
+	}
+	slices.Sort(buf)
+	return slices.Compact(buf)
+}
+
+func themeTally(in Input, studies []Study, clusterOf []int, consensus, provisional []coding) []tables.ThemeTally {
+	cb := in.Codebook
+	K, R := len(cb.Codes), len(in.Rounds)
+	studyCode, direct, clusterCode := firstRounds{}, firstRounds{}, firstRounds{}
+	reportCode, configCode, excerptCode, provCode := firstRounds{}, firstRounds{}, firstRounds{}, firstRounds{}
+	polCode := firstRounds{} // b = code*4 + polarity
+	reportIdx, excerptIdx := map[string]int{}, map[string]int{}
+	intern := func(m map[string]int, s string) int {
+		i, ok := m[s]
+		if !ok {
+			i = len(m)
+			m[s] = i
+		}
+		return i
+	}
+	var buf, dbuf []int
+	for ci, c := range consensus {
+		buf = codesWithAncestors(cb, c.cfg, buf)
+		report, excerpt := -1, -1
+		if c.cfg.ReportID != "" {
+			report = intern(reportIdx, c.cfg.ReportID)
+		}
+		if c.cfg.Quote != "" {
+			excerpt = intern(excerptIdx, strings.Join([]string{studies[c.study].Label, c.cfg.ReportID, c.cfg.Page, c.cfg.Quote}, "\x00"))
+		}
+		for _, k := range buf {
+			studyCode.note(c.study, k, c.round)
+			clusterCode.note(clusterOf[c.study], k, c.round)
+			configCode.note(ci, k, c.round)
+			polCode.note(c.study, k*4+c.cfg.Polarity, c.round)
+			if report >= 0 {
+				reportCode.note(report, k, c.round)
+			}
+			if excerpt >= 0 {
+				excerptCode.note(excerpt, k, c.round)
+			}
+		}
+		dbuf = directCodes(c.cfg, dbuf)
+		for _, k := range dbuf {
+			direct.note(c.study, k, c.round)
+		}
+	}
+	for _, c := range provisional {
+		buf = codesWithAncestors(cb, c.cfg, buf)
+		for _, k := range buf {
+			provCode.note(c.study, k, c.round)
+		}
+	}
+	nStudies, nDirect, nClusters := studyCode.cumulative(K, R), direct.cumulative(K, R), clusterCode.cumulative(K, R)
+	nReports, nConfigs, nExcerpts := reportCode.cumulative(K, R), configCode.cumulative(K, R), excerptCode.cumulative(K, R)
+	nPol := polCode.cumulative(K*4, R)
+	nProv := provCode.cumulative(K, R)
+	studiesOf := unitsByCode(studyCode, K)
+	provOf := unitsByCode(provCode, K)
+
+	included := in.IncludedByRound
+	if included == nil {
+		included = make([]int, R)
+		for _, s := range studies {
+			if s.Included {
+				r := max(s.Round, 0)
+				for j := r; j < R; j++ {
+					included[j]++
+				}
+			}
+		}
+	}
+	var rows []tables.ThemeTally
+	for k, code := range cb.Codes {
+		if code.Status == "merged" {
+			continue
+		}
+		firstRound := ""
+		for r := range R {
+			row := tables.ThemeTally{
+				CodeID: code.ID, Label: code.Label, ParentID: code.ParentID, Depth: int32(cb.depth[k]), Roles: code.Roles,
+				Status: code.Status, Round: in.Rounds[r],
+				Studies: nStudies[k][r], DirectStudies: nDirect[k][r], Clusters: nClusters[k][r], Reports: nReports[k][r],
+				Configurations: nConfigs[k][r], Excerpts: nExcerpts[k][r],
+				PositiveStudies: nPol[k*4+polPositive][r], NegativeStudies: nPol[k*4+polNegative][r],
+				MixedStudies: nPol[k*4+polMixed][r], UnclearStudies: nPol[k*4+polUnclear][r],
+				IncludedStudies:    int32(included[r]),
+				StudyIDs:           labelsUpTo(studies, studiesOf[k], r),
+				ProvisionalStudies: nProv[k][r], ProvisionalStudyIDs: labelsUpTo(studies, provOf[k], r),
+			}
+			if included[r] > 0 {
+				share := float64(row.Studies) / float64(included[r])
+				row.ShareOfIncluded = &share
+			}
+			if firstRound == "" && row.Studies > 0 {
+				firstRound = in.Rounds[r]
+			}
+			row.FirstRound = firstRound
+			row.NewStudies = row.Studies
+			if r > 0 {
+				row.NewStudies -= nStudies[k][r-1]
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+type unitRound struct{ unit, round int }
+
+// unitsByCode lists, per code, the units and the round each was first seen, by unit.
+func unitsByCode(m firstRounds, codes int) [][]unitRound {
+	out := make([][]unitRound, codes)
+	for k, r := range m {
+		out[k.b] = append(out[k.b], unitRound{k.a, r})
+	}
+	for _, l := range out {
+		slices.SortFunc(l, func(x, y unitRound) int { return cmp.Compare(x.unit, y.unit) })
+	}
+	return out
+}
+
+func labelsUpTo(studies []Study, units []unitRound, round int) []string {
+	labels := []string{}
+	for _, u := range units {
+		if u.round <= round {
+			labels = append(labels, studies[u.unit].Label)
+		}
+	}
+	return labels
+}
+
+func polarityNames(set uint8) []string {
+	names := []string{}
+	for p, name := range polarities {
+		if set&(1<<p) != 0 {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus []bool, consensusName string, rounds []string) []tables.StudyTheme {
+	type cell struct {
+		study, code, slot int
+	}
+	type acc struct {
+		pols    uint8
+		configs map[string]bool
+		round   int
+	}
+	cells := map[cell]*acc{}
+	for _, c := range codings {
+		// A study with consensus rows is shown as adjudicated; reviewer rows
+		// stand in only while there is no consensus.
+		if hasConsensus[c.study] != (c.cfg.Reviewer == consensusName) {
+			continue
+		}
+		for s, slot := range c.cfg.Codes {
+			for _, k := range slot {
+				key := cell{c.study, k, s}
+				a := cells[key]
+				if a == nil {
+					a = &acc{configs: map[string]bool{}, round: c.round}
+					cells[key] = a
+				}
+				a.pols |= 1 << c.cfg.Polarity
+				a.configs[c.cfg.Reviewer+"\x00"+c.cfg.CMOCID] = true
+				a.round = min(a.round, c.round)
+			}
+		}
+	}
+	keys := make([]cell, 0, len(cells))
+	for k := range cells {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b cell) int {
+		return cmp.Or(cmp.Compare(a.study, b.study), strings.Compare(cb.Codes[a.code].ID, cb.Codes[b.code].ID), cmp.Compare(a.slot, b.slot))
+	})
+	rows := make([]tables.StudyTheme, 0, len(keys))
+	for _, k := range keys {
+		a := cells[k]
+		st := studies[k.study]
+		status := "included"
+		switch {
+		case !st.Included:
+			status = "not_included"
+		case !hasConsensus[k.study]:
+			status = "provisional"
+		}
+		cluster := st.Cluster
+		if cluster == "" {
+			cluster = st.Label
+		}
+		rows = append(rows, tables.StudyTheme{
+			StudyID: st.Label, ClusterID: cluster, WorkIDs: nonNil(st.WorkIDs), CodeID: cb.Codes[k.code].ID, Label: cb.Codes[k.code].Label,
+			Role: slots[k.slot].role, Polarities: polarityNames(a.pols), Configurations: int32(len(a.configs)),
+			Status: status, FirstRound: rounds[a.round],
+		})
+	}
+	return rows
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
