@@ -1,0 +1,175 @@
+package dedupe
+
+import (
+	"strings"
+)
+
+// author is one name reduced for matching: the folded family name with
+// spaces and hyphens removed, and every folded name part, so that a reversed
+// name ("Si Hyun, Kang" for "Kang, Si Hyun") still meets its family name.
+type author struct {
+	family string
+	parts  []string
+}
+
+// ignoredAuthors are placeholders some databases write for a missing author.
+var ignoredAuthors = map[string]bool{"anonymous": true, "anon": true, "null": true, "et al": true, "no authorship indicated": true, "unknown": true}
+
+// parseAuthors splits and reduces the exported author list. A single value
+// holding a whole list ("Smith J; Jones K" or "Smith J and Jones K") is split.
+func parseAuthors(raw []string) []author {
+	var names []string
+	for _, r := range raw {
+		switch {
+		case strings.Contains(r, ";"):
+			names = append(names, strings.Split(r, ";")...)
+		case strings.Contains(r, " and ") && strings.Count(r, ",") > 1:
+			names = append(names, strings.Split(r, " and ")...)
+		default:
+			names = append(names, r)
+		}
+	}
+	out := make([]author, 0, len(names))
+	groups := 0
+	for _, n := range names {
+		if a, ok := parseAuthor(n); ok {
+			out = append(out, a)
+			if isGroupAuthor(a) {
+				groups++
+			}
+		}
+	}
+	if groups == len(out) {
+		// Only a group or committee is named: one database names the
+		// group, another the writing authors. Compare as if unknown.
+		return nil
+	}
+	return out
+}
+
+func parseAuthor(name string) (author, bool) {
+	name = strings.TrimSpace(name)
+	f := fold(name)
+	if f == "" || ignoredAuthors[f] {
+		return author{}, false
+	}
+	var family string
+	if i := strings.IndexByte(name, ','); i >= 0 {
+		family = fold(name[:i])
+		if family == "" || ignoredAuthors[family] {
+			family = fold(name[i+1:])
+		}
+	} else {
+		toks := strings.Fields(f)
+		// "Smith JA" (MEDLINE style): the family name comes first when the
+		// last token is short upper-case initials; "John A. Smith" otherwise.
+		rawToks := strings.Fields(name)
+		last := rawToks[len(rawToks)-1]
+		if len(toks) > 1 && isInitials(last) {
+			family = strings.Join(toks[:len(toks)-1], " ")
+		} else {
+			family = toks[len(toks)-1]
+		}
+	}
+	parts := strings.Fields(f)
+	kept := parts[:0]
+	for _, p := range parts {
+		if len(p) >= 2 && !ignoredAuthors[p] {
+			kept = append(kept, p)
+		}
+	}
+	return author{family: strings.ReplaceAll(family, " ", ""), parts: kept}, true
+}
+
+// isInitials reports whether s looks like "JA", "J.A." or "J-A".
+func isInitials(s string) bool {
+	s = strings.Trim(s, ".")
+	if s == "" || len(s) > 4 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z') && r != '.' && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAuthor: equal family names, or one family name is a name part of the
+// other (reversed or particle-split names: "van, Hamont D" vs "van Hamont, D").
+func sameAuthor(a, b author) bool {
+	if a.family == b.family {
+		return a.family != ""
+	}
+	for _, p := range b.parts {
+		if len(a.family) >= 3 && p == a.family {
+			return true
+		}
+	}
+	for _, p := range a.parts {
+		if len(b.family) >= 3 && p == b.family {
+			return true
+		}
+	}
+	// Typo in a long family name: one edit apart.
+	if len(a.family) >= 6 && len(b.family) >= 6 && withinOneEdit(a.family, b.family) {
+		return true
+	}
+	return false
+}
+
+// authorScore is the share of the first authors of the shorter list that
+// appear among the other's first authors; firstAgree compares first authors.
+func authorScore(a, b []author) (score float64, firstAgree bool) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	const considered = 10
+	na := min(len(a), considered)
+	nb := min(len(b), considered+5)
+	matched := 0
+	for i := 0; i < na; i++ {
+		for j := 0; j < nb; j++ {
+			if sameAuthor(a[i], b[j]) {
+				matched++
+				break
+			}
+		}
+	}
+	return float64(matched) / float64(na), sameAuthor(a[0], b[0])
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion or substitution.
+func withinOneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+min(1, len(a)-i):] == b[i+min(1, len(b)-i):]
+	}
+	return a[i:] == b[i+1:]
+}
+
+var groupWords = map[string]bool{"group": true, "study": true, "studies": true, "consortium": true, "collaboration": true, "collaborative": true, "investigators": true, "committee": true, "trial": true, "trialists": true, "network": true, "society": true, "association": true, "organization": true, "organisation": true, "working": true, "team": true, "panel": true, "inc": true, "ltd": true, "pharmaceuticals": true, "institute": true, "foundation": true, "council": true}
+
+// isGroupAuthor recognises corporate and group authors ("ALTS Group",
+// "Alexion Pharmaceuticals, Inc").
+func isGroupAuthor(a author) bool {
+	for _, p := range a.parts {
+		if groupWords[p] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,141 @@
+package dedupe
+
+import (
+	"slices"
+	"strconv"
+)
+
+// Blocking: each record emits a few keys; only records sharing a key are
+// compared. A key shared by more than maxBlock records (generic titles,
+// common surnames in a busy year) is not expanded into all its pairs: its
+// records are sorted by title and each is compared with its next few
+// neighbours (sorted neighbourhood), so cost stays near-linear.
+
+const (
+	prefixKeyLen = 24 // title start/end keys: catch changes at the other end
+	window       = 6  // neighbours compared within an oversized block
+)
+
+type keyed struct {
+	key uint64
+	rec uint32
+}
+
+// blockingKeys appends the keys of record i.
+func blockingKeys(out []keyed, i int, p *prepared) []keyed {
+	add := func(tag byte, parts ...string) {
+		h := uint64(14695981039346656037)
+		h ^= uint64(tag)
+		h *= 1099511628211
+		for _, s := range parts {
+			for k := 0; k < len(s); k++ {
+				h ^= uint64(s[k])
+				h *= 1099511628211
+			}
+			h ^= 0xff
+			h *= 1099511628211
+		}
+		out = append(out, keyed{h, uint32(i)})
+	}
+	for _, d := range p.dois {
+		add('d', d)
+	}
+	if p.pmid != "" {
+		add('p', p.pmid)
+	}
+	if t := p.title; t != "" {
+		add('t', t)
+		if len(t) > prefixKeyLen {
+			add('s', t[:prefixKeyLen])
+			add('e', t[len(t)-prefixKeyLen:])
+		}
+	}
+	if len(p.authors) > 0 && p.hasYear && p.authors[0].family != "" {
+		// The year and the year before: records one year apart share a key.
+		fam := p.authors[0].family
+		add('a', fam, strconv.Itoa(int(p.year)))
+		add('a', fam, strconv.Itoa(int(p.year-1)))
+	}
+	if p.volume != "" && p.page != "" {
+		add('v', p.volume, pageDigits(p.page))
+	}
+	return out
+}
+
+// candidatePairs returns the sorted, unique record pairs (i<j packed as
+// i<<32|j) that share at least one blocking key.
+func candidatePairs(recs []prepared, maxBlock int) []uint64 {
+	keys := make([]keyed, 0, len(recs)*7)
+	for i := range recs {
+		keys = blockingKeys(keys, i, &recs[i])
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		if a.key != b.key {
+			if a.key < b.key {
+				return -1
+			}
+			return 1
+		}
+		return int(a.rec) - int(b.rec)
+	})
+	pairs := make([]uint64, 0, len(recs)*4)
+	var block []uint32
+	for start := 0; start < len(keys); {
+		end := start + 1
+		for end < len(keys) && keys[end].key == keys[start].key {
+			end++
+		}
+		if end-start > 1 {
+			block = block[:0]
+			for _, k := range keys[start:end] {
+				if len(block) == 0 || block[len(block)-1] != k.rec {
+					block = append(block, k.rec)
+				}
+			}
+			pairs = appendBlockPairs(pairs, block, recs, maxBlock)
+		}
+		start = end
+	}
+	slices.Sort(pairs)
+	return slices.Compact(pairs)
+}
+
+func appendBlockPairs(pairs []uint64, block []uint32, recs []prepared, maxBlock int) []uint64 {
+	pack := func(i, j uint32) uint64 {
+		if i > j {
+			i, j = j, i
+		}
+		return uint64(i)<<32 | uint64(j)
+	}
+	if len(block) <= maxBlock {
+		for x := 0; x < len(block); x++ {
+			for y := x + 1; y < len(block); y++ {
+				pairs = append(pairs, pack(block[x], block[y]))
+			}
+		}
+		return pairs
+	}
+	sorted := slices.Clone(block)
+	slices.SortFunc(sorted, func(a, b uint32) int {
+		if c := compareStrings(recs[a].title, recs[b].title); c != 0 {
+			return c
+		}
+		return int(a) - int(b)
+	})
+	for x := 0; x < len(sorted); x++ {
+		for y := x + 1; y < len(sorted) && y <= x+window; y++ {
+			pairs = append(pairs, pack(sorted[x], sorted[y]))
+		}
+	}
+	return pairs
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,129 @@
+package dedupe
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Clustering joins duplicate pairs transitively, strongest evidence first.
+// Before two clusters are joined every cross pair of members is checked: one
+// conflicting pair (different DOIs, years apart, different volume or pages,
+// different report kinds, dissimilar titles, a human "different", or two
+// works an earlier run issued separately) refuses the join, so a chain
+// A–B–C cannot pull together an A and a C that are not the same report.
+
+func ruleStrength(r *pairResult) int {
+	switch {
+	case r.human:
+		return 0
+	case r.v.rule == "doi+title" || r.v.rule == "pmid+title":
+		return 1
+	}
+	return 2
+}
+
+func (e *engine) cluster() {
+	n := len(e.recs)
+	e.parent = make([]int, n)
+	e.members = make([][]int, n)
+	for i := range e.parent {
+		e.parent[i] = i
+	}
+	var edges []int
+	for k := range e.pairs {
+		if e.pairs[k].v.decision == duplicate {
+			edges = append(edges, k)
+		}
+	}
+	slices.SortFunc(edges, func(x, y int) int {
+		a, b := &e.pairs[x], &e.pairs[y]
+		return cmp.Or(
+			cmp.Compare(ruleStrength(a), ruleStrength(b)),
+			cmp.Compare(b.ev.titleScore, a.ev.titleScore),
+			cmp.Compare(a.i, b.i),
+			cmp.Compare(a.j, b.j),
+		)
+	})
+	for _, k := range edges {
+		p := &e.pairs[k]
+		ra, rb := e.find(int(p.i)), e.find(int(p.j))
+		if ra == rb {
+			continue
+		}
+		if why := e.joinConflict(ra, rb, p.human); why != "" {
+			p.v = verdict{review, p.v.rule}
+			p.refused = true
+			p.note = "not merged: " + why
+			continue
+		}
+		e.union(ra, rb)
+	}
+}
+
+func (e *engine) find(i int) int {
+	for e.parent[i] != i {
+		e.parent[i] = e.parent[e.parent[i]]
+		i = e.parent[i]
+	}
+	return i
+}
+
+func (e *engine) membersOf(root int) []int {
+	if m := e.members[root]; m != nil {
+		return m
+	}
+	return []int{root}
+}
+
+func (e *engine) union(a, b int) {
+	ma, mb := e.membersOf(a), e.membersOf(b)
+	// The smaller index becomes the root, so roots are the same whatever
+	// order equal-strength edges came in.
+	if b < a {
+		a, b = b, a
+	}
+	merged := append(append(make([]int, 0, len(ma)+len(mb)), ma...), mb...)
+	slices.Sort(merged)
+	e.parent[b] = a
+	e.members[a] = merged
+	e.members[b] = nil
+}
+
+// joinConflict explains why clusters ra and rb must stay apart, or returns "".
+// A human "same" still cannot override a human "different" inside the clusters.
+func (e *engine) joinConflict(ra, rb int, human bool) string {
+	for _, x := range e.membersOf(ra) {
+		for _, y := range e.membersOf(rb) {
+			if e.differentIdx[pack(x, y)] {
+				return fmt.Sprintf("%s and %s were decided different", e.recs[x].RecordID, e.recs[y].RecordID)
+			}
+			if human {
+				continue
+			}
+			if why := e.memberConflict(x, y); why != "" {
+				return fmt.Sprintf("%s and %s: %s", e.recs[x].RecordID, e.recs[y].RecordID, why)
+			}
+		}
+	}
+	return ""
+}
+
+// memberConflict is the pairwise check behind joinConflict.
+func (e *engine) memberConflict(x, y int) string {
+	a, b := &e.prep[x], &e.prep[y]
+	if a.prevWork != "" && b.prevWork != "" && a.prevWork != b.prevWork {
+		return "earlier works " + min(a.prevWork, b.prevWork) + " and " + max(a.prevWork, b.prevWork)
+	}
+	if e.sameIdx[pack(x, y)] {
+		return ""
+	}
+	// The pair itself must not be judged distinct (or only related): every
+	// guard of decide applies to members joined through a chain.
+	ev := compareFields(a, b)
+	v := decide(a, b, &ev, e.opt.mergePreprints)
+	if v.decision == distinct || v.decision == related {
+		return v.rule + " (" + ev.String() + ")"
+	}
+	return ""
+}

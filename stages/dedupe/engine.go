@@ -1,0 +1,197 @@
+package dedupe
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/realsynth/realsynth/internal/tables"
+)
+
+// options are the engine's settings, taken from Params and the decisions CSV.
+type options struct {
+	mergePreprints bool
+	maxBlock       int
+	// decisions maps an ordered pair of record ids to same (true) or different (false).
+	decisions map[[2]string]bool
+	// roundIndex orders round ids (config order); unknown rounds sort last.
+	roundIndex func(string) int
+	// prevWorkOf is each record's work in the previous committed output.
+	prevWorkOf map[string]string
+	// prevWorks are the previous committed works, by id.
+	prevWorks map[string]*tables.Work
+}
+
+// pairResult is one compared candidate pair worth keeping.
+type pairResult struct {
+	i, j  uint32 // indices into the sorted records, i < j
+	ev    evidence
+	v     verdict
+	note  string
+	human bool
+	// refused is set when clustering would not join the pair's clusters: the
+	// verdict is then review, and note says why.
+	refused bool
+}
+
+// engine holds one de-duplication: the records sorted by id, their keys,
+// the kept pair results and the clusters.
+type engine struct {
+	opt   options
+	recs  []*tables.Record
+	prep  []prepared
+	pairs []pairResult
+	// parent is the union-find forest; members lists each root's records.
+	parent  []int
+	members [][]int
+	// human decisions by packed index pair.
+	sameIdx, differentIdx map[uint64]bool
+}
+
+func pack(i, j int) uint64 {
+	if i > j {
+		i, j = j, i
+	}
+	return uint64(i)<<32 | uint64(j)
+}
+
+func newEngine(records []tables.Record, opt options) *engine {
+	if opt.maxBlock <= 0 {
+		opt.maxBlock = 64
+	}
+	if opt.roundIndex == nil {
+		opt.roundIndex = func(string) int { return 0 }
+	}
+	e := &engine{opt: opt}
+	e.recs = make([]*tables.Record, len(records))
+	for i := range records {
+		e.recs[i] = &records[i]
+	}
+	// Everything downstream follows this order, so input order never matters.
+	slices.SortStableFunc(e.recs, func(a, b *tables.Record) int { return cmp.Compare(a.RecordID, b.RecordID) })
+	e.prep = make([]prepared, len(e.recs))
+	parallel(len(e.recs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			e.prep[i] = prepare(e.recs[i], opt.mergePreprints)
+			e.prep[i].prevWork = opt.prevWorkOf[e.recs[i].RecordID]
+			e.prep[i].round = opt.roundIndex(e.recs[i].Round)
+		}
+	})
+	return e
+}
+
+// parallel runs fn over [0,n) in chunks on every CPU.
+func parallel(n int, fn func(lo, hi int)) {
+	const chunk = 2048
+	workers := runtime.GOMAXPROCS(0)
+	if n < chunk || workers == 1 {
+		fn(0, n)
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+chunk, n))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// humanPairs maps the decisions CSV onto record indices; pairs naming a
+// record not in this run are returned for a warning.
+func (e *engine) humanPairs() (unknown [][2]string) {
+	e.sameIdx, e.differentIdx = map[uint64]bool{}, map[uint64]bool{}
+	if len(e.opt.decisions) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(e.recs))
+	for i, r := range e.recs {
+		if _, dup := index[r.RecordID]; !dup {
+			index[r.RecordID] = i
+		}
+	}
+	for pair, same := range e.opt.decisions {
+		i, ok1 := index[pair[0]]
+		j, ok2 := index[pair[1]]
+		if !ok1 || !ok2 || i == j {
+			unknown = append(unknown, pair)
+			continue
+		}
+		if same {
+			e.sameIdx[pack(i, j)] = true
+		} else {
+			e.differentIdx[pack(i, j)] = true
+		}
+	}
+	slices.SortFunc(unknown, func(a, b [2]string) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
+	return unknown
+}
+
+// comparePairs compares every candidate pair (and every pair a human
+// decided) and keeps those that are not plainly different.
+func (e *engine) comparePairs() {
+	cands := candidatePairs(e.prep, e.opt.maxBlock)
+	for k := range e.sameIdx {
+		cands = append(cands, k)
+	}
+	for k := range e.differentIdx {
+		cands = append(cands, k)
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+
+	const chunk = 4096
+	nChunks := (len(cands) + chunk - 1) / chunk
+	results := make([][]pairResult, nChunks)
+	parallel(nChunks, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			var kept []pairResult
+			for _, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
+				i, j := int(k>>32), int(k&0xffffffff)
+				if r, keep := e.comparePair(i, j); keep {
+					kept = append(kept, r)
+				}
+			}
+			results[c] = kept
+		}
+	})
+	total := 0
+	for _, r := range results {
+		total += len(r)
+	}
+	e.pairs = make([]pairResult, 0, total)
+	for _, r := range results {
+		e.pairs = append(e.pairs, r...)
+	}
+}
+
+func (e *engine) comparePair(i, j int) (pairResult, bool) {
+	a, b := &e.prep[i], &e.prep[j]
+	r := pairResult{i: uint32(i), j: uint32(j)}
+	r.ev = compareFields(a, b)
+	k := pack(i, j)
+	switch {
+	case e.sameIdx[k]:
+		r.v, r.human = verdict{duplicate, "human:same"}, true
+		return r, true
+	case e.differentIdx[k]:
+		r.v, r.human = verdict{distinct, "human:different"}, true
+		return r, true
+	}
+	r.v = decide(a, b, &r.ev, e.opt.mergePreprints)
+	keep := r.v.decision != distinct || (r.ev.hasTitle && r.ev.titleScore >= titleClose)
+	return r, keep
+}

@@ -1,0 +1,227 @@
+package dedupe
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/realsynth/realsynth/internal/tables"
+)
+
+// Report kinds. Two records of different kinds are different reports even
+// when their titles agree: they may be related, never duplicates.
+const (
+	kindArticle    = "article"
+	kindPreprint   = "preprint"
+	kindAbstract   = "conference_abstract"
+	kindErratum    = "erratum"
+	kindRetraction = "retraction"
+	kindComment    = "comment"
+	kindCochrane   = "cochrane_review"
+)
+
+// prepared holds one record's matching keys, computed once.
+type prepared struct {
+	title    string   // compact folded title: letters and digits only
+	tokens   []string // folded title words
+	tokHash  []uint64 // sorted, unique hashes of tokens, for a cheap overlap bound
+	numbers  string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
+	generic  bool     // "Editorial", "Reply", or too short to identify a paper
+	kind     string
+	authors  []author
+	year     int32
+	hasYear  bool
+	doi      string
+	dois     []string
+	pmid     string
+	volume   string
+	issue    string
+	page     string
+	pageEnd  string
+	journal  []string
+	issn     []string
+	prevWork string // work id in the previous committed output, if any
+	round    int    // index of the record's round in the config (order of rounds)
+}
+
+var (
+	noticePrefix    = regexp.MustCompile(`^\s*(?:\[\s*)?(erratum|errata|corrigendum|correction\s*(?::|to\b|notice\b|of\s+error)|(?:author|publisher)'?s?\s+correction|notice\s+of\s+(?:correction|retraction)|retraction(?:\s+note|\s+notice)?\s*(?::|of\b|-)|retraction\s*$|withdrawn\s*:|expression\s+of\s+concern|comments?\s+on\b|comments?\s*:|re\s*:|reply\b|in\s+reply|response\s+to\b|authors?'?\s*(?:reply|response)|letter\s*:)`)
+	noticeLead      = regexp.MustCompile(`^\s*(?i:erratum|errata|corrigendum|correction|retraction(?:\s+note|\s+notice)?|notice\s+of\s+(?:retraction|correction)|expression\s+of\s+concern|(?:author|publisher)'?s?\s+correction|comments?\s+on|re|withdrawn)\s*(?:to\s*)?[:\-–]\s*`)
+	replySuffix     = regexp.MustCompile(`\s[-–:]\s*(?:authors?'?\s+)?(?:reply|response)\.?\s*$`)
+	retractedPrefix = regexp.MustCompile(`^\s*(?i:retracted(?:\s+article)?\s*:\s*)`)
+	preprintDOI     = regexp.MustCompile(`^10\.(?:1101/\d{4}\.\d{2}\.\d{2}|21203/rs\.|2139/ssrn|48550/arxiv|20944/preprints|31219/osf\.io|31234/osf\.io|31235/osf\.io|22541/au\.|1002/essoar)`)
+	romanNumeral    = map[string]bool{"ii": true, "iii": true, "iv": true, "vi": true, "vii": true, "viii": true, "ix": true, "xi": true, "xii": true}
+)
+
+var genericTitles = map[string]bool{}
+
+func init() {
+	for _, t := range []string{
+		"editorial", "editorials", "guest editorial", "editor s note", "editors note", "from the editor", "editorial comment",
+		"reply", "replies", "in reply", "author reply", "authors reply", "reply to letter", "response", "response to letter",
+		"correction", "corrections", "erratum", "errata", "corrigendum", "retraction", "notice of retraction", "expression of concern",
+		"comment", "comments", "commentary", "letter", "letters", "letter to the editor", "introduction", "preface", "foreword",
+		"news", "abstracts", "poster abstracts", "oral presentations", "in this issue", "book review", "book reviews",
+		"obituary", "announcement", "announcements", "untitled", "no title", "acknowledgements", "acknowledgments",
+		"index", "contents", "table of contents", "proceedings", "conference proceedings", "summary", "highlights",
+	} {
+		genericTitles[strings.ReplaceAll(t, " ", "")] = true
+	}
+}
+
+// hashString is FNV-1a: a fixed hash, so runs are reproducible to the bit.
+func hashString(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+func prepare(r *tables.Record, mergePreprints bool) prepared {
+	var p prepared
+	rawTitle := r.Title
+	if m := retractedPrefix.FindStringIndex(rawTitle); m != nil {
+		rawTitle = rawTitle[m[1]:]
+	}
+	kindTitle := rawTitle
+	if m := noticeLead.FindStringIndex(rawTitle); m != nil && m[1] < len(rawTitle) {
+		// "Erratum: <title>" is compared by its subject; its kind keeps it apart.
+		rawTitle = rawTitle[m[1]:]
+	}
+	clean := cleanTitle(rawTitle)
+	p.tokens = strings.Fields(fold(clean))
+	p.title = strings.Join(p.tokens, "")
+	if len(p.tokens) > 0 {
+		h := make([]uint64, len(p.tokens))
+		for i, t := range p.tokens {
+			h[i] = hashString(t)
+		}
+		slices.Sort(h)
+		p.tokHash = slices.Compact(h)
+		p.numbers = titleNumbers(p.tokens, p.title)
+	}
+	p.generic = p.title != "" && (genericTitles[p.title] || len(p.tokens) <= 2 || len(p.title) < 16)
+
+	p.authors = parseAuthors(r.Authors)
+	if len(p.authors) == 0 && len(r.AuthorsNormalised) > 0 {
+		p.authors = parseAuthors(r.AuthorsNormalised)
+	}
+	if r.Year != nil && *r.Year > 0 {
+		p.year, p.hasYear = *r.Year, true
+	}
+	for _, d := range r.DOIs {
+		if n := normaliseDOI(d); n != "" {
+			p.dois = append(p.dois, n)
+		}
+	}
+	if n := normaliseDOI(r.DOI); n != "" && !slices.Contains(p.dois, n) {
+		p.dois = append([]string{n}, p.dois...)
+	}
+	slices.Sort(p.dois)
+	p.dois = slices.Compact(p.dois)
+	if n := normaliseDOI(r.DOI); n != "" {
+		p.doi = n
+	} else if len(p.dois) > 0 {
+		p.doi = p.dois[0]
+	}
+	p.pmid = digitsOnly(r.PMID)
+	p.volume = volumeKey(r.Volume)
+	p.issue = volumeKey(r.Issue)
+	if r.PageStart != "" {
+		p.page, p.pageEnd = pageKey(r.PageStart), pageKey(r.PageEnd)
+	} else {
+		p.page, p.pageEnd = pageRange(r.Pages)
+	}
+	if p.page == "" && r.ArticleNumber != "" {
+		p.page = pageKey(r.ArticleNumber)
+	}
+	journal := r.Journal
+	if journal == "" {
+		journal = r.JournalAbbrev
+	}
+	p.journal = journalTokens(journal)
+	for _, s := range r.ISSN {
+		if n := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", "")); len(n) == 8 {
+			p.issn = append(p.issn, n)
+		}
+	}
+	p.kind = reportKind(r, kindTitle, p.journal, p.dois)
+	_ = mergePreprints
+	return p
+}
+
+// titleNumbers lists the digit runs of the compact title ("CO 2" and "CO2",
+// "10 000" and "10000" agree) and the roman numerals among its words.
+func titleNumbers(tokens []string, compact string) string {
+	var nums []string
+	for i := 0; i < len(compact); {
+		if compact[i] < '0' || compact[i] > '9' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(compact) && compact[j] >= '0' && compact[j] <= '9' {
+			j++
+		}
+		nums = append(nums, compact[i:j])
+		i = j
+	}
+	for _, t := range tokens {
+		if romanNumeral[t] {
+			nums = append(nums, t)
+		}
+	}
+	return strings.Join(nums, " ")
+}
+
+// reportKind tells articles from preprints, conference abstracts, notices
+// (errata, retractions, comments and replies) and Cochrane reviews, from the
+// export's type fields, the journal, the DOI prefix and the title's opening words.
+func reportKind(r *tables.Record, title string, journal []string, dois []string) string {
+	lowerTitle := strings.ToLower(title)
+	pubTypes := strings.ToLower(strings.Join(r.PublicationType, "|"))
+	if noticeCitation(title) != nil {
+		return kindErratum
+	}
+	if replySuffix.MatchString(lowerTitle) {
+		return kindComment
+	}
+	if m := noticePrefix.FindStringSubmatch(lowerTitle); m != nil || strings.Contains(pubTypes, "erratum") || strings.Contains(pubTypes, "retraction of publication") {
+		switch {
+		case strings.Contains(pubTypes, "retraction of publication"), m != nil && (strings.Contains(m[1], "retraction") || strings.HasPrefix(m[1], "withdrawn") || strings.HasPrefix(m[1], "expression")):
+			return kindRetraction
+		case strings.Contains(pubTypes, "erratum"), m != nil && (strings.HasPrefix(m[1], "errat") || strings.Contains(m[1], "correct") || strings.HasPrefix(m[1], "corrig")):
+			return kindErratum
+		default:
+			return kindComment
+		}
+	}
+	j := strings.Join(journal, " ")
+	for _, d := range dois {
+		if preprintDOI.MatchString(d) {
+			return kindPreprint
+		}
+	}
+	for _, w := range []string{"medrxiv", "biorxiv", "arxiv", "research square", "ssrn", "preprints", "psyarxiv", "socarxiv", "osf preprints", "authorea"} {
+		if strings.Contains(j, w) {
+			return kindPreprint
+		}
+	}
+	if strings.Contains(pubTypes, "preprint") {
+		return kindPreprint
+	}
+	if strings.Contains(j, "cochrane database") {
+		return kindCochrane
+	}
+	typ := strings.ToLower(strings.TrimSpace(r.Type))
+	switch typ {
+	case "abst", "conf", "cpaper", "inproceedings", "conference", "conference abstract", "meeting abstract":
+		return kindAbstract
+	}
+	if strings.Contains(pubTypes, "conference abstract") || strings.Contains(pubTypes, "meeting abstract") || strings.Contains(pubTypes, "congress") {
+		return kindAbstract
+	}
+	return kindArticle
+}

@@ -1,0 +1,143 @@
+// Package dedupe turns records into works: one per real publication,
+// whatever the database, format or round that found it. See README.md.
+package dedupe
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+)
+
+// Params are the dedupe stage's settings.
+type Params struct {
+	Decisions      string `mapstructure:"decisions" doc:"CSV of human decisions (record_a,record_b,decision = same|different), relative to the config; empty for none"`
+	MergePreprints bool   `mapstructure:"merge_preprints" doc:"merge a preprint into its journal article instead of linking them as related reports of one study"`
+	MaxBlock       int    `mapstructure:"max_block" doc:"records sharing a blocking key beyond which only title-sorted neighbours are compared"`
+	ReviewCSV      string `mapstructure:"review_csv" doc:"file name of the review queue written beside the tables as CSV, ready to fill in and use as decisions; empty for none"`
+}
+
+// Stage is the dedupe stage's entry point.
+var Stage = pipeline.Stage{
+	Name: "dedupe",
+	Doc:  "de-duplicate records into works across databases and rounds, link related reports, count source overlap",
+	Params: func() any {
+		return &Params{MaxBlock: 64, ReviewCSV: "dedupe_review.csv"}
+	},
+	Check: check,
+	Run:   run,
+}
+
+func check(run *pipeline.Run, params any) error {
+	p, err := pipeline.ParamsAs[Params](params)
+	if err != nil {
+		return err
+	}
+	if p.MaxBlock < 2 {
+		return fmt.Errorf("dedupe: max_block is %d, want at least 2", p.MaxBlock)
+	}
+	if p.Decisions != "" {
+		path := run.Path(p.Decisions)
+		if _, err := os.Stat(path); err != nil {
+			return fmt.Errorf("dedupe: decisions file: %w", err)
+		}
+		if _, err := readDecisions(path); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func run(ctx context.Context, run *pipeline.Run, params any) error {
+	p, err := pipeline.ParamsAs[Params](params)
+	if err != nil {
+		return err
+	}
+	records, ok, err := pipeline.Get[tables.Record](run, "records")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("dedupe: no records table: the ingest stage must run first")
+	}
+	opt := options{
+		mergePreprints: p.MergePreprints,
+		maxBlock:       p.MaxBlock,
+		roundIndex: func(id string) int {
+			if i := run.Config.RoundIndex(id); i >= 0 {
+				return i
+			}
+			return len(run.Config.Rounds)
+		},
+	}
+	if p.Decisions != "" {
+		opt.decisions, err = readDecisions(run.Path(p.Decisions))
+		if err != nil {
+			return err
+		}
+	}
+	if err := loadPrevious(run, &opt); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	prog := run.Progress("dedupe", int64(len(records)))
+	res := deduplicate(records, opt)
+	prog.Add(int64(len(records)))
+	prog.Done()
+	for _, w := range res.warnings {
+		run.Warn("dedupe: %s", w)
+	}
+	for _, b := range res.bridges {
+		run.Warn("dedupe: record %s matches earlier works %v; they are kept apart (see work_bridges)", b.RecordID, b.BridgedWorkIDs)
+	}
+	puts := []error{
+		pipeline.Put(run, "records", res.records),
+		pipeline.Put(run, "works", res.works),
+		pipeline.Put(run, "duplicate_pairs", res.pairs),
+		pipeline.Put(run, "review_queue", res.review),
+		pipeline.Put(run, "work_bridges", res.bridges),
+		pipeline.Put(run, "source_contribution", res.contribution),
+		pipeline.Put(run, "source_overlap", res.overlap),
+	}
+	for _, err := range puts {
+		if err != nil {
+			return err
+		}
+	}
+	if p.ReviewCSV != "" {
+		run.PutFile(p.ReviewCSV, reviewCSV(res.review))
+	}
+	return nil
+}
+
+// loadPrevious reads the previous committed works and records, so that
+// work ids stay what they were.
+func loadPrevious(run *pipeline.Run, opt *options) error {
+	prevRecords, ok, err := pipeline.Previous[tables.Record](run, "records")
+	if err != nil {
+		return fmt.Errorf("dedupe: %w", err)
+	}
+	if ok {
+		opt.prevWorkOf = make(map[string]string, len(prevRecords))
+		for _, r := range prevRecords {
+			if r.WorkID != "" {
+				opt.prevWorkOf[r.RecordID] = r.WorkID
+			}
+		}
+	}
+	prevWorks, ok, err := pipeline.Previous[tables.Work](run, "works")
+	if err != nil {
+		return fmt.Errorf("dedupe: %w", err)
+	}
+	if ok {
+		opt.prevWorks = make(map[string]*tables.Work, len(prevWorks))
+		for i := range prevWorks {
+			opt.prevWorks[prevWorks[i].WorkID] = &prevWorks[i]
+		}
+	}
+	return nil
+}
