@@ -1,0 +1,394 @@
+// Package screening joins reviewers' screening votes to works, resolves them
+// into decisions, measures inter-rater agreement and reports the PRISMA 2020
+// flow of every round. See README.md.
+package screening
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+)
+
+// Stage is the screening stage's entry point.
+var Stage = pipeline.Stage{
+	Name:   "screening",
+	Doc:    "join screening votes to works, resolve decisions, measure agreement, report the PRISMA 2020 flow",
+	Params: func() any { return DefaultParams() },
+	Run:    run,
+	Check:  check,
+}
+
+// Params configure the screening stage.
+type Params struct {
+	Votes []VoteSource `mapstructure:"votes" doc:"vote exports to read: {path, format, stage, reviewer, list, articles, reviewer_names}"`
+	// Tiebreaker settles conflicts between the screeners when present.
+	Tiebreaker string `mapstructure:"tiebreaker" doc:"reviewer whose vote settles a conflict (default: none)"`
+	// Consensus names the pseudo-reviewer whose votes record a team's
+	// discussion; a consensus vote overrides every other vote.
+	Consensus            string `mapstructure:"consensus" doc:"reviewer name of consensus votes, which override all others"`
+	MaybeCountsAsInclude bool   `mapstructure:"maybe_counts_as_include" doc:"at title/abstract, maybe counts as include (as Covidence does)"`
+	// FullTextReasons is the protocol's list of full-text exclusion reasons,
+	// in priority order: a report excluded for several reasons is counted in
+	// PRISMA under the first of them in this list.
+	FullTextReasons []string `mapstructure:"full_text_reasons" doc:"allowed full-text exclusion reasons, in PRISMA priority order"`
+	// NotRetrievedReasons are exclusion reasons that mean the report could
+	// not be obtained: PRISMA counts those as not retrieved, not as excluded.
+	NotRetrievedReasons []string `mapstructure:"not_retrieved_reasons" doc:"full-text reasons that mean 'report not retrieved'"`
+	PilotRecords        int      `mapstructure:"pilot_records" doc:"pilot gate: the first N works screened at title/abstract (0: no gate)"`
+	PilotMinAgreement   float64  `mapstructure:"pilot_min_agreement" doc:"pilot gate: minimum percent agreement (proportion) of every screener pair"`
+	PilotAction         string   `mapstructure:"pilot_action" doc:"pilot gate below the minimum: warn or fail"`
+}
+
+// DefaultParams returns the parameters with their defaults.
+func DefaultParams() *Params {
+	return &Params{
+		MaybeCountsAsInclude: true,
+		NotRetrievedReasons:  []string{"not retrieved", "not retrievable", "full text not available", "no full text"},
+		PilotMinAgreement:    0.8,
+		PilotAction:          "warn",
+	}
+}
+
+func check(run *pipeline.Run, params any) error {
+	p, err := pipeline.ParamsAs[Params](params)
+	if err != nil {
+		return err
+	}
+	return p.validate(run)
+}
+
+func (p *Params) validate(run pathResolver) error {
+	var errs []error
+	for i, src := range p.Votes {
+		if src.Path == "" {
+			errs = append(errs, fmt.Errorf("votes[%d]: path is empty", i))
+		}
+		if _, ok := voteReaders[src.Format]; !ok {
+			errs = append(errs, fmt.Errorf("votes[%d] %s: unknown format %q (want one of %s)", i, src.Path, src.Format, strings.Join(formatNames(), ", ")))
+		}
+		if src.Stage != "" {
+			if _, err := parseStage(src.Stage, ""); err != nil {
+				errs = append(errs, fmt.Errorf("votes[%d] %s: stage: %w", i, src.Path, err))
+			}
+		}
+		if src.Format == "covidence" {
+			if _, err := covidenceList(src); err != nil {
+				errs = append(errs, fmt.Errorf("votes[%d] %s: %w", i, src.Path, err))
+			}
+		}
+	}
+	if p.PilotAction != "warn" && p.PilotAction != "fail" {
+		errs = append(errs, fmt.Errorf("pilot_action: %q is not warn or fail", p.PilotAction))
+	}
+	if p.PilotRecords < 0 {
+		errs = append(errs, fmt.Errorf("pilot_records: %d is negative", p.PilotRecords))
+	}
+	if p.PilotMinAgreement < 0 || p.PilotMinAgreement > 1 {
+		errs = append(errs, fmt.Errorf("pilot_min_agreement: %g is not a proportion between 0 and 1", p.PilotMinAgreement))
+	}
+	if p.Tiebreaker != "" && p.Tiebreaker == p.Consensus {
+		errs = append(errs, fmt.Errorf("tiebreaker and consensus are both %q", p.Tiebreaker))
+	}
+	return errors.Join(errs...)
+}
+
+// warner is the part of the run that collects warnings (a test can stub it).
+type warner interface {
+	Warn(format string, args ...any)
+}
+
+func run(_ context.Context, run *pipeline.Run, params any) error {
+	p, err := pipeline.ParamsAs[Params](params)
+	if err != nil {
+		return err
+	}
+	if err := p.validate(run); err != nil {
+		return err
+	}
+	records, ok, err := pipeline.Get[tables.Record](run, "records")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("screening needs the records table: enable the ingest stage")
+	}
+	works, ok, err := pipeline.Get[tables.Work](run, "works")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("screening needs the works table: enable the dedupe stage")
+	}
+	previous, _, err := pipeline.Previous[tables.Decision](run, "decisions")
+	if err != nil {
+		return err
+	}
+	var rounds []string
+	for _, r := range run.Config.Rounds {
+		rounds = append(rounds, r.ID)
+	}
+
+	var raw []rawVote
+	for _, src := range p.Votes {
+		vs, err := readSource(run, src)
+		if err != nil {
+			return err
+		}
+		raw = append(raw, vs...)
+	}
+	prog := run.Progress("screening votes", int64(len(raw)))
+	out, err := screen(input{records: records, works: works, previous: previous, rounds: rounds, votes: raw}, p, run)
+	prog.Add(int64(len(raw)))
+	prog.Done()
+	if err != nil {
+		return err
+	}
+	for _, put := range []error{
+		pipeline.Put(run, "votes", out.votes),
+		pipeline.Put(run, "unmatched_votes", out.unmatched),
+		pipeline.Put(run, "decisions", out.decisions),
+		pipeline.Put(run, "agreement", out.agreement),
+		pipeline.Put(run, "prisma", out.prisma),
+	} {
+		if put != nil {
+			return put
+		}
+	}
+	for name, data := range out.files {
+		run.PutFile(name, data)
+	}
+	return nil
+}
+
+// input is everything screening reads; output everything it writes.
+type input struct {
+	records  []tables.Record
+	works    []tables.Work
+	previous []tables.Decision // decisions of the previous committed run
+	rounds   []string          // round ids, oldest first
+	votes    []rawVote
+}
+
+type output struct {
+	votes     []tables.Vote
+	unmatched []tables.UnmatchedVote
+	decisions []tables.Decision
+	agreement []tables.Agreement
+	prisma    []tables.PrismaCount
+	files     map[string][]byte
+}
+
+// screen is the whole stage on in-memory tables.
+func screen(in input, p *Params, w warner) (*output, error) {
+	out := &output{files: map[string][]byte{}}
+	workByID := make(map[string]*tables.Work, len(in.works))
+	for i := range in.works {
+		workByID[in.works[i].WorkID] = &in.works[i]
+	}
+	ix := newWorkIndex(in.records, in.works)
+	warnBadVotes := newExamples()
+	for _, rv := range in.votes {
+		if rv.Err != "" {
+			out.unmatched = append(out.unmatched, unmatchedRow(rv, "invalid", nil))
+			warnBadVotes.add(fmt.Sprintf("%s:%d: %s", rv.File, rv.Line, rv.Err))
+			continue
+		}
+		m := ix.find(rv.Ref)
+		if m.workID == "" {
+			problem := "no_match"
+			if len(m.candidates) > 0 {
+				problem = "ambiguous"
+			}
+			out.unmatched = append(out.unmatched, unmatchedRow(rv, problem, m.candidates))
+			warnBadVotes.add(fmt.Sprintf("%s:%d: %s matches %s", rv.File, rv.Line, describeRef(rv.Ref), map[bool]string{true: fmt.Sprintf("%d works", len(m.candidates)), false: "no work"}[problem == "ambiguous"]))
+			continue
+		}
+		out.votes = append(out.votes, voteRow(rv, m, workByID[m.workID].FirstRound, p))
+	}
+	if warnBadVotes.n > 0 {
+		w.Warn("screening: %d vote(s) could not be joined to exactly one work; see unmatched_votes (%s)", warnBadVotes.n, warnBadVotes)
+	}
+	markSuperseded(out.votes)
+	decisions, err := decide(in, p, out.votes, workByID, w)
+	if err != nil {
+		return nil, err
+	}
+	out.decisions = decisions
+	out.agreement, err = agreementRows(out.votes, in.rounds, p, w)
+	if err != nil {
+		return nil, err
+	}
+	flows, err := prismaFlows(in, out.decisions, workByID, p)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range flows {
+		out.prisma = append(out.prisma, f.rows()...)
+	}
+	if len(flows) > 0 {
+		last := flows[len(flows)-2] // the last round's own flow; the final entry is its cumulative flow
+		cum := flows[len(flows)-1]
+		out.files["prisma.csv"] = last.templateCSV()
+		out.files["prisma.svg"] = last.svg()
+		if len(in.rounds) > 1 {
+			out.files["prisma-cumulative.csv"] = cum.templateCSV()
+			out.files["prisma-cumulative.svg"] = cum.svg()
+		}
+	}
+	sortOutput(out)
+	return out, nil
+}
+
+func describeRef(r recordRef) string {
+	var parts []string
+	if r.Key != "" {
+		parts = append(parts, "key "+r.Key)
+	}
+	if r.DOI != "" {
+		parts = append(parts, "doi "+r.DOI)
+	}
+	if r.PMID != "" {
+		parts = append(parts, "pmid "+r.PMID)
+	}
+	if r.Title != "" {
+		t := r.Title
+		if len(t) > 60 {
+			t = t[:60] + "…"
+		}
+		parts = append(parts, fmt.Sprintf("title %q", t))
+	}
+	if len(parts) == 0 {
+		return "an empty reference"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// examples counts problems and keeps the first few to show in one warning.
+type examples struct {
+	n     int
+	first []string
+}
+
+func newExamples() *examples { return &examples{} }
+
+func (e *examples) add(s string) {
+	e.n++
+	if len(e.first) < 5 {
+		e.first = append(e.first, s)
+	}
+}
+
+func (e *examples) String() string {
+	s := strings.Join(e.first, "; ")
+	if e.n > len(e.first) {
+		s += fmt.Sprintf("; and %d more", e.n-len(e.first))
+	}
+	return s
+}
+
+func unmatchedRow(rv rawVote, problem string, candidates []string) tables.UnmatchedVote {
+	if candidates == nil {
+		candidates = []string{}
+	}
+	return tables.UnmatchedVote{
+		Problem: problem, Error: rv.Err, Candidates: candidates, Stage: rv.Stage, Reviewer: rv.Reviewer,
+		Decision: rv.Decision, Reasons: nonNil(rv.Reasons), Timestamp: rv.Timestamp,
+		SourceFile: rv.File, SourceLine: rv.Line, Format: rv.Format, RecordRef: rv.Ref.display(),
+		RefDOI: rv.Ref.DOI, RefPMID: rv.Ref.PMID, RefTitle: rv.Ref.Title, RefYear: rv.Ref.Year,
+	}
+}
+
+func voteRow(rv rawVote, m match, round string, p *Params) tables.Vote {
+	role := "screener"
+	switch rv.Reviewer {
+	case p.Tiebreaker:
+		role = "tiebreaker"
+	case p.Consensus:
+		role = "consensus"
+	}
+	return tables.Vote{
+		WorkID: m.workID, RecordID: m.recordID, MatchedBy: m.by, Round: round, Stage: rv.Stage,
+		Reviewer: rv.Reviewer, Role: role, Decision: rv.Decision, Reasons: nonNil(rv.Reasons), Labels: nonNil(rv.Labels),
+		Timestamp: rv.Timestamp, SourceFile: rv.File, SourceLine: rv.Line, Format: rv.Format, RecordRef: rv.Ref.display(),
+		RefDOI: rv.Ref.DOI, RefPMID: rv.Ref.PMID, RefTitle: rv.Ref.Title, RefYear: rv.Ref.Year,
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// markSuperseded keeps one vote per reviewer, work and stage: the latest by
+// timestamp when both votes have one, else the one read last (later files
+// and lines replace earlier ones).
+func markSuperseded(votes []tables.Vote) {
+	type k struct{ work, stage, reviewer string }
+	latest := map[k]int{}
+	for i := range votes {
+		v := &votes[i]
+		key := k{v.WorkID, v.Stage, v.Reviewer}
+		j, seen := latest[key]
+		if !seen {
+			latest[key] = i
+			continue
+		}
+		prev := &votes[j]
+		if prev.Timestamp != "" && v.Timestamp != "" && laterTime(prev.Timestamp, v.Timestamp) {
+			v.Superseded = true
+			continue
+		}
+		prev.Superseded = true
+		latest[key] = i
+	}
+}
+
+func sortOutput(out *output) {
+	sort.SliceStable(out.votes, func(i, j int) bool {
+		a, b := &out.votes[i], &out.votes[j]
+		if a.WorkID != b.WorkID {
+			return a.WorkID < b.WorkID
+		}
+		if a.Stage != b.Stage {
+			return stageOrder(a.Stage) < stageOrder(b.Stage)
+		}
+		if a.Reviewer != b.Reviewer {
+			return a.Reviewer < b.Reviewer
+		}
+		if a.SourceFile != b.SourceFile {
+			return a.SourceFile < b.SourceFile
+		}
+		return a.SourceLine < b.SourceLine
+	})
+	sort.SliceStable(out.unmatched, func(i, j int) bool {
+		a, b := &out.unmatched[i], &out.unmatched[j]
+		if a.SourceFile != b.SourceFile {
+			return a.SourceFile < b.SourceFile
+		}
+		if a.SourceLine != b.SourceLine {
+			return a.SourceLine < b.SourceLine
+		}
+		return a.Reviewer < b.Reviewer
+	})
+	sort.SliceStable(out.decisions, func(i, j int) bool {
+		a, b := &out.decisions[i], &out.decisions[j]
+		if a.WorkID != b.WorkID {
+			return a.WorkID < b.WorkID
+		}
+		return stageOrder(a.Stage) < stageOrder(b.Stage)
+	})
+}
+
+func stageOrder(s string) int {
+	if s == stageTA {
+		return 0
+	}
+	return 1
+}

@@ -1,0 +1,415 @@
+package screening
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+)
+
+// The small review: two rounds, two databases, nine works.
+//
+//	round r1: W1 = {m1001, e1 (Embase, same DOI)}, W2, W3 = {m1003, e2 (title variant)},
+//	          W4 and W5 (two reports of study S4), W6
+//	round r2: W7, e3 (Embase, DOI of W1: already screened), W8 "Generic Editorial",
+//	          W9, a different work with the same title and year
+func smallReview() ([]tables.Record, []tables.Work) {
+	y := func(v int32) *int32 { return &v }
+	rec := func(id, round, db, key, doi, pmid, title string, year *int32, work string) tables.Record {
+		r := tables.Record{RecordID: id, Round: round, Database: db, SourceKey: key, DOI: doi, PMID: pmid, Title: title, Year: year, WorkID: work}
+		if doi != "" {
+			r.DOIs = []string{doi}
+		}
+		return r
+	}
+	records := []tables.Record{
+		rec("m1", "r1", "MEDLINE", "1001", "10.1/a", "1001", "Peer support workers in mental health services", y(2020), "W1"),
+		rec("e1", "r1", "Embase", "E-1", "10.1/a", "", "Peer support workers in mental health services.", y(2020), "W1"),
+		rec("m2", "r1", "MEDLINE", "1002", "10.1/b", "1002", "Housing first for homeless adults", y(2018), "W2"),
+		rec("m3", "r1", "MEDLINE", "1003", "", "1003", "Harm reduction outreach: a qualitative study", y(2019), "W3"),
+		rec("e2", "r1", "Embase", "E-2", "", "", "Harm reduction outreach - a qualitative study", y(2020), "W3"),
+		rec("m4", "r1", "MEDLINE", "1004", "10.1/d", "1004", "Peer navigators: trial protocol", y(2019), "W4"),
+		rec("m5", "r1", "MEDLINE", "1005", "10.1/e", "1005", "Peer navigators: trial results", y(2021), "W5"),
+		rec("m6", "r1", "MEDLINE", "1006", "10.1/f", "1006", "Stigma and service use", y(2021), "W6"),
+		rec("m7", "r2", "MEDLINE", "1007", "10.1/g", "1007", "Cash transfers and drug use", y(2022), "W7"),
+		rec("e3", "r2", "Embase", "E-3", "10.1/a", "", "Peer support workers in mental health services", y(2020), "W1"),
+		rec("m8", "r2", "MEDLINE", "1008", "", "1008", "Generic Editorial", y(2021), "W8"),
+		rec("e4", "r2", "Embase", "E-4", "", "", "Generic editorial", y(2021), "W9"),
+	}
+	work := func(id, study, first string, recs ...string) tables.Work {
+		return tables.Work{WorkID: id, StudyID: study, FirstRound: first, RecordIDs: recs}
+	}
+	works := []tables.Work{
+		work("W1", "W1", "r1", "e1", "e3", "m1"), work("W2", "W2", "r1", "m2"), work("W3", "W3", "r1", "e2", "m3"),
+		work("W4", "S4", "r1", "m4"), work("W5", "S4", "r1", "m5"), work("W6", "W6", "r1", "m6"),
+		work("W7", "W7", "r2", "m7"), work("W8", "W8", "r2", "m8"), work("W9", "W9", "r2", "e4"),
+	}
+	return records, works
+}
+
+func smallParams() *Params {
+	p := DefaultParams()
+	p.Votes = []VoteSource{
+		{Path: "votes-long.csv", Format: "long"},
+		{Path: "rayyan-r2.csv", Format: "rayyan", Stage: "title_abstract"},
+	}
+	p.Tiebreaker = "Cy"
+	p.Consensus = "consensus"
+	p.FullTextReasons = []string{"Wrong population", "Wrong intervention", "Wrong study design", "Not retrieved"}
+	p.PilotRecords = 4
+	return p
+}
+
+type warnings []string
+
+func (w *warnings) Warn(format string, args ...any) { *w = append(*w, fmt.Sprintf(format, args...)) }
+
+type dir string
+
+func (d dir) Path(p string) string { return filepath.Join(string(d), p) }
+
+func runSmall(t *testing.T, p *Params, previous []tables.Decision) (*output, warnings) {
+	t.Helper()
+	records, works := smallReview()
+	var raw []rawVote
+	for _, src := range p.Votes {
+		vs, err := readSource(dir("testdata/small"), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, vs...)
+	}
+	var w warnings
+	out, err := screen(input{records: records, works: works, previous: previous, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, w
+}
+
+func decisionMap(ds []tables.Decision) map[string]string {
+	m := map[string]string{}
+	for _, d := range ds {
+		s := d.Decision + " by " + d.ResolvedBy
+		if d.Conflict {
+			s += " (conflict)"
+		}
+		if len(d.Reasons) > 0 {
+			s += " [" + strings.Join(d.Reasons, "; ") + "]"
+		}
+		m[d.WorkID+" "+d.Stage] = s
+	}
+	return m
+}
+
+func TestDecisions(t *testing.T) {
+	out, warns := runSmall(t, smallParams(), nil)
+	want := map[string]string{
+		"W1 title_abstract": "include by unanimous",
+		"W2 title_abstract": "exclude by unanimous", // Ana's later exclude replaces her earlier include
+		"W3 title_abstract": "include by unanimous", // Ben's maybe counts as include
+		"W4 title_abstract": "include by tiebreaker (conflict)",
+		"W5 title_abstract": "include by unanimous",
+		"W6 title_abstract": "conflict by unresolved (conflict)",
+		"W7 title_abstract": "include by unanimous",
+		"W8 title_abstract": "exclude by unanimous [editorial]",
+		"W1 full_text":      "include by unanimous",
+		"W3 full_text":      "exclude by unanimous [Wrong population; Wrong study design]",
+		"W4 full_text":      "not_retrieved by unanimous [Not retrieved]",
+		"W5 full_text":      "include by unanimous",
+		"W7 full_text":      "exclude by unanimous [Wrong intervention]",
+		// W2 full_text: excluded at title/abstract, so Ana's full-text vote decides nothing.
+	}
+	if got := decisionMap(out.decisions); !reflect.DeepEqual(got, want) {
+		t.Errorf("decisions:\n got %v\nwant %v", got, want)
+	}
+	for _, d := range out.decisions {
+		if d.WorkID == "W5" && d.StudyID != "S4" {
+			t.Errorf("W5 study = %q, want S4", d.StudyID)
+		}
+	}
+	wantWarn := []string{"could not be joined", "full-text votes but were not included", "unresolved conflict", "pilot gate"}
+	for _, w := range wantWarn {
+		if !containsAny(warns, w) {
+			t.Errorf("no warning containing %q in %q", w, warns)
+		}
+	}
+	if containsAny(warns, "excluded at full text without") {
+		t.Errorf("every full-text exclusion has a reason, yet: %q", warns)
+	}
+}
+
+func containsAny(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestVotesJoin(t *testing.T) {
+	out, _ := runSmall(t, smallParams(), nil)
+	by := map[string]string{}
+	superseded := 0
+	for _, v := range out.votes {
+		if v.Superseded {
+			superseded++
+			if v.WorkID != "W2" || v.Reviewer != "Ana" || v.Decision != include {
+				t.Errorf("superseded vote %+v, want Ana's earlier include of W2", v)
+			}
+		}
+		by[fmt.Sprintf("%s:%d %s", v.SourceFile, v.SourceLine, v.Reviewer)] = v.WorkID + " " + v.MatchedBy
+	}
+	if superseded != 1 {
+		t.Errorf("%d superseded votes, want 1", superseded)
+	}
+	for ref, want := range map[string]string{
+		"votes-long.csv:2 Ana":  "W1 source_key",
+		"votes-long.csv:3 Ben":  "W1 doi",        // 10.1/A, upper case
+		"votes-long.csv:7 Ana":  "W3 title_year", // title with a colon, year 2019 (e2 says 2020)
+		"votes-long.csv:8 Ben":  "W3 source_key", // Embase key E-2
+		"votes-long.csv:9 Ana":  "W4 doi",        // https://doi.org/ prefix
+		"rayyan-r2.csv:2 Ana":   "W7 doi",        // Rayyan's DOI cell with the LK junk
+		"rayyan-r2.csv:3 Ben":   "W8 pmid",
+		"votes-long.csv:11 Cy":  "W4 source_key",
+		"votes-long.csv:23 Ben": "W4 source_key",
+	} {
+		if by[ref] != want {
+			t.Errorf("vote %s joined to %q, want %q", ref, by[ref], want)
+		}
+	}
+	// 27 long rows − 1 invalid − 1 unmatched = 25, + Rayyan 2 + 2 (the third row is ambiguous)
+	if len(out.votes) != 29 {
+		t.Errorf("%d votes, want 29", len(out.votes))
+	}
+	var problems []string
+	for _, u := range out.unmatched {
+		problems = append(problems, fmt.Sprintf("%s:%d %s %v", u.SourceFile, u.SourceLine, u.Problem, u.Candidates))
+	}
+	wantProblems := []string{
+		"rayyan-r2.csv:4 ambiguous [W8 W9]",
+		"votes-long.csv:14 invalid []",
+		"votes-long.csv:17 no_match []",
+	}
+	if !reflect.DeepEqual(problems, wantProblems) {
+		t.Errorf("unmatched = %q, want %q", problems, wantProblems)
+	}
+}
+
+func TestAgreementSmall(t *testing.T) {
+	out, _ := runSmall(t, smallParams(), nil)
+	var ta *tables.Agreement
+	for i, a := range out.agreement {
+		if a.Stage == stageTA && a.Round == "r1" && a.Subset == "all" {
+			ta = &out.agreement[i]
+		}
+	}
+	if ta == nil {
+		t.Fatalf("no title/abstract r1 row in %+v", out.agreement)
+	}
+	// Ana vs Ben at title/abstract in r1 (maybe counts as include):
+	//   W1 I/I, W2 E/E, W3 I/I(maybe), W4 I/E, W5 I/I, W6 E/I
+	//   table [[3 1] [1 1]], n = 6, po = 4/6
+	//   marginals A: I 4, E 2; B: I 4, E 2 → pe = 16/36 + 4/36 = 20/36
+	//   κ = (24/36 − 20/36)/(16/36) = 0.25
+	//   PABAK = 2·4/6 − 1 = 1/3
+	//   AC1: π_I = 2/3, π_E = 1/3, pe = 2·(2/3·1/3) = 4/9, (2/3 − 4/9)/(5/9) = 0.4
+	if ta.ReviewerA != "Ana" || ta.ReviewerB != "Ben" || ta.N != 6 || !reflect.DeepEqual(ta.Table, []int64{3, 1, 1, 1}) {
+		t.Errorf("pair %s/%s n=%d table %v, want Ana/Ben n=6 [3 1 1 1]", ta.ReviewerA, ta.ReviewerB, ta.N, ta.Table)
+	}
+	for name, c := range map[string]struct {
+		got  *float64
+		want float64
+	}{
+		"po": {ta.PercentAgreement, 4.0 / 6}, "pe": {ta.ExpectedAgreement, 20.0 / 36}, "kappa": {ta.Kappa, 0.25},
+		"pabak": {ta.PABAK, 1.0 / 3}, "ac1": {ta.GwetAC1, 0.4},
+	} {
+		if c.got == nil || abs(*c.got-c.want) > 1e-12 {
+			t.Errorf("%s = %v, want %v", name, deref(c.got), c.want)
+		}
+	}
+	var pilot *tables.Agreement
+	for i, a := range out.agreement {
+		if a.Subset == "pilot" {
+			pilot = &out.agreement[i]
+		}
+	}
+	// Pilot: first 4 works in vote order W1..W4: agree on W1, W2, W3 → 3/4.
+	if pilot == nil || pilot.N != 4 || pilot.Agreed != 3 {
+		t.Errorf("pilot row %+v, want n=4 agreed=3", pilot)
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func deref(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func TestPilotGateFails(t *testing.T) {
+	p := smallParams()
+	p.PilotAction = "fail"
+	records, works := smallReview()
+	var raw []rawVote
+	for _, src := range p.Votes {
+		vs, err := readSource(dir("testdata/small"), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, vs...)
+	}
+	var w warnings
+	_, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	if err == nil || !strings.Contains(err.Error(), "Ana and Ben agree on 3 of 4 works (0.750)") {
+		t.Errorf("err = %v, want the pilot gate to fail naming 3 of 4", err)
+	}
+	p.PilotMinAgreement = 0.75
+	if _, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w); err != nil {
+		t.Errorf("pilot at exactly the minimum: %v", err)
+	}
+}
+
+func prismaMap(rows []tables.PrismaCount, scope, round string) map[string]int64 {
+	m := map[string]int64{}
+	for _, r := range rows {
+		if r.Scope == scope && r.Round == round {
+			k := r.Box
+			if r.Label != "" {
+				k += "/" + r.Label
+			}
+			m[k] = r.N
+		}
+	}
+	return m
+}
+
+func TestPrismaSmall(t *testing.T) {
+	out, _ := runSmall(t, smallParams(), nil)
+	// Round r1: 8 records (MEDLINE 6, Embase 2); e1 and e2 duplicate W1 and W3;
+	// 6 works screened: W2 excluded, W6 in conflict, 4 sought; W4 not
+	// retrieved; W1, W3, W5 assessed; W3 excluded (wrong population);
+	// W1 and W5 included: 2 reports, 2 studies (W1 and S4).
+	r1 := map[string]int64{
+		"previous_studies": 0, "previous_reports": 0,
+		"database_results": 8, "database_specific_results/Embase": 2, "database_specific_results/MEDLINE": 6,
+		"duplicates": 2, "duplicates_within_round": 2, "already_screened": 0, "excluded_automatic": 0, "excluded_other": 0,
+		"records_screened": 6, "records_excluded": 1, "awaiting_screening": 1,
+		"dbr_sought_reports": 4, "dbr_notretrieved_reports": 1, "awaiting_full_text": 0, "dbr_assessed": 3,
+		"dbr_excluded/Wrong population": 1, "new_studies": 2, "new_reports": 2, "total_studies": 2, "total_reports": 2,
+	}
+	if got := prismaMap(out.prisma, "round", "r1"); !reflect.DeepEqual(got, r1) {
+		t.Errorf("round r1:\n got %v\nwant %v", got, r1)
+	}
+	// Round r2: 4 records; e3 is W1 again (already screened); W7, W8, W9
+	// screened: W8 excluded, W9 awaiting (its only vote is ambiguous), W7
+	// sought, assessed and excluded for the wrong intervention.
+	r2 := map[string]int64{
+		"previous_studies": 2, "previous_reports": 2,
+		"database_results": 4, "database_specific_results/Embase": 2, "database_specific_results/MEDLINE": 2,
+		"duplicates": 1, "duplicates_within_round": 0, "already_screened": 1, "excluded_automatic": 0, "excluded_other": 0,
+		"records_screened": 3, "records_excluded": 1, "awaiting_screening": 1,
+		"dbr_sought_reports": 1, "dbr_notretrieved_reports": 0, "awaiting_full_text": 0, "dbr_assessed": 1,
+		"dbr_excluded/Wrong intervention": 1, "new_studies": 0, "new_reports": 0, "total_studies": 2, "total_reports": 2,
+	}
+	if got := prismaMap(out.prisma, "round", "r2"); !reflect.DeepEqual(got, r2) {
+		t.Errorf("round r2:\n got %v\nwant %v", got, r2)
+	}
+	cum := prismaMap(out.prisma, "cumulative", "r2")
+	for k, want := range map[string]int64{"database_results": 12, "duplicates": 3, "records_screened": 9, "records_excluded": 2,
+		"awaiting_screening": 2, "dbr_sought_reports": 5, "dbr_assessed": 4, "dbr_excluded/Wrong population": 1,
+		"dbr_excluded/Wrong intervention": 1, "new_studies": 2, "total_studies": 2, "previous_studies": 0} {
+		if cum[k] != want {
+			t.Errorf("cumulative r2 %s = %d, want %d", k, cum[k], want)
+		}
+	}
+	csv := string(out.files["prisma.csv"])
+	for _, line := range []string{
+		`database_specific_results,NA,box2,Records identified from: specific databases,Specific Databases,NA,database_results.html,"Embase, 2; MEDLINE, 2"`,
+		`dbr_excluded,node14,box9,"Reports excluded (databases and registers): [separate reasons and numbers using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]",Reports excluded,Reports excluded (databases and registers),dbrexcludedrecords.html,"Wrong intervention, 1"`,
+		`previous_studies,node5,box1,Studies included in previous version of review,Studies included in previous version of review,Studies included in previous version of review,previous_studies.html,2`,
+	} {
+		if !strings.Contains(csv, line+"\n") {
+			t.Errorf("prisma.csv lacks line %s\n%s", line, csv)
+		}
+	}
+}
+
+func TestEarlierRoundDecisionsKept(t *testing.T) {
+	// The previous run decided W6 (now a conflict in the votes) in round r1,
+	// and W8 in r2 — the round being run, so W8 is decided again from votes.
+	prev := []tables.Decision{
+		{WorkID: "W6", Stage: stageTA, Round: "r1", Decision: exclude, ResolvedBy: "consensus", Conflict: true},
+		{WorkID: "W8", Stage: stageTA, Round: "r2", Decision: include, ResolvedBy: "single"},
+		{WorkID: "W-gone", Stage: stageTA, Round: "r1", Decision: include, ResolvedBy: "unanimous"},
+	}
+	out, warns := runSmall(t, smallParams(), prev)
+	got := decisionMap(out.decisions)
+	if got["W6 title_abstract"] != "exclude by earlier_round (conflict)" {
+		t.Errorf("W6 = %q, want the earlier exclusion kept", got["W6 title_abstract"])
+	}
+	if got["W8 title_abstract"] != "exclude by unanimous [editorial]" {
+		t.Errorf("W8 = %q, want it decided again from the votes", got["W8 title_abstract"])
+	}
+	if !containsAny(warns, "no longer in the works table") || !containsAny(warns, "W6 title_abstract: kept exclude, votes now say conflict") {
+		t.Errorf("warnings %q lack the vanished work or the changed decision", warns)
+	}
+	if n := prismaMap(out.prisma, "round", "r1")["records_excluded"]; n != 2 {
+		t.Errorf("r1 records_excluded = %d, want 2 (W2 and the kept W6)", n)
+	}
+}
+
+func TestPrismaIdentityFailure(t *testing.T) {
+	records, works := smallReview()
+	records[0].WorkID = "" // a record dedupe never assigned: the flow cannot add up
+	var w warnings
+	_, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
+	if err == nil || !strings.Contains(err.Error(), "1 record(s) belong to no work") {
+		t.Errorf("err = %v", err)
+	}
+	f := &flow{Scope: "round", Round: "r1", DatabaseResults: 10, Databases: []named{{"MEDLINE", 10}}, Duplicates: 2, Screened: 7}
+	err = f.check()
+	if err == nil || !strings.Contains(err.Error(), "records identified = removed before screening + screened: 10 ≠ duplicates + excluded_automatic + excluded_other + records_screened = 2 + 0 + 0 + 7 = 9") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestStageRun runs the stage through the pipeline API, as the runner does.
+func TestStageRun(t *testing.T) {
+	records, works := smallReview()
+	abs, _ := filepath.Abs("testdata/small")
+	cfg := &pipeline.Config{Dir: abs, Rounds: []pipeline.Round{{ID: "r1"}, {ID: "r2"}}}
+	run := pipeline.NewRun(cfg, nil, nil)
+	if err := pipeline.Put(run, "records", records); err != nil {
+		t.Fatal(err)
+	}
+	if err := pipeline.Put(run, "works", works); err != nil {
+		t.Fatal(err)
+	}
+	if err := Stage.Run(context.Background(), run, smallParams()); err != nil {
+		t.Fatal(err)
+	}
+	ds, ok, err := pipeline.Get[tables.Decision](run, "decisions")
+	if err != nil || !ok || len(ds) != 13 {
+		t.Errorf("decisions: %d rows, ok=%v, err=%v; want 13", len(ds), ok, err)
+	}
+	if len(run.Warnings()) == 0 {
+		t.Error("no warnings")
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }

@@ -1,0 +1,842 @@
+package screening
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats"
+	"github.com/realsynth/realsynth/internal/formats/ris"
+)
+
+// Stages and decisions, as written in the tables.
+const (
+	stageTA = "title_abstract"
+	stageFT = "full_text"
+
+	include      = "include"
+	exclude      = "exclude"
+	maybe        = "maybe"
+	notRetrieved = "not_retrieved"
+	conflict     = "conflict"
+)
+
+// recordRef is how a screening tool names a record. Key is compared with
+// records' source keys; ToolID is the tool's own id, shown to the user.
+type recordRef struct {
+	Key, ToolID, DOI, PMID, Title string
+	Year                          *int32
+}
+
+func (r recordRef) display() string {
+	switch {
+	case r.ToolID != "":
+		return r.ToolID
+	case r.Key != "":
+		return r.Key
+	case r.DOI != "":
+		return r.DOI
+	}
+	return r.Title
+}
+
+// rawVote is one vote as read, before it is joined to a work. Err is set for
+// a row that could not be read as a vote; it is reported, never dropped.
+type rawVote struct {
+	File      string // relative to the config file
+	Line      int64
+	Format    string
+	Ref       recordRef
+	Stage     string
+	Reviewer  string
+	Decision  string
+	Reasons   []string
+	Labels    []string
+	Timestamp string
+	Err       string
+}
+
+// VoteSource is one vote export named in the config.
+type VoteSource struct {
+	Path string `mapstructure:"path" doc:"vote export, relative to the config file"`
+	// Format picks the reader; see the README for each layout.
+	Format string `mapstructure:"format" doc:"long, rayyan, rayyan-ris, rayyan-log, covidence or asreview"`
+	Stage  string `mapstructure:"stage" doc:"title_abstract or full_text, for exports that do not say (long: fills an empty stage column)"`
+	// Reviewer names the voter of single-voter exports (Covidence, ASReview)
+	// and fills an empty reviewer column of a long CSV.
+	Reviewer string `mapstructure:"reviewer" doc:"reviewer name for exports without one (covidence, asreview; default: the format name)"`
+	// List is the Covidence list the export holds; by default it is taken
+	// from the file name (Covidence names exports after the list).
+	List string `mapstructure:"list" doc:"covidence list: select, irrelevant, full_text, included or excluded (default: from the file name)"`
+	// Articles is the Rayyan articles CSV that goes with a customizations_log.csv.
+	Articles string `mapstructure:"articles" doc:"rayyan-log: the articles.csv of the same export, to match by DOI and title"`
+	// ReviewerNames turns Rayyan user ids (or e-mails) into names: "12345=Alice".
+	ReviewerNames []string `mapstructure:"reviewer_names" doc:"rayyan-log: \"user_id=Name\" pairs; e-mails are never written out"`
+}
+
+var voteReaders = map[string]func(run pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error){
+	"long":       readLong,
+	"rayyan":     readRayyanCSV,
+	"rayyan-ris": readRayyanRIS,
+	"rayyan-log": readRayyanLog,
+	"covidence":  readCovidence,
+	"asreview":   readASReview,
+}
+
+// pathResolver resolves config-relative paths (the run, or a test's folder).
+type pathResolver interface{ Path(p string) string }
+
+func formatNames() []string {
+	var names []string
+	for n := range voteReaders {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// readSource reads every vote of one export. An error means the file as a
+// whole cannot be read (missing, wrong layout); bad rows come back as votes
+// with Err set.
+func readSource(run pathResolver, src VoteSource) ([]rawVote, error) {
+	read, ok := voteReaders[src.Format]
+	if !ok {
+		return nil, fmt.Errorf("vote source %s: unknown format %q (want one of %s)", src.Path, src.Format, strings.Join(formatNames(), ", "))
+	}
+	f, err := os.Open(run.Path(src.Path))
+	if err != nil {
+		return nil, fmt.Errorf("vote source: %w", err)
+	}
+	defer f.Close()
+	decoded, _, err := formats.Decode(f, "")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src.Path, err)
+	}
+	votes, err := read(run, src, src.Path, decoded)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", src.Format, src.Path, err)
+	}
+	return votes, nil
+}
+
+// csvTable reads a CSV with a header and finds columns by header name,
+// case-insensitively, so that column order never matters.
+type csvTable struct {
+	r    *csv.Reader
+	cols map[string]int
+}
+
+func newCSVTable(r io.Reader) (*csvTable, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, errors.New("empty file: no header")
+	}
+	if err != nil {
+		return nil, err
+	}
+	cols := map[string]int{}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if _, dup := cols[h]; !dup {
+			cols[h] = i
+		}
+	}
+	return &csvTable{r: cr, cols: cols}, nil
+}
+
+// col returns the index of the first of names present in the header, or -1.
+func (t *csvTable) col(names ...string) int {
+	for _, n := range names {
+		if i, ok := t.cols[n]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// require is col for a column the layout cannot do without.
+func (t *csvTable) require(names ...string) (int, error) {
+	if i := t.col(names...); i >= 0 {
+		return i, nil
+	}
+	return -1, fmt.Errorf("line 1: no %q column in the header", names[0])
+}
+
+// next returns the next row and its 1-based line; io.EOF at the end.
+func (t *csvTable) next() ([]string, int64, error) {
+	row, err := t.r.Read()
+	if err != nil {
+		if pe, ok := err.(*csv.ParseError); ok {
+			return nil, int64(pe.StartLine), err
+		}
+		return nil, 0, err
+	}
+	line, _ := t.r.FieldPos(0)
+	return row, int64(line), nil
+}
+
+func cell(row []string, i int) string {
+	if i < 0 || i >= len(row) {
+		return ""
+	}
+	return strings.TrimSpace(row[i])
+}
+
+// readLong reads the long layout: record,reviewer,stage,decision,reason,timestamp,
+// one vote a row, plus optional doi, pmid, title and year columns.
+func readLong(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	t, err := newCSVTable(r)
+	if err != nil {
+		return nil, err
+	}
+	cRecord := t.col("record", "record_id", "key")
+	cReviewer, err := t.require("reviewer")
+	if err != nil {
+		return nil, err
+	}
+	cDecision, err := t.require("decision")
+	if err != nil {
+		return nil, err
+	}
+	cStage := t.col("stage")
+	if cStage < 0 && src.Stage == "" {
+		return nil, errors.New(`line 1: no "stage" column and no stage set for this source`)
+	}
+	cReason, cTime := t.col("reason", "reasons"), t.col("timestamp", "time", "date")
+	cDOI, cPMID, cTitle, cYear := t.col("doi"), t.col("pmid"), t.col("title"), t.col("year")
+	if cRecord < 0 && cDOI < 0 && cTitle < 0 {
+		return nil, errors.New(`line 1: no "record" column (nor doi or title) to say which record a vote is about`)
+	}
+	var votes []rawVote
+	for {
+		row, line, err := t.next()
+		if err == io.EOF {
+			return votes, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		v := rawVote{File: rel, Line: line, Format: "long", Timestamp: cell(row, cTime)}
+		v.Ref = refFromText(cell(row, cRecord))
+		if d := cell(row, cDOI); d != "" {
+			v.Ref.DOI = normaliseDOI(d)
+		}
+		if p := cell(row, cPMID); p != "" {
+			v.Ref.PMID = p
+		}
+		if ti := cell(row, cTitle); ti != "" {
+			v.Ref.Title = ti
+		}
+		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
+			v.Ref.Year = &y
+		}
+		v.Reviewer = cell(row, cReviewer)
+		if v.Reviewer == "" {
+			v.Reviewer = src.Reviewer
+		}
+		v.Reasons = splitList(cell(row, cReason), ";|")
+		var problems []string
+		if v.Stage, err = parseStage(cell(row, cStage), src.Stage); err != nil {
+			problems = append(problems, "stage: "+err.Error())
+		}
+		if v.Decision, err = parseDecision(cell(row, cDecision)); err != nil {
+			problems = append(problems, "decision: "+err.Error())
+		}
+		if v.Reviewer == "" {
+			problems = append(problems, "reviewer: empty")
+		}
+		if v.Ref == (recordRef{}) {
+			problems = append(problems, "record: empty")
+		}
+		v.Err = strings.Join(problems, "; ")
+		votes = append(votes, v)
+	}
+}
+
+// refFromText reads a record reference that may be a source key, a DOI, a
+// PMID or a title.
+func refFromText(s string) recordRef {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return recordRef{}
+	}
+	ref := recordRef{Key: s}
+	if d := normaliseDOI(s); d != "" && (strings.HasPrefix(strings.ToLower(s), "10.") || strings.Contains(strings.ToLower(s), "doi")) {
+		ref.DOI = d
+	}
+	if isDigits(s) {
+		ref.PMID = s
+	}
+	if strings.Count(s, " ") >= 3 { // keys have no spaces; four words or more is a title
+		ref.Title = s
+	}
+	return ref
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normaliseDOI returns the first DOI written in s, in biblio's canonical form.
+func normaliseDOI(s string) string {
+	dois, _ := biblio.SplitDOIs(s)
+	if len(dois) == 0 {
+		return ""
+	}
+	return dois[0]
+}
+
+func splitList(s, seps string) []string {
+	var out []string
+	for _, p := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) }) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// key turns a stage or decision spelling into a comparable token: lower case,
+// every run of non-letters one underscore.
+func key(s string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '-' && b.Len() == 0 {
+			if under && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			under = false
+			b.WriteRune(r)
+		} else {
+			under = true
+		}
+	}
+	return b.String()
+}
+
+var stageNames = map[string]string{
+	"title_abstract": stageTA, "ta": stageTA, "tiab": stageTA, "ti_ab": stageTA, "title_and_abstract": stageTA,
+	"abstract": stageTA, "title": stageTA, "screening": stageTA, "title_abstract_screening": stageTA,
+	"full_text": stageFT, "ft": stageFT, "fulltext": stageFT, "full_text_review": stageFT, "eligibility": stageFT,
+	"full_text_screening": stageFT,
+}
+
+// parseStage reads a stage name; an empty one falls back to def.
+func parseStage(s, def string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		s = def
+	}
+	if strings.TrimSpace(s) == "" {
+		return "", errors.New("empty")
+	}
+	if st, ok := stageNames[key(s)]; ok {
+		return st, nil
+	}
+	return "", fmt.Errorf("%q is not title_abstract or full_text", s)
+}
+
+var decisionNames = map[string]string{
+	"include": include, "included": include, "yes": include, "y": include, "1": include, "in": include, "relevant": include,
+	"exclude": exclude, "excluded": exclude, "no": exclude, "n": exclude, "-1": exclude, "out": exclude, "irrelevant": exclude,
+	"maybe": maybe, "unsure": maybe, "undecided": maybe, "uncertain": maybe,
+	"not_retrieved": notRetrieved, "not_retrievable": notRetrieved, "notretrieved": notRetrieved,
+	"not_found": notRetrieved, "no_full_text": notRetrieved,
+}
+
+func parseDecision(s string) (string, error) {
+	if strings.TrimSpace(s) == "?" {
+		return maybe, nil
+	}
+	if d, ok := decisionNames[key(s)]; ok {
+		return d, nil
+	}
+	if strings.TrimSpace(s) == "" {
+		return "", errors.New("empty")
+	}
+	return "", fmt.Errorf("%q is not include, exclude, maybe or not_retrieved", s)
+}
+
+// Rayyan writes votes into the notes field as
+// `RAYYAN-INCLUSION: {"Alice"=>"Included", "Bob"=>"Excluded"} | RAYYAN-LABELS: a,b | RAYYAN-EXCLUSION-REASONS: x,y`.
+var (
+	rayyanSection = regexp.MustCompile(`(?:^|\|)\s*(RAYYAN-[A-Z-]+|USER-NOTES):`)
+	rayyanPair    = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"\s*=>\s*"((?:[^"\\]|\\.)*)"`)
+)
+
+var rayyanDecisions = map[string]string{"included": include, "excluded": exclude, "maybe": maybe, "undecided": maybe}
+
+type rayyanNotes struct {
+	Inclusion [][2]string // reviewer, Rayyan decision, in written order
+	Labels    []string
+	Reasons   []string
+}
+
+func parseRayyanNotes(s string) rayyanNotes {
+	var out rayyanNotes
+	locs := rayyanSection.FindAllStringSubmatchIndex(s, -1)
+	for i, loc := range locs {
+		end := len(s)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		body := strings.TrimSpace(s[loc[1]:end])
+		switch s[loc[2]:loc[3]] {
+		case "RAYYAN-INCLUSION":
+			for _, m := range rayyanPair.FindAllStringSubmatch(body, -1) {
+				out.Inclusion = append(out.Inclusion, [2]string{unescapeRuby(m[1]), unescapeRuby(m[2])})
+			}
+		case "RAYYAN-LABELS":
+			out.Labels = splitList(body, ",")
+		case "RAYYAN-EXCLUSION-REASONS":
+			out.Reasons = splitList(body, ",")
+		}
+	}
+	return out
+}
+
+func unescapeRuby(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, `\"`, `"`), `\\`, `\`)
+}
+
+// rayyanVotes turns one article's notes into one vote per reviewer. Rayyan
+// pools exclusion reasons over reviewers, so each excluding vote carries all.
+func rayyanVotes(base rawVote, notes string, stage string) []rawVote {
+	n := parseRayyanNotes(notes)
+	var votes []rawVote
+	for _, p := range n.Inclusion {
+		v := base
+		v.Reviewer, v.Stage, v.Labels = p[0], stage, n.Labels
+		d, ok := rayyanDecisions[strings.ToLower(strings.TrimSpace(p[1]))]
+		if !ok {
+			v.Err = fmt.Sprintf("notes: reviewer %q: decision %q is not Included, Excluded or Maybe", p[0], p[1])
+		}
+		v.Decision = d
+		if d == exclude {
+			v.Reasons = n.Reasons
+		}
+		votes = append(votes, v)
+	}
+	return votes
+}
+
+func sourceStage(src VoteSource) (string, error) {
+	st, err := parseStage(src.Stage, stageTA)
+	if err != nil {
+		return "", fmt.Errorf("stage: %w", err)
+	}
+	return st, nil
+}
+
+// readRayyanCSV reads Rayyan's articles CSV (key,title,...,notes,doi,...,pubmed_id).
+func readRayyanCSV(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	stage, err := sourceStage(src)
+	if err != nil {
+		return nil, err
+	}
+	t, err := newCSVTable(r)
+	if err != nil {
+		return nil, err
+	}
+	cNotes, err := t.require("notes")
+	if err != nil {
+		return nil, err
+	}
+	cKey, cTitle, cYear, cDOI, cPMID := t.col("key"), t.col("title"), t.col("year"), t.col("doi"), t.col("pubmed_id", "pmid")
+	var votes []rawVote
+	for {
+		row, line, err := t.next()
+		if err == io.EOF {
+			return votes, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		base := rawVote{File: rel, Line: line, Format: "rayyan", Ref: recordRef{
+			ToolID: cell(row, cKey), Key: cell(row, cKey), DOI: normaliseDOI(cell(row, cDOI)),
+			PMID: cell(row, cPMID), Title: cell(row, cTitle),
+		}}
+		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
+			base.Ref.Year = &y
+		}
+		votes = append(votes, rayyanVotes(base, cell(row, cNotes), stage)...)
+	}
+}
+
+// readRayyanRIS reads Rayyan's RIS export; votes are in N1.
+func readRayyanRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	stage, err := sourceStage(src)
+	if err != nil {
+		return nil, err
+	}
+	rd := ris.NewReader(r)
+	var votes []rawVote
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return votes, nil
+		}
+		if bad, ok := formats.AsBadRecord(err); ok {
+			votes = append(votes, rawVote{File: rel, Line: int64(bad.Line), Format: "rayyan-ris", Err: "unreadable RIS record: " + bad.Msg})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		biblio.Complete(rec)
+		base := rawVote{File: rel, Line: rec.SourceLine, Format: "rayyan-ris", Ref: recordRef{
+			ToolID: rec.SourceKey, Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year,
+		}}
+		for _, n := range rec.Notes {
+			votes = append(votes, rayyanVotes(base, n, stage)...)
+		}
+	}
+}
+
+// readRayyanLog reads Rayyan's customizations_log.csv, an event log
+// (article_id,user_id,user_email,key,value,created_at): key "included" with
+// value 1, -1 or 0 (include, exclude, maybe), "__EXR__<reason>" keys with 1
+// or 0 for a reason set or cleared. The latest event per article and user wins.
+func readRayyanLog(run pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	stage, err := sourceStage(src)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, p := range src.ReviewerNames {
+		id, name, ok := strings.Cut(p, "=")
+		if !ok || strings.TrimSpace(id) == "" || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("reviewer_names: %q is not \"user_id=Name\"", p)
+		}
+		names[strings.TrimSpace(id)] = strings.TrimSpace(name)
+	}
+	articles := map[string]recordRef{}
+	if src.Articles != "" {
+		articles, err = readRayyanArticles(run.Path(src.Articles))
+		if err != nil {
+			return nil, fmt.Errorf("articles %s: %w", src.Articles, err)
+		}
+	}
+	t, err := newCSVTable(r)
+	if err != nil {
+		return nil, err
+	}
+	cArticle, err := t.require("article_id")
+	if err != nil {
+		return nil, err
+	}
+	cKey, err := t.require("key")
+	if err != nil {
+		return nil, err
+	}
+	cValue, err := t.require("value")
+	if err != nil {
+		return nil, err
+	}
+	cUser, cEmail, cTime := t.col("user_id"), t.col("user_email"), t.col("created_at")
+	if cUser < 0 && cEmail < 0 {
+		return nil, errors.New(`line 1: no "user_id" or "user_email" column`)
+	}
+	type event struct {
+		line                        int64
+		article, user, k, value, at string
+	}
+	var events []event
+	var bad []rawVote
+	for {
+		row, line, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		user := cell(row, cUser)
+		if n, ok := names[user]; ok {
+			user = n
+		} else if n, ok := names[cell(row, cEmail)]; ok {
+			user = n
+		} else if user == "" {
+			// Never write an e-mail address out: a user known only by e-mail
+			// must be named in reviewer_names.
+			bad = append(bad, rawVote{File: rel, Line: line, Format: "rayyan-log", Stage: stage,
+				Ref: recordRef{ToolID: "rayyan-" + cell(row, cArticle)}, Err: "user_id: empty and the e-mail is not in reviewer_names"})
+			continue
+		} else {
+			user = "rayyan-user-" + user
+		}
+		events = append(events, event{line, cell(row, cArticle), user, strings.Trim(cell(row, cKey), `"`), cell(row, cValue), cell(row, cTime)})
+	}
+	// Created_at is ISO-like ("2023-05-02 10:11:12 UTC"), so text order is time order.
+	sort.SliceStable(events, func(i, j int) bool { return events[i].at < events[j].at })
+	type state struct {
+		decision string
+		e        event
+		reasons  []string
+	}
+	type au struct{ article, user string }
+	states := map[au]*state{}
+	var order []au
+	for _, e := range events {
+		k := au{e.article, e.user}
+		s := states[k]
+		if s == nil {
+			s = &state{}
+			states[k] = s
+			order = append(order, k)
+		}
+		switch {
+		case e.k == "included":
+			switch e.value {
+			case "1":
+				s.decision, s.e = include, e
+			case "-1":
+				s.decision, s.e = exclude, e
+			case "0":
+				s.decision, s.e = maybe, e
+			case "deleted", "":
+				s.decision, s.e = "", e
+			default:
+				bad = append(bad, rawVote{File: rel, Line: e.line, Format: "rayyan-log", Stage: stage, Reviewer: e.user,
+					Ref: recordRef{ToolID: "rayyan-" + e.article}, Timestamp: e.at, Err: fmt.Sprintf("value: %q is not 1, -1 or 0", e.value)})
+			}
+		case strings.HasPrefix(e.k, "__EXR__"):
+			reason := strings.TrimPrefix(e.k, "__EXR__")
+			s.reasons = removeString(s.reasons, reason)
+			if e.value == "1" {
+				s.reasons = append(s.reasons, reason)
+			}
+		}
+	}
+	votes := bad
+	for _, k := range order {
+		s := states[k]
+		if s.decision == "" {
+			continue
+		}
+		ref, ok := articles["rayyan-"+k.article]
+		if !ok {
+			ref = recordRef{Key: "rayyan-" + k.article}
+		}
+		ref.ToolID = "rayyan-" + k.article
+		v := rawVote{File: rel, Line: s.e.line, Format: "rayyan-log", Ref: ref, Stage: stage,
+			Reviewer: k.user, Decision: s.decision, Timestamp: s.e.at}
+		if s.decision == exclude {
+			v.Reasons = append([]string(nil), s.reasons...)
+			sort.Strings(v.Reasons)
+		}
+		votes = append(votes, v)
+	}
+	return votes, nil
+}
+
+func removeString(list []string, s string) []string {
+	out := list[:0]
+	for _, x := range list {
+		if x != s {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func readRayyanArticles(path string) (map[string]recordRef, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	decoded, _, err := formats.Decode(f, "")
+	if err != nil {
+		return nil, err
+	}
+	t, err := newCSVTable(decoded)
+	if err != nil {
+		return nil, err
+	}
+	cKey, err := t.require("key")
+	if err != nil {
+		return nil, err
+	}
+	cTitle, cYear, cDOI, cPMID := t.col("title"), t.col("year"), t.col("doi"), t.col("pubmed_id", "pmid")
+	out := map[string]recordRef{}
+	for {
+		row, line, err := t.next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		ref := recordRef{Key: cell(row, cKey), DOI: normaliseDOI(cell(row, cDOI)), PMID: cell(row, cPMID), Title: cell(row, cTitle)}
+		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
+			ref.Year = &y
+		}
+		out[ref.Key] = ref
+	}
+}
+
+// Covidence lists, and the votes a record in each list implies.
+var covidenceLists = map[string][][2]string{ // list → (stage, decision) pairs
+	"select":     nil, // awaiting title/abstract screening: no vote yet
+	"irrelevant": {{stageTA, exclude}},
+	"full_text":  {{stageTA, include}},
+	"included":   {{stageTA, include}, {stageFT, include}},
+	"excluded":   {{stageTA, include}, {stageFT, exclude}},
+}
+
+// covidenceList finds the list in the source or in the file name.
+func covidenceList(src VoteSource) (string, error) {
+	if src.List != "" {
+		l := key(src.List)
+		if l == "fulltext" || l == "full_text_review" {
+			l = "full_text"
+		}
+		if _, ok := covidenceLists[l]; !ok {
+			return "", fmt.Errorf("list %q is not select, irrelevant, full_text, included or excluded", src.List)
+		}
+		return l, nil
+	}
+	base := key(filepath.Base(src.Path))
+	var found []string
+	for _, l := range []string{"select", "irrelevant", "included", "excluded"} {
+		if strings.Contains(base, l) {
+			found = append(found, l)
+		}
+	}
+	if strings.Contains(base, "full_text") || strings.Contains(base, "fulltext") {
+		found = append(found, "full_text")
+	}
+	if len(found) != 1 {
+		return "", fmt.Errorf("cannot tell the Covidence list from the file name %q: set list (select, irrelevant, full_text, included or excluded)", filepath.Base(src.Path))
+	}
+	return found[0], nil
+}
+
+var covidenceReason = regexp.MustCompile(`(?i)exclusion reason:\s*([^\n;|]+)`)
+
+// readCovidence reads a Covidence references export of one list
+// (Title,Authors,...,Accession Number,DOI,Ref,Covidence #,Study,Notes,Tags).
+// Covidence exports the team's decisions, not each reviewer's vote.
+func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	list, err := covidenceList(src)
+	if err != nil {
+		return nil, err
+	}
+	reviewer := src.Reviewer
+	if reviewer == "" {
+		reviewer = "covidence"
+	}
+	t, err := newCSVTable(r)
+	if err != nil {
+		return nil, err
+	}
+	cID := t.col("covidence #", "covidence_id", "covidence")
+	cTitle, cYear, cDOI, cAN := t.col("title"), t.col("published year", "year"), t.col("doi"), t.col("accession number")
+	cNotes, cTags, cRef := t.col("notes"), t.col("tags"), t.col("ref")
+	if cID < 0 && cTitle < 0 && cDOI < 0 {
+		return nil, errors.New(`line 1: no "Covidence #", "Title" or "DOI" column`)
+	}
+	var votes []rawVote
+	for {
+		row, line, err := t.next()
+		if err == io.EOF {
+			return votes, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		ref := recordRef{ToolID: cell(row, cID), Key: cell(row, cAN), DOI: normaliseDOI(cell(row, cDOI)), Title: cell(row, cTitle)}
+		if ref.Key == "" {
+			ref.Key = cell(row, cRef)
+		}
+		if isDigits(ref.Key) {
+			ref.PMID = ref.Key
+		}
+		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
+			ref.Year = &y
+		}
+		notes := cell(row, cNotes)
+		labels := splitList(cell(row, cTags), ";")
+		for _, sd := range covidenceLists[list] {
+			v := rawVote{File: rel, Line: line, Format: "covidence", Ref: ref, Stage: sd[0], Reviewer: reviewer, Decision: sd[1], Labels: labels}
+			if sd[0] == stageFT && sd[1] == exclude {
+				for _, m := range covidenceReason.FindAllStringSubmatch(notes, -1) {
+					v.Reasons = append(v.Reasons, strings.TrimSpace(m[1]))
+				}
+			}
+			votes = append(votes, v)
+		}
+	}
+}
+
+// readASReview reads an ASReview LAB export: the imported columns plus a
+// label column (asreview_label, or included / label_included /
+// final_included in older versions): 1 relevant, 0 irrelevant, empty unseen.
+func readASReview(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	stage, err := sourceStage(src)
+	if err != nil {
+		return nil, err
+	}
+	reviewer := src.Reviewer
+	if reviewer == "" {
+		reviewer = "asreview"
+	}
+	t, err := newCSVTable(r)
+	if err != nil {
+		return nil, err
+	}
+	cLabel := t.col("asreview_label", "label_included", "final_included", "included", "label")
+	if cLabel < 0 {
+		return nil, errors.New(`line 1: no label column (asreview_label, label_included, final_included or included)`)
+	}
+	cID, cKey := t.col("record_id"), t.col("key", "source_key", "id", "accession_number", "an")
+	cTitle, cYear, cDOI, cPMID := t.col("title", "primary_title"), t.col("year", "publication_year"), t.col("doi"), t.col("pmid", "pubmed_id")
+	cTime := t.col("asreview_time", "labeling_time")
+	var votes []rawVote
+	for {
+		row, line, err := t.next()
+		if err == io.EOF {
+			return votes, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		label := cell(row, cLabel)
+		if label == "" || label == "-1" || strings.EqualFold(label, "nan") {
+			continue // not labelled: the record was never shown
+		}
+		v := rawVote{File: rel, Line: line, Format: "asreview", Stage: stage, Reviewer: reviewer, Timestamp: cell(row, cTime)}
+		v.Ref = recordRef{ToolID: cell(row, cID), Key: cell(row, cKey), DOI: normaliseDOI(cell(row, cDOI)), PMID: cell(row, cPMID), Title: cell(row, cTitle)}
+		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
+			v.Ref.Year = &y
+		}
+		switch n, err := strconv.ParseFloat(label, 64); {
+		case err == nil && n == 1:
+			v.Decision = include
+		case err == nil && n == 0:
+			v.Decision = exclude
+		default:
+			v.Err = fmt.Sprintf("%s: %q is not 1 or 0", "label", label)
+		}
+		votes = append(votes, v)
+	}
+}
