@@ -41,9 +41,9 @@ var evalFloors = []struct {
 	set       string
 	minRecall float64
 }{
-	{"sra-haematology", 0.0},
-	{"sra-stroke", 0.0},
-	{"sra-cytology-screening", 0.0},
+	{"sra-haematology", 0.79},        // 0.7914: the gold groups also join errata, replies and trial registrations
+	{"sra-stroke", 0.99},             // 0.9916
+	{"sra-cytology-screening", 0.99}, // 0.9923
 }
 
 func TestLabelledSets(t *testing.T) {

@@ -1,0 +1,436 @@
+package dedupe
+
+import (
+	"context"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/pipeline/table"
+)
+
+// rec builds a record: fields are "key=value" pairs so each case shows only
+// what matters to it. authors are ";"-separated.
+func rec(id string, fields ...string) tables.Record {
+	r := tables.Record{RecordID: id, Round: "r1", Database: "MEDLINE", Format: "ris", SourceFile: "x.ris"}
+	for _, f := range fields {
+		k, v, _ := strings.Cut(f, "=")
+		switch k {
+		case "title":
+			r.Title = v
+		case "authors":
+			r.Authors = strings.Split(v, ";")
+		case "year":
+			y := int32(0)
+			for _, c := range v {
+				y = y*10 + int32(c-'0')
+			}
+			r.Year = &y
+		case "journal":
+			r.Journal = v
+		case "volume":
+			r.Volume = v
+		case "issue":
+			r.Issue = v
+		case "pages":
+			r.Pages = v
+		case "doi":
+			r.DOI = v
+		case "pmid":
+			r.PMID = v
+		case "type":
+			r.Type = v
+		case "db":
+			r.Database = v
+		case "round":
+			r.Round = v
+		default:
+			panic("unknown field " + k)
+		}
+	}
+	return r
+}
+
+// article is a well-filled record other cases vary.
+func article(id string, overrides ...string) tables.Record {
+	base := []string{
+		"title=Effect of peer support workers on engagement in community mental health care: a randomised trial",
+		"authors=Smith, John A.;Jones, K.;Brown, Lee",
+		"year=2019", "journal=British Journal of Psychiatry", "volume=214", "issue=3", "pages=221-228",
+	}
+	return rec(id, append(base, overrides...)...)
+}
+
+func runDedupe(t *testing.T, records []tables.Record, opt options) *result {
+	t.Helper()
+	return deduplicate(slices.Clone(records), opt)
+}
+
+func workOf(res *result) map[string]string {
+	m := map[string]string{}
+	for _, r := range res.records {
+		m[r.RecordID] = r.WorkID
+	}
+	return m
+}
+
+func pairRow(res *result, a, b string) *tables.DuplicatePair {
+	a, b = min(a, b), max(a, b)
+	for i := range res.pairs {
+		if res.pairs[i].RecordA == a && res.pairs[i].RecordB == b {
+			return &res.pairs[i]
+		}
+	}
+	return nil
+}
+
+// TestGuardsAndRules: each case is two records; the pair must get the
+// decision and rule shown, and be merged only for duplicates.
+func TestGuardsAndRules(t *testing.T) {
+	cases := []struct {
+		name     string
+		a, b     tables.Record
+		opt      options
+		decision string
+		rule     string
+	}{
+		{"variation of one article merges",
+			article("a", "doi=10.1192/bjp.2019.1"),
+			article("b", "title=EFFECT OF PEER-SUPPORT WORKERS ON ENGAGEMENT IN COMMUNITY MENTAL HEALTH CARE - A RANDOMISED TRIAL.",
+				"authors=Smith JA;Jones K;Brown L", "journal=Br J Psychiatry", "pages=221-8"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"DOI with URL prefix and capitals agrees",
+			article("a", "doi=10.1192/BJP.2019.1", "volume=", "pages="),
+			article("b", "doi=https://doi.org/10.1192/bjp.2019.1", "volume=", "pages="),
+			options{}, duplicate, "doi+title"},
+		{"typo in title still merges",
+			article("a"),
+			article("b", "title=Effect of peer suport workers on engagment in community mental health care: a randomised trial"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"epub and print year one apart merge on volume and pages",
+			article("a", "year=2018"), article("b"),
+			options{}, duplicate, "title+authors+source, year±1"},
+		{"translated title in brackets and language note",
+			article("a", "title=[Effect of peer support workers on engagement in community mental health care: a randomised trial]. [Article in German]"),
+			article("b"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"Greek letters, HTML entities and markup",
+			article("a", "title=Role of &alpha;-synuclein in <i>Parkinson&apos;s</i> disease &amp; dementia with Lewy bodies"),
+			article("b", "title=Role of α-synuclein in Parkinson's disease and dementia with Lewy bodies"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"different DOIs never merge",
+			article("a", "doi=10.1000/one"), article("b", "doi=10.1000/two"),
+			options{}, distinct, "guard:doi-conflict"},
+		{"years more than one apart never merge",
+			article("a", "year=2016"), article("b"),
+			options{}, distinct, "guard:years-apart"},
+		{"conflicting volume never merges",
+			article("a", "volume=215"), article("b"),
+			options{}, distinct, "guard:volume-conflict"},
+		{"conflicting pages never merge",
+			article("a", "pages=301-309"), article("b"),
+			options{}, distinct, "guard:pages-conflict"},
+		{"erratum and its article are related, not merged",
+			article("a", "title=Erratum: Effect of peer support workers on engagement in community mental health care: a randomised trial", "issue=6", "pages=512"),
+			article("b"),
+			options{}, related, "related:erratum"},
+		{"retraction notice and its article are related, not merged",
+			article("a", "title=Retraction note: Effect of peer support workers on engagement in community mental health care: a randomised trial", "year=2020", "volume=216", "pages=99"),
+			article("b"),
+			options{}, related, "related:retraction"},
+		{"a reply is not the article it answers",
+			article("a", "title=Effect of peer support workers on engagement in community mental health care: a randomised trial - Reply", "issue=5", "pages=400"),
+			article("b"),
+			options{}, related, "related:comment"},
+		{"Cochrane review and its update",
+			rec("a", "title=Peer support for people with severe mental illness", "authors=Lloyd-Evans, B.", "year=2019", "journal=Cochrane Database of Systematic Reviews", "issue=4", "pages=CD010880"),
+			rec("b", "title=Peer support for people with severe mental illness", "authors=Lloyd-Evans, B.", "year=2020", "journal=Cochrane Database of Systematic Reviews", "issue=2", "pages=CD010880"),
+			options{}, distinct, "guard:cochrane-update"},
+		{"generic title without further evidence",
+			rec("a", "title=Editorial", "authors=Smith, J.", "year=2019", "journal=Lancet", "volume=393"),
+			rec("b", "title=Editorial", "authors=Smith, J.", "year=2019", "journal=Lancet", "volume=393"),
+			options{}, distinct, "guard:generic-title"},
+		{"generic title with the same volume, pages and author merges",
+			rec("a", "title=Editorial", "authors=Smith, J.", "year=2019", "journal=Lancet", "volume=393", "pages=1001"),
+			rec("b", "title=EDITORIAL.", "authors=Smith J", "year=2019", "journal=Lancet", "volume=393", "pages=1001-1001"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"Part 1 and Part 2",
+			article("a", "title=Peer support in community mental health care, part 1: engagement", "volume=", "pages="),
+			article("b", "title=Peer support in community mental health care, part 2: engagement", "volume=", "pages="),
+			options{}, distinct, "guard:title-numbers"},
+		{"the same abstract in two supplements",
+			rec("a", "title=Eculizumab dose modification in paroxysmal nocturnal haemoglobinuria", "authors=Kelly, R.", "year=2009", "journal=British Journal of Haematology", "volume=145", "issue=Suppl. 1", "pages=23"),
+			rec("b", "title=Eculizumab dose modification in paroxysmal nocturnal haemoglobinuria", "authors=Kelly, R.", "year=2009", "journal=Haematologica", "volume=94", "issue=Suppl. 2", "pages=239-240"),
+			options{}, distinct, "guard:volume-conflict"},
+		{"preprint and article are related reports",
+			article("a", "journal=medRxiv", "doi=10.1101/2019.01.01.123456", "volume=", "issue=", "pages=", "year=2018"),
+			article("b", "doi=10.1192/bjp.2019.1"),
+			options{}, related, "related:article/preprint"},
+		{"preprint merges when configured",
+			article("a", "journal=medRxiv", "doi=10.1101/2019.01.01.123456", "volume=", "issue=", "pages=", "year=2018"),
+			article("b", "doi=10.1192/bjp.2019.1"),
+			options{mergePreprints: true}, duplicate, "preprint+article (merge_preprints)"},
+		{"a title alone is not enough: review",
+			rec("a", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
+			rec("b", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
+			options{}, review, "title-only"},
+		{"human decision same overrides",
+			rec("a", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
+			rec("b", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
+			options{decisions: map[[2]string]bool{{"a", "b"}: true}}, duplicate, "human:same"},
+		{"human decision different overrides",
+			article("a"), article("b"),
+			options{decisions: map[[2]string]bool{{"a", "b"}: false}}, distinct, "human:different"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runDedupe(t, []tables.Record{tc.a, tc.b}, tc.opt)
+			p := pairRow(res, "a", "b")
+			if p == nil {
+				t.Fatalf("pair a,b not reported; pairs: %+v", res.pairs)
+			}
+			if p.Decision != tc.decision || p.Rule != tc.rule {
+				t.Errorf("decision %s rule %q, want %s %q (note %q)", p.Decision, p.Rule, tc.decision, tc.rule, p.Note)
+			}
+			w := workOf(res)
+			if merged := w["a"] == w["b"]; merged != (tc.decision == duplicate) {
+				t.Errorf("merged=%v, want %v", merged, tc.decision == duplicate)
+			}
+			if tc.decision == related {
+				st := map[string]string{}
+				for _, wk := range res.works {
+					st[wk.WorkID] = wk.StudyID
+				}
+				if st[w["a"]] != st[w["b"]] {
+					t.Errorf("related works in studies %s and %s, want one study", st[w["a"]], st[w["b"]])
+				}
+			}
+			if tc.decision == review && len(res.review) != 1 {
+				t.Errorf("review queue has %d items, want 1", len(res.review))
+			}
+		})
+	}
+}
+
+// TestChainIsSplit: b has no DOI and matches both a and c, but a and c have
+// different DOIs: transitive grouping must not put a and c together.
+func TestChainIsSplit(t *testing.T) {
+	a := article("a", "doi=10.1000/one")
+	b := article("b")
+	c := article("c", "doi=10.1000/two")
+	res := runDedupe(t, []tables.Record{a, b, c}, options{})
+	w := workOf(res)
+	if w["a"] == w["c"] {
+		t.Fatalf("a and c merged through b: %v", w)
+	}
+	// a–b and b–c are equally strong; the edge met first in the fixed order
+	// (a–b: smaller indices) wins, and b–c is sent to review.
+	if w["a"] != w["b"] {
+		t.Errorf("want a with b, got %v", w)
+	}
+	p := pairRow(res, "b", "c")
+	if p == nil || p.Decision != review || !strings.Contains(p.Note, "not merged") {
+		t.Errorf("b–c: %+v, want review with a not-merged note", p)
+	}
+}
+
+// TestInputOrderDoesNotMatter shuffles one set of records many ways: every
+// table must come out identical.
+func TestInputOrderDoesNotMatter(t *testing.T) {
+	records := []tables.Record{
+		article("a", "doi=10.1000/one"), article("b"), article("c", "doi=10.1000/two"),
+		article("d", "year=2018"), article("e", "title=Erratum: Effect of peer support workers on engagement in community mental health care: a randomised trial", "pages=99"),
+		rec("f", "title=Editorial", "year=2019"), rec("g", "title=Editorial", "year=2019"),
+		article("h", "db=Embase", "authors=Smith J;Jones K;Brown L"),
+	}
+	want := runDedupe(t, records, options{})
+	rng := rand.New(rand.NewPCG(1, 2))
+	for k := 0; k < 20; k++ {
+		rng.Shuffle(len(records), func(i, j int) { records[i], records[j] = records[j], records[i] })
+		got := runDedupe(t, records, options{})
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("shuffle %d changed the output", k)
+		}
+	}
+}
+
+// TestSourceTables: MEDLINE has a, b (one work) and c; Embase has a' (same
+// work as a) and d. Hand count: MEDLINE 3 records, 2 works, 1 only there
+// (c); Embase 2 records, 2 works, 1 only there (d); shared 1 work,
+// union 3 works, Jaccard 1/3 = 0.333.
+func TestSourceTables(t *testing.T) {
+	recs := []tables.Record{
+		article("a"), article("b", "authors=Smith J;Jones K;Brown L"),
+		rec("c", "title=Something else entirely about housing first programmes", "authors=Doe, J.", "year=2019", "volume=1", "pages=1-9"),
+		article("a2", "db=Embase"),
+		rec("d", "db=Embase", "title=Yet another unrelated report on peer navigators", "authors=Roe, R.", "year=2020", "volume=2", "pages=5-7"),
+	}
+	res := runDedupe(t, recs, options{})
+	wantContrib := []tables.SourceContribution{
+		{Round: "r1", Database: "Embase", Records: 2, Works: 2, UniqueWorks: 1, NewWorks: 2},
+		{Round: "r1", Database: "MEDLINE", Records: 3, Works: 2, UniqueWorks: 1, NewWorks: 2},
+		{Round: "", Database: "Embase", Records: 2, Works: 2, UniqueWorks: 1, NewWorks: 2},
+		{Round: "", Database: "MEDLINE", Records: 3, Works: 2, UniqueWorks: 1, NewWorks: 2},
+	}
+	if !reflect.DeepEqual(res.contribution, wantContrib) {
+		t.Errorf("contribution:\n got %+v\nwant %+v", res.contribution, wantContrib)
+	}
+	wantOverlap := []tables.SourceOverlap{
+		{Round: "r1", DatabaseA: "Embase", DatabaseB: "MEDLINE", SharedWorks: 1, Jaccard: 0.333},
+		{Round: "", DatabaseA: "Embase", DatabaseB: "MEDLINE", SharedWorks: 1, Jaccard: 0.333},
+	}
+	if !reflect.DeepEqual(res.overlap, wantOverlap) {
+		t.Errorf("overlap:\n got %+v\nwant %+v", res.overlap, wantOverlap)
+	}
+}
+
+// runStage runs the stage as the pipeline does, with output as the
+// previous committed output folder.
+func runStage(t *testing.T, output string, rounds []string, records []tables.Record, params *Params) *pipeline.Run {
+	t.Helper()
+	cfg := &pipeline.Config{Output: output, Dir: t.TempDir()}
+	for _, r := range rounds {
+		cfg.Rounds = append(cfg.Rounds, pipeline.Round{ID: r})
+	}
+	run := pipeline.NewRun(cfg, nil, nil)
+	if err := pipeline.Put(run, "records", records); err != nil {
+		t.Fatal(err)
+	}
+	if params == nil {
+		params = Stage.Params().(*Params)
+	}
+	if err := Stage.Run(context.Background(), run, params); err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+func get[T any](t *testing.T, run *pipeline.Run, name string) []T {
+	t.Helper()
+	rows, ok, err := pipeline.Get[T](run, name)
+	if err != nil || !ok {
+		t.Fatalf("table %s: ok=%v err=%v", name, ok, err)
+	}
+	return rows
+}
+
+// commit writes what a run produced as the committed output the next run reads.
+func commit(t *testing.T, run *pipeline.Run, dir string) {
+	t.Helper()
+	if err := table.WriteFile(filepath.Join(dir, "records.parquet"), get[tables.Record](t, run, "records"), table.Meta{Table: "records"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := table.WriteFile(filepath.Join(dir, "works.parquet"), get[tables.Work](t, run, "works"), table.Meta{Table: "works"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCrossRoundStability: round 2 re-finds a round-1 work and adds a record
+// that matches two round-1 works kept apart by their DOIs.
+func TestCrossRoundStability(t *testing.T) {
+	out := t.TempDir()
+	round1 := []tables.Record{
+		article("m1", "doi=10.1000/one"),
+		article("e1", "db=Embase", "doi=10.1000/two"), // same bibliographic data, another DOI: kept apart
+		rec("x1", "title=Housing first and recovery: a qualitative study of tenants", "authors=Doe, J.", "year=2018", "journal=Health Soc Care Community", "volume=26", "pages=10-19"),
+		// Sorted by record id "zz1" comes last, but it is the round-1 record,
+		// so the work keeps the id it was issued with.
+		rec("zz1", "title=Recovery colleges: a survey of students", "authors=Roe, R.", "year=2017", "journal=J Ment Health", "volume=9", "pages=1-8"),
+	}
+	run1 := runStage(t, out, []string{"r1"}, round1, nil)
+	works1 := get[tables.Work](t, run1, "works")
+	ids1 := map[string]string{} // record → work after round 1
+	for _, r := range get[tables.Record](t, run1, "records") {
+		ids1[r.RecordID] = r.WorkID
+	}
+	if ids1["m1"] == ids1["e1"] {
+		t.Fatalf("m1 and e1 merged in round 1 despite different DOIs")
+	}
+	commit(t, run1, out)
+
+	round2 := append(slices.Clone(round1),
+		rec("x2", "round=r2", "db=Scopus", "title=HOUSING FIRST AND RECOVERY - A QUALITATIVE STUDY OF TENANTS", "authors=Doe J", "year=2018", "journal=Health and Social Care in the Community", "volume=26", "pages=10-9"),
+		rec("aa2", "round=r2", "db=Scopus", "title=Recovery colleges: a survey of students.", "authors=Roe R", "year=2017", "journal=Journal of Mental Health", "volume=9", "pages=1-8"),
+		article("b2", "round=r2", "db=Scopus"), // no DOI: matches both m1 and e1
+	)
+	run2 := runStage(t, out, []string{"r1", "r2"}, round2, nil)
+	ids2 := map[string]string{}
+	for _, r := range get[tables.Record](t, run2, "records") {
+		ids2[r.RecordID] = r.WorkID
+	}
+	for _, id := range []string{"m1", "e1", "x1", "zz1"} {
+		if ids2[id] != ids1[id] {
+			t.Errorf("round-1 record %s moved from work %s to %s", id, ids1[id], ids2[id])
+		}
+	}
+	if ids2["x2"] != ids1["x1"] {
+		t.Errorf("x2 in work %s, want round-1 work %s", ids2["x2"], ids1["x1"])
+	}
+	if ids2["aa2"] != ids1["zz1"] {
+		t.Errorf("aa2 in work %s, want round-1 work %s (not a new id from the smaller record id)", ids2["aa2"], ids1["zz1"])
+	}
+	works2 := get[tables.Work](t, run2, "works")
+	if len(works2) != len(works1) {
+		t.Errorf("%d works after round 2, want the %d of round 1", len(works2), len(works1))
+	}
+	for _, w := range works2 {
+		if !w.PreviouslyIssued {
+			t.Errorf("work %s not marked previously issued", w.WorkID)
+		}
+		if w.WorkID == ids1["x1"] {
+			if w.FirstRound != "r1" || !slices.Equal(w.AlreadySeenRecordIDs, []string{"x2"}) || !slices.Equal(w.Rounds, []string{"r1", "r2"}) {
+				t.Errorf("work %s: first round %s, already seen %v, rounds %v; want r1, [x2], [r1 r2]", w.WorkID, w.FirstRound, w.AlreadySeenRecordIDs, w.Rounds)
+			}
+		}
+	}
+	bridges := get[tables.WorkBridge](t, run2, "work_bridges")
+	want := []string{ids1["e1"], ids1["m1"]}
+	slices.Sort(want)
+	if len(bridges) != 1 || bridges[0].RecordID != "b2" || !slices.Equal(bridges[0].BridgedWorkIDs, want) {
+		t.Errorf("bridges %+v, want b2 bridging %v", bridges, want)
+	}
+	if len(run2.Warnings()) == 0 {
+		t.Errorf("no warning for the bridge")
+	}
+}
+
+// TestDecisionsFile: the team marks the review pair same; the next run
+// merges it, and a malformed decision names file and line.
+func TestDecisionsFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "decisions.csv")
+	recs := []tables.Record{
+		rec("a", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
+		rec("b", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
+	}
+	run1 := runStage(t, "", nil, recs, nil)
+	if q := get[tables.ReviewItem](t, run1, "review_queue"); len(q) != 1 {
+		t.Fatalf("review queue %+v, want one pair", q)
+	}
+	if err := os.WriteFile(path, []byte("record_a,record_b,decision,note\nb,a,Same,checked full text\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	params := Stage.Params().(*Params)
+	params.Decisions = path
+	run2 := runStage(t, "", nil, recs, params)
+	rs := get[tables.Record](t, run2, "records")
+	if rs[0].WorkID != rs[1].WorkID {
+		t.Errorf("decided same, but works %s and %s", rs[0].WorkID, rs[1].WorkID)
+	}
+	if q := get[tables.ReviewItem](t, run2, "review_queue"); len(q) != 0 {
+		t.Errorf("review queue still has %+v", q)
+	}
+	if err := os.WriteFile(path, []byte("record_a,record_b,decision\na,b,maybe\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := readDecisions(path)
+	if err == nil || !strings.Contains(err.Error(), "decisions.csv:2") || !strings.Contains(err.Error(), "maybe") {
+		t.Errorf("error %v, want file:line and the bad value", err)
+	}
+}
