@@ -83,3 +83,14 @@ func commitOutput(tmp, output string) error {
 	}
 	return os.RemoveAll(tmp) // tmp now holds the previous output
 }
+
+// removeStaleTemps deletes temporary folders left by runs that were killed
+// before they committed. It runs under the output lock, so no live run owns them.
+func removeStaleTemps(output string, run *Run) {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(output), "."+filepath.Base(output)+".tmp-*"))
+	for _, dir := range stale {
+		if err := os.RemoveAll(dir); err == nil {
+			run.Log.Info("removed the unfinished output of an interrupted run", "folder", dir)
+		}
+	}
+}

@@ -55,6 +55,7 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 	if err := checkOutputIsOurs(cfg.Output); err != nil {
 		return nil, &ConfigError{err}
 	}
+	removeStaleTemps(cfg.Output, run)
 	if err := Check(plan, run); err != nil {
 		return nil, err
 	}
@@ -84,6 +85,10 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 
 	tmp, err := os.MkdirTemp(filepath.Dir(cfg.Output), "."+filepath.Base(cfg.Output)+".tmp-")
 	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	// MkdirTemp makes the folder private; the output is for the whole team.
+	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	committed := false

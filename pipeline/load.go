@@ -111,7 +111,11 @@ func Load(path string, registry []Stage, overrides []string) (*Plan, error) {
 	h := sha256.New()
 	h.Write(data)
 	for _, a := range applied {
-		h.Write([]byte("\n" + a))
+		// Where the output goes does not change what is in it: leave it out
+		// of the hash, so a run with --out gives the same bytes.
+		if !strings.HasPrefix(strings.ToLower(a), "output=") {
+			h.Write([]byte("\n" + a))
+		}
 	}
 	cfg.SHA256 = hex.EncodeToString(h.Sum(nil))
 	if err := cfg.check(); err != nil {

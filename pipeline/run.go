@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/realsynth/realsynth/internal/tables"
@@ -162,8 +161,17 @@ func (run *Run) fileNames() []string {
 // RelPath shows a path relative to the config file's folder, as the config
 // names it, so tables and manifests do not depend on where the review lives.
 func (run *Run) RelPath(p string) string {
-	if rel, err := filepath.Rel(run.Config.Dir, p); err == nil && !strings.HasPrefix(rel, "..") {
+	if rel, err := filepath.Rel(run.Config.Dir, p); err == nil {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(p)
+}
+
+// Table returns a table's rows as stored (a []Row of its declared type), for
+// code that handles every table alike, such as writers and tests.
+func (run *Run) Table(name string) (any, bool) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	rows, ok := run.tables[name]
+	return rows, ok
 }

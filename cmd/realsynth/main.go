@@ -35,6 +35,10 @@ func execute(args []string) int {
 	defer stop()
 	root := newRootCmd()
 	root.SetArgs(args)
+	// Cobra checks flags, arguments and the command name before it calls
+	// PersistentPreRun; an error before that point is a usage error.
+	started := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
@@ -42,7 +46,7 @@ func execute(args []string) int {
 	fmt.Fprintln(os.Stderr, "realsynth:", err)
 	var ce *pipeline.ConfigError
 	var ue usageError
-	if errors.As(err, &ce) || errors.As(err, &ue) {
+	if !started || errors.As(err, &ce) || errors.As(err, &ue) {
 		return exitUsage
 	}
 	return exitRunFailed

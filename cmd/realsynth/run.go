@@ -25,10 +25,12 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.config, "config", "c", "", "review config file (YAML)")
 	cmd.Flags().StringArrayVar(&f.set, "set", nil, "override a setting, key.path=value (repeatable), e.g. --set stages.ingest.fail_on_quarantine=true")
 	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "log warnings and errors only")
-	_ = cmd.MarkFlagRequired("config")
 }
 
 func (f *runFlags) load() (*pipeline.Plan, error) {
+	if f.config == "" {
+		return nil, usageError{fmt.Errorf("--config FILE is required")}
+	}
 	overrides := append([]string(nil), f.set...)
 	if f.out != "" {
 		abs, err := filepath.Abs(f.out)

@@ -3,5 +3,6 @@
 package all
 
 import (
+	_ "github.com/realsynth/realsynth/internal/formats/medline"
 	_ "github.com/realsynth/realsynth/internal/formats/ris"
 )

@@ -1,0 +1,42 @@
+# realsynth — `make run` runs the demo review, `make test` runs every test.
+GO       ?= go
+BIN      := bin/realsynth
+FUZZTIME ?= 5s
+SHARED   ?= ../shared
+
+.PHONY: build run test test-go test-duckdb fuzz fuzz-short bench eval-dedup clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/realsynth
+
+## run: the pipeline on the demo review in testdata/, then a one-screen summary
+run: build
+	./$(BIN) run --config configs/demo.yaml
+
+## test: vet, unit and golden tests, the DuckDB interop check, a short fuzz run
+test: test-go test-duckdb fuzz-short
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+test-duckdb:
+	cd interop/duckdb && $(GO) test ./...
+
+fuzz-short:
+	FUZZTIME=3s ./scripts/fuzz.sh
+
+## fuzz: every fuzz target for FUZZTIME each (make fuzz FUZZTIME=1m)
+fuzz:
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
+
+## bench: the benchmarks (ingest + dedupe at 10k/100k/1M, readers, agreement, synthesis)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## eval-dedup: precision, recall, F1 and false merges on the labelled sets in ../shared
+eval-dedup: build
+	./$(BIN) eval-dedup $(SHARED)/data/dedup-dev/*/
+
+clean:
+	rm -rf bin out
