@@ -344,9 +344,13 @@ func DescribeParams(params any) []ParamDoc {
 		if key == "" || key == "-" {
 			continue
 		}
-		def := fmt.Sprintf("%v", v.Field(i).Interface())
-		if v.Field(i).IsZero() {
-			def = ""
+		fv := v.Field(i)
+		def := fmt.Sprintf("%v", fv.Interface())
+		switch fv.Kind() {
+		case reflect.String, reflect.Slice, reflect.Map:
+			if fv.Len() == 0 {
+				def = ""
+			}
 		}
 		out = append(out, ParamDoc{Key: key, Type: f.Type.String(), Default: def, Doc: f.Tag.Get("doc")})
 	}

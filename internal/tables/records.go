@@ -11,8 +11,10 @@ package tables
 // Record is one entry of one search export: a RIS block, a MEDLINE citation,
 // a CSV row. Ingest writes one row per parsed input record; dedupe fills WorkID.
 type Record struct {
-	// RecordID is stable across reruns and re-exports: a hash of the database
-	// and the record's source key, or of its content when it has no key.
+	// RecordID is stable across reruns and re-exports: a hash of the round,
+	// the database and the record's source key (or its content when it has
+	// no key), never its position in a file. A key repeated within one
+	// export gets a "-2", "-3" suffix in order of appearance.
 	RecordID string `table:"record_id"`
 	// WorkID is the de-duplicated work (one real publication) this record belongs to.
 	WorkID string `table:"work_id,optional"`
@@ -31,37 +33,51 @@ type Record struct {
 	Format string `table:"format"`
 
 	// Type is the publication type code as exported (RIS TY, BibTeX entry type…).
-	Type          string `table:"type,optional"`
-	Title         string `table:"title,optional"`
+	Type string `table:"type,optional"`
+	// Title as exported, whitespace and Unicode (NFC) normalised.
+	Title string `table:"title,optional"`
+	// OriginalTitle is the title in the original language when the export
+	// gives an English translation as Title (MEDLINE TT, RIS T1/OP…).
 	OriginalTitle string `table:"original_title,optional"`
 	// Authors as written in the export, in order.
 	Authors []string `table:"authors"`
 	// AuthorsNormalised is Authors as "Family, I.J." (initials without spaces).
 	AuthorsNormalised []string `table:"authors_normalised"`
-	Year              *int32   `table:"year"`
+	// Year of publication (print year where the export gives both).
+	Year *int32 `table:"year"`
 	// Date is the fuller publication date when the export has one, as written.
-	Date          string `table:"date,optional"`
-	Journal       string `table:"journal,optional"`
+	Date string `table:"date,optional"`
+	// Journal is the full journal or source title (RIS T2/JF/JO, MEDLINE JT).
+	Journal string `table:"journal,optional"`
+	// JournalAbbrev is the abbreviated title (RIS J2/JA, MEDLINE TA).
 	JournalAbbrev string `table:"journal_abbrev,optional"`
 	Volume        string `table:"volume,optional"`
 	Issue         string `table:"issue,optional"`
 	// Pages as written; PageStart/PageEnd are expanded ("221-8" → 221, 228).
-	Pages         string `table:"pages,optional"`
-	PageStart     string `table:"page_start,optional"`
-	PageEnd       string `table:"page_end,optional"`
+	Pages     string `table:"pages,optional"`
+	PageStart string `table:"page_start,optional"`
+	PageEnd   string `table:"page_end,optional"`
+	// ArticleNumber is an electronic article number (e1234, CD012345).
 	ArticleNumber string `table:"article_number,optional"`
 	// DOI is the first DOI, lower-cased, without URL or "doi:" prefix; DOIs lists all of them.
-	DOI             string   `table:"doi,optional"`
-	DOIs            []string `table:"dois"`
-	PMID            string   `table:"pmid,optional"`
-	PMCID           string   `table:"pmcid,optional"`
-	ISSN            []string `table:"issn"`
-	ISBN            []string `table:"isbn"`
-	Abstract        string   `table:"abstract,optional"`
-	Keywords        []string `table:"keywords"`
-	Language        string   `table:"language,optional"`
-	URLs            []string `table:"urls"`
-	Notes           []string `table:"notes"`
+	DOI  string   `table:"doi,optional"`
+	DOIs []string `table:"dois"`
+	// PMID is the PubMed id; PMCID the PubMed Central id (PMC…).
+	PMID  string `table:"pmid,optional"`
+	PMCID string `table:"pmcid,optional"`
+	// ISSN and ISBN are cleaned (hyphenated ISSN), several per record possible.
+	ISSN     []string `table:"issn"`
+	ISBN     []string `table:"isbn"`
+	Abstract string   `table:"abstract,optional"`
+	// Keywords are author keywords and subject headings, as exported.
+	Keywords []string `table:"keywords"`
+	// Language as exported (eng, English…).
+	Language string `table:"language,optional"`
+	// URLs are links to the record or full text.
+	URLs []string `table:"urls"`
+	// Notes are free-text notes (RIS N1); screening tools put votes here.
+	Notes []string `table:"notes"`
+	// PublicationType lists the database's publication types (MEDLINE PT…).
 	PublicationType []string `table:"publication_type"`
 	// AccessionNumber is the database's own accession number (RIS AN, WoS UT…).
 	AccessionNumber string `table:"accession_number,optional"`
@@ -72,19 +88,24 @@ type Record struct {
 
 // Field is one tagged value kept verbatim from an export.
 type Field struct {
-	Tag   string `table:"tag"`
+	// Tag is the export's own field name (RIS tag, MEDLINE tag, CSV header…).
+	Tag string `table:"tag"`
+	// Value is the field's text as exported.
 	Value string `table:"value"`
 }
 
 // Quarantine is one piece of input that could not be read as a record.
 // Every input record ends up either in records or here.
 type Quarantine struct {
-	Round      string `table:"round,optional"`
-	Database   string `table:"database,optional"`
+	// Round and Database are the search the input belongs to.
+	Round    string `table:"round,optional"`
+	Database string `table:"database,optional"`
+	// SourceFile is the export file, relative to the config file.
 	SourceFile string `table:"source_file"`
 	// SourceLine is the 1-based line where the bad record or input starts (0: the whole file).
-	SourceLine int64  `table:"source_line"`
-	Format     string `table:"format,optional"`
+	SourceLine int64 `table:"source_line"`
+	// Format is the reader that rejected it.
+	Format string `table:"format,optional"`
 	// Error says what was expected and what was found.
 	Error string `table:"error"`
 	// Raw is the offending text, cut to 4 KiB.
