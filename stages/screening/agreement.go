@@ -200,6 +200,9 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 				return nil, fmt.Errorf("agreement %s %s %s vs %s: %w", g.stage, g.round, names[i], names[j], err)
 			}
 			row.KrippendorffAlpha = alpha.Nominal
+			if alpha.Nominal != nil {
+				alpha.Note = "" // the note is about the interval and ratio α, which are not reported here
+			}
 			for _, nt := range []struct{ what, note string }{
 				{"kappa", pair.Cohen.Note}, {"weighted kappa (linear)", pair.LinearKappa.Note},
 				{"weighted kappa (quadratic)", pair.QuadraticKappa.Note}, {"PABAK", pair.PABAK.Note},

@@ -134,13 +134,24 @@ func (ix *workIndex) find(ref recordRef) match {
 		}
 	}
 	if t := normaliseTitle(ref.Title); t != "" {
-		var works []string
+		// The same year first: a conference abstract and the article that
+		// followed it a year later share a title but are different reports.
+		var exact, near []string
 		for _, h := range ix.byTitle[t] {
+			if ref.Year != nil && h.year != nil && *ref.Year == *h.year {
+				exact = appendUnique(exact, h.workID)
+			}
 			if ref.Year == nil || h.year == nil || abs32(*ref.Year-*h.year) <= 1 {
-				works = appendUnique(works, h.workID)
+				near = appendUnique(near, h.workID)
 			}
 		}
-		if m, ok := try("title_year", works, ""); ok {
+		if candidates != nil {
+			exact = intersect(exact, candidates)
+		}
+		if len(exact) == 1 {
+			return match{workID: exact[0], by: "title_year"}
+		}
+		if m, ok := try("title_year", near, ""); ok {
 			return m
 		}
 	}

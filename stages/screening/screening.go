@@ -39,15 +39,20 @@ type Params struct {
 	// NotRetrievedReasons are exclusion reasons that mean the report could
 	// not be obtained: PRISMA counts those as not retrieved, not as excluded.
 	NotRetrievedReasons []string `mapstructure:"not_retrieved_reasons" doc:"full-text reasons that mean 'report not retrieved'"`
-	PilotRecords        int      `mapstructure:"pilot_records" doc:"pilot gate: the first N works screened at title/abstract (0: no gate)"`
-	PilotMinAgreement   float64  `mapstructure:"pilot_min_agreement" doc:"pilot gate: minimum percent agreement (proportion) of every screener pair"`
-	PilotAction         string   `mapstructure:"pilot_action" doc:"pilot gate below the minimum: warn or fail"`
+	// KeepEarlierDecisions freezes decisions made in an earlier round: the
+	// previous output's decisions win over the current votes (with a warning
+	// when they differ). Off: every decision is made again from the votes.
+	KeepEarlierDecisions bool    `mapstructure:"keep_earlier_decisions" doc:"decisions of earlier rounds in the previous output stand, whatever the votes now say"`
+	PilotRecords         int     `mapstructure:"pilot_records" doc:"pilot gate: the first N works screened at title/abstract (0: no gate)"`
+	PilotMinAgreement    float64 `mapstructure:"pilot_min_agreement" doc:"pilot gate: minimum percent agreement (proportion) of every screener pair"`
+	PilotAction          string  `mapstructure:"pilot_action" doc:"pilot gate below the minimum: warn or fail"`
 }
 
 // DefaultParams returns the parameters with their defaults.
 func DefaultParams() *Params {
 	return &Params{
 		MaybeCountsAsInclude: true,
+		KeepEarlierDecisions: true,
 		NotRetrievedReasons:  []string{"not retrieved", "not retrievable", "full text not available", "no full text"},
 		PilotMinAgreement:    0.8,
 		PilotAction:          "warn",
@@ -124,9 +129,11 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	if !ok {
 		return errors.New("screening needs the works table: enable the dedupe stage")
 	}
-	previous, _, err := pipeline.Previous[tables.Decision](run, "decisions")
-	if err != nil {
-		return err
+	var previous []tables.Decision
+	if p.KeepEarlierDecisions {
+		if previous, _, err = pipeline.Previous[tables.Decision](run, "decisions"); err != nil {
+			return err
+		}
 	}
 	var rounds []string
 	for _, r := range run.Config.Rounds {
@@ -268,16 +275,22 @@ func describeRef(r recordRef) string {
 	return strings.Join(parts, ", ")
 }
 
-// examples counts problems and keeps the first few to show in one warning.
+// examples counts problems and keeps the first few distinct ones to show
+// in one warning (two reviewers' votes on one bad row are one example).
 type examples struct {
 	n     int
+	seen  map[string]bool
 	first []string
 }
 
-func newExamples() *examples { return &examples{} }
+func newExamples() *examples { return &examples{seen: map[string]bool{}} }
 
 func (e *examples) add(s string) {
 	e.n++
+	if e.seen[s] {
+		return
+	}
+	e.seen[s] = true
 	if len(e.first) < 5 {
 		e.first = append(e.first, s)
 	}
@@ -285,8 +298,8 @@ func (e *examples) add(s string) {
 
 func (e *examples) String() string {
 	s := strings.Join(e.first, "; ")
-	if e.n > len(e.first) {
-		s += fmt.Sprintf("; and %d more", e.n-len(e.first))
+	if more := len(e.seen) - len(e.first); more > 0 {
+		s += fmt.Sprintf("; and %d more", more)
 	}
 	return s
 }

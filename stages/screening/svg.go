@@ -35,9 +35,17 @@ type svgBox struct {
 	bold       bool // first line bold (box titles)
 }
 
+// glue keeps "(n = 12)" on one line: wrap splits at spaces only.
+const glue = "\x1f"
+
 func wrap(text string, width float64) []string {
 	maxChars := int((width - 2*svgPad) / svgCharW)
 	var out []string
+	defer func() {
+		for i := range out {
+			out[i] = strings.ReplaceAll(out[i], glue, " ")
+		}
+	}()
 	for _, para := range strings.Split(text, "\n") {
 		indent := ""
 		for strings.HasPrefix(para, "  ") {
@@ -87,7 +95,7 @@ func phaseBar(buf *bytes.Buffer, x, y1, y2 float64, label string) {
 	fmt.Fprintf(buf, `<text x="%.1f" y="%.1f" text-anchor="middle" font-weight="bold" transform="rotate(-90 %.1f %.1f)">%s</text>`+"\n", cx, cy+svgFont/3, cx, cy, html.EscapeString(label))
 }
 
-func n(x int64) string { return fmt.Sprintf("(n = %d)", x) }
+func n(x int64) string { return fmt.Sprintf("(n"+glue+"="+glue+"%d)", x) }
 
 // svg draws the flow as a standalone SVG document.
 func (f *flow) svg() []byte {
@@ -101,7 +109,10 @@ func (f *flow) svg() []byte {
 	width := sideX + svgSideW + svgMargin
 
 	var db strings.Builder
-	db.WriteString("Records identified from databases " + n(f.DatabaseResults) + ":")
+	db.WriteString("Records identified from databases " + n(f.DatabaseResults))
+	if len(f.Databases) > 0 {
+		db.WriteString(":")
+	}
 	for _, d := range f.Databases {
 		db.WriteString("\n  " + d.Name + " " + n(d.N))
 	}
@@ -128,7 +139,10 @@ func (f *flow) svg() []byte {
 	}
 	assessed := newBox(mainX, svgBoxW, assessedText, "#fff")
 	var ex strings.Builder
-	ex.WriteString("Reports excluded " + n(f.excludedTotal()) + ":")
+	ex.WriteString("Reports excluded " + n(f.excludedTotal()))
+	if len(f.ExcludedReasons) > 0 {
+		ex.WriteString(":")
+	}
 	for _, r := range f.ExcludedReasons {
 		ex.WriteString("\n  " + r.Name + " " + n(r.N))
 	}
@@ -147,8 +161,8 @@ func (f *flow) svg() []byte {
 		prevHeader.y, prevHeader.h, prevHeader.bold = y, svgHeaderH, true
 	}
 	y += svgHeaderH + svgGapY
-	place := func(y float64, boxes ...*svgBox) float64 {
-		h := 0.0
+	place := func(y, minH float64, boxes ...*svgBox) float64 {
+		h := minH
 		for _, b := range boxes {
 			h = max(h, b.h)
 		}
@@ -160,24 +174,29 @@ func (f *flow) svg() []byte {
 	identTop := y
 	if f.Update {
 		prevBox = newBox(prevX, svgPrevW, "Studies included in previous version of review "+n(f.PreviousStudies)+"\n\nReports of studies included in previous version of review "+n(f.PreviousReports), "#fff")
-		y = place(y, identified, removed, prevBox)
+		y = place(y, 0, identified, removed, prevBox)
 	} else {
-		y = place(y, identified, removed)
+		y = place(y, 0, identified, removed)
 	}
 	identBottom := y
 	y += svgGapY
 	screenTop := y
-	y = place(y, screened, excluded) + svgGapY
-	y = place(y, sought, notRetrieved) + svgGapY
-	y = place(y, assessed, reportsExcluded)
+	y = place(y, 0, screened, excluded) + svgGapY
+	y = place(y, 0, sought, notRetrieved) + svgGapY
+	y = place(y, 0, assessed, reportsExcluded)
 	screenBottom := y
 	y += svgGapY
 	includedTop := y
-	y = place(y, included)
+	// The Included phase bar must be tall enough for its rotated label.
+	minIncluded := float64(len("Included"))*svgCharW*1.2 + 24
+	if f.Update {
+		minIncluded = 0
+	}
+	y = place(y, minIncluded, included)
 	if f.Update {
 		y += svgGapY
 		total = newBox(mainX, svgBoxW, "Total studies included in review "+n(f.TotalStudies)+"\nReports of total included studies "+n(f.TotalReports), "#fff")
-		y = place(y, total)
+		y = place(y, 0, total)
 	}
 	includedBottom := y
 	height := y + svgMargin

@@ -645,6 +645,7 @@ func readRayyanLog(run pathResolver, src VoteSource, rel string, r io.Reader) ([
 		}
 		votes = append(votes, v)
 	}
+	sort.SliceStable(votes, func(i, j int) bool { return votes[i].Line < votes[j].Line })
 	return votes, nil
 }
 
