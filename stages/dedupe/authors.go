@@ -15,6 +15,8 @@ type author struct {
 // ignoredAuthors are placeholders some databases write for a missing author.
 var ignoredAuthors = map[string]bool{"anonymous": true, "anon": true, "null": true, "et al": true, "no authorship indicated": true, "unknown": true}
 
+const maxAuthors = 15
+
 // parseAuthors splits and reduces the exported author list. A single value
 // holding a whole list ("Smith J; Jones K" or "Smith J and Jones K") is split.
 func parseAuthors(raw []string) []author {
@@ -28,6 +30,10 @@ func parseAuthors(raw []string) []author {
 		default:
 			names = append(names, r)
 		}
+	}
+	// Only the first authors are ever compared (see authorScore).
+	if len(names) > maxAuthors {
+		names = names[:maxAuthors]
 	}
 	out := make([]author, 0, len(names))
 	groups := 0

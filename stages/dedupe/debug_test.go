@@ -1,6 +1,9 @@
 package dedupe
 
 import (
+	"github.com/realsynth/realsynth/internal/synthgen"
+	"github.com/realsynth/realsynth/internal/tables"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -47,4 +50,39 @@ func TestDebugRun(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestDebugSynth(t *testing.T) {
+	if os.Getenv("DEDUPE_SYNTH") == "" {
+		t.Skip()
+	}
+	b := &testing.B{}
+	_ = b
+	dir := "/tmp/realsynth-synth-100000-20261122"
+	truth, _ := synthgenTruth(100000)
+	records := ingestDirT(t, dir)
+	res := deduplicate(records, options{maxBlock: 64})
+	byID := map[string]*tables.Record{}
+	for i := range res.records {
+		byID[res.records[i].RecordID] = &res.records[i]
+	}
+	for _, p := range res.pairs {
+		if !p.Merged {
+			continue
+		}
+		a, b := byID[p.RecordA], byID[p.RecordB]
+		if truth[a.SourceKey] != truth[b.SourceKey] {
+			t.Logf("FALSE %s %s %s\n  %s | %v | %v | %s %s %s %s %v\n  %s | %v | %v | %s %s %s %s %v", p.Decision, p.Rule, p.Note,
+				a.Title, a.Authors, *a.Year, a.Journal, a.Volume, a.Issue, a.Pages, a.DOIs,
+				b.Title, b.Authors, *b.Year, b.Journal, b.Volume, b.Issue, b.Pages, b.DOIs)
+		}
+	}
+}
+
+func synthgenTruth(n int) (synthgen.Truth, error) {
+	return synthgen.Generate(synthgen.Config{Records: n, Seed: benchSeed}, func(string) (io.Writer, error) { return io.Discard, nil })
+}
+
+func ingestDirT(t *testing.T, dir string) []tables.Record {
+	return ingestDir(&testing.B{}, dir)
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -181,8 +182,11 @@ func (e *engine) comparePairs() {
 func (e *engine) comparePair(i, j int) (pairResult, bool) {
 	a, b := &e.prep[i], &e.prep[j]
 	r := pairResult{i: uint32(i), j: uint32(j)}
-	r.ev = compareFields(a, b)
 	k := pack(i, j)
+	if plainlyDifferent(a, b) && !e.sameIdx[k] && !e.differentIdx[k] {
+		return r, false
+	}
+	r.ev = compareFields(a, b)
 	switch {
 	case e.sameIdx[k]:
 		r.v, r.human = verdict{duplicate, "human:same"}, true
@@ -194,4 +198,28 @@ func (e *engine) comparePair(i, j int) (pairResult, bool) {
 	r.v = decide(a, b, &r.ev, e.opt.mergePreprints)
 	keep := r.v.decision != distinct || (r.ev.hasTitle && r.ev.titleScore >= titleClose)
 	return r, keep
+}
+
+// plainlyDifferent is the cheap test most candidate pairs stop at: titles
+// sharing under half their words, one not containing the other, and no
+// shared identifier. decide would call such a pair distinct and it would
+// not be written, so the full comparison is skipped.
+func plainlyDifferent(a, b *prepared) bool {
+	if a.title == "" || b.title == "" {
+		return false
+	}
+	if a.pmid != "" && a.pmid == b.pmid {
+		return false
+	}
+	if len(a.dois) > 0 && len(b.dois) > 0 && intersects(a.dois, b.dois) {
+		return false
+	}
+	if tokenDice(a.tokHash, b.tokHash) >= 0.5 {
+		return false
+	}
+	short, long := a.title, b.title
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	return !strings.Contains(long, short)
 }

@@ -2,7 +2,7 @@ package dedupe
 
 import (
 	"cmp"
-	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/realsynth/realsynth/internal/tables"
@@ -153,99 +153,113 @@ func (e *engine) bridges(workOf []string) []tables.WorkBridge {
 }
 
 // sourceTables counts, per round and over all rounds, what each database
-// contributed and how much each pair of databases overlaps.
-func (e *engine) sourceTables(workOf []string) ([]tables.SourceContribution, []tables.SourceOverlap) {
-	type scope struct {
-		round string // "" = all rounds
-		all   bool
+// contributed and how much each pair of databases overlaps. Works and
+// databases are numbered, and each work holds a bit set of the databases
+// that retrieved it, so the cost is linear in records.
+func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.SourceContribution, []tables.SourceOverlap) {
+	workIdx := make(map[string]int, len(works))
+	for i := range works {
+		workIdx[works[i].WorkID] = i
 	}
-	var rounds []string
-	seenRound := map[string]bool{}
+	var dbs, rounds []string
+	dbIdx, roundIdx := map[string]int{}, map[string]int{}
 	for _, r := range e.recs {
-		if !seenRound[r.Round] {
-			seenRound[r.Round] = true
+		if _, ok := dbIdx[r.Database]; !ok {
+			dbIdx[r.Database] = 0
+			dbs = append(dbs, r.Database)
+		}
+		if _, ok := roundIdx[r.Round]; !ok {
+			roundIdx[r.Round] = 0
 			rounds = append(rounds, r.Round)
 		}
+	}
+	slices.Sort(dbs)
+	for i, d := range dbs {
+		dbIdx[d] = i
 	}
 	slices.SortFunc(rounds, func(a, b string) int {
 		return cmp.Or(cmp.Compare(e.opt.roundIndex(a), e.opt.roundIndex(b)), cmp.Compare(a, b))
 	})
-	firstRound := map[string]string{}
-	for i, r := range e.recs {
-		w := workOf[i]
-		if f, ok := firstRound[w]; !ok || e.roundBefore(r.Round, f) {
-			firstRound[w] = r.Round
-		}
+	for i, r := range rounds {
+		roundIdx[r] = i
 	}
-	for w, pw := range e.opt.prevWorks {
-		if f, ok := firstRound[w]; ok && pw.FirstRound != "" && e.roundBefore(pw.FirstRound, f) {
-			firstRound[w] = pw.FirstRound
-		}
+	nw, nd := len(works), len(dbs)
+	words := (nd + 63) / 64
+	recWork := make([]int32, len(e.recs))
+	recDB := make([]int16, len(e.recs))
+	recRound := make([]int16, len(e.recs))
+	for i, r := range e.recs {
+		recWork[i] = int32(workIdx[workOf[i]])
+		recDB[i] = int16(dbIdx[r.Database])
+		recRound[i] = int16(roundIdx[r.Round])
 	}
 	var contrib []tables.SourceContribution
 	var overlap []tables.SourceOverlap
-	scopes := []scope{}
-	for _, r := range rounds {
-		scopes = append(scopes, scope{round: r})
-	}
-	scopes = append(scopes, scope{all: true})
-	for _, sc := range scopes {
-		recordsBy := map[string]int64{}
-		worksBy := map[string]map[string]bool{} // database → works
-		dbsOf := map[string][]string{}          // work → databases, sorted later
-		for i, r := range e.recs {
-			if !sc.all && r.Round != sc.round {
+	bits := make([]uint64, nw*words)
+	for sc := 0; sc <= len(rounds); sc++ {
+		all := sc == len(rounds)
+		roundName := ""
+		if !all {
+			roundName = rounds[sc]
+		}
+		clear(bits)
+		records := make([]int64, nd)
+		for i := range e.recs {
+			if !all && int(recRound[i]) != sc {
 				continue
 			}
-			recordsBy[r.Database]++
-			if worksBy[r.Database] == nil {
-				worksBy[r.Database] = map[string]bool{}
-			}
-			w := workOf[i]
-			if !worksBy[r.Database][w] {
-				worksBy[r.Database][w] = true
-				dbsOf[w] = append(dbsOf[w], r.Database)
-			}
+			d := int(recDB[i])
+			records[d]++
+			bits[int(recWork[i])*words+d/64] |= 1 << (d % 64)
 		}
-		var dbs []string
-		for d := range recordsBy {
-			dbs = append(dbs, d)
-		}
-		slices.Sort(dbs)
-		for _, d := range dbs {
-			row := tables.SourceContribution{Round: sc.round, Database: d, Records: recordsBy[d], Works: int64(len(worksBy[d]))}
-			for w := range worksBy[d] {
-				if len(dbsOf[w]) == 1 {
-					row.UniqueWorks++
-				}
-				if sc.all || firstRound[w] == sc.round {
-					row.NewWorks++
+		worksOf := make([]int64, nd)
+		unique := make([]int64, nd)
+		newWorks := make([]int64, nd)
+		shared := make([]int64, nd*nd)
+		var set []int
+		for w := 0; w < nw; w++ {
+			set = set[:0]
+			for k := 0; k < words; k++ {
+				for b := bits[w*words+k]; b != 0; b &= b - 1 {
+					set = append(set, k*64+trailingZeros(b))
 				}
 			}
-			contrib = append(contrib, row)
-		}
-		shared := map[[2]string]int64{}
-		for _, ds := range dbsOf {
-			slices.Sort(ds)
-			for x := 0; x < len(ds); x++ {
-				for y := x + 1; y < len(ds); y++ {
-					shared[[2]string{ds[x], ds[y]}]++
+			isNew := all || works[w].FirstRound == roundName
+			for x, d := range set {
+				worksOf[d]++
+				if len(set) == 1 {
+					unique[d]++
+				}
+				if isNew {
+					newWorks[d]++
+				}
+				for _, d2 := range set[x+1:] {
+					shared[d*nd+d2]++
 				}
 			}
 		}
-		for x := 0; x < len(dbs); x++ {
-			for y := x + 1; y < len(dbs); y++ {
-				s := shared[[2]string{dbs[x], dbs[y]}]
-				union := int64(len(worksBy[dbs[x]])+len(worksBy[dbs[y]])) - s
+		for d := 0; d < nd; d++ {
+			if records[d] == 0 {
+				continue
+			}
+			contrib = append(contrib, tables.SourceContribution{Round: roundName, Database: dbs[d], Records: records[d], Works: worksOf[d], UniqueWorks: unique[d], NewWorks: newWorks[d]})
+		}
+		for x := 0; x < nd; x++ {
+			for y := x + 1; y < nd; y++ {
+				if records[x] == 0 || records[y] == 0 {
+					continue
+				}
+				s := shared[x*nd+y]
+				union := worksOf[x] + worksOf[y] - s
 				j := 0.0
 				if union > 0 {
 					j = round3(float64(s) / float64(union))
 				}
-				overlap = append(overlap, tables.SourceOverlap{Round: sc.round, DatabaseA: dbs[x], DatabaseB: dbs[y], SharedWorks: s, Jaccard: j})
+				overlap = append(overlap, tables.SourceOverlap{Round: roundName, DatabaseA: dbs[x], DatabaseB: dbs[y], SharedWorks: s, Jaccard: j})
 			}
 		}
 	}
 	return contrib, overlap
 }
 
-var _ = fmt.Sprintf
+func trailingZeros(b uint64) int { return bits.TrailingZeros64(b) }

@@ -23,7 +23,6 @@ const (
 // prepared holds one record's matching keys, computed once.
 type prepared struct {
 	title    string   // compact folded title: letters and digits only
-	tokens   []string // folded title words
 	tokHash  []uint64 // sorted, unique hashes of tokens, for a cheap overlap bound
 	numbers  string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
 	generic  bool     // "Editorial", "Reply", or too short to identify a paper
@@ -82,27 +81,34 @@ func hashString(s string) uint64 {
 func prepare(r *tables.Record, mergePreprints bool) prepared {
 	var p prepared
 	rawTitle := r.Title
-	if m := retractedPrefix.FindStringIndex(rawTitle); m != nil {
-		rawTitle = rawTitle[m[1]:]
+	first := firstWord(rawTitle)
+	if first == "retracted" {
+		if m := retractedPrefix.FindStringIndex(rawTitle); m != nil {
+			rawTitle = rawTitle[m[1]:]
+			first = firstWord(rawTitle)
+		}
 	}
 	kindTitle := rawTitle
-	if m := noticeLead.FindStringIndex(rawTitle); m != nil && m[1] < len(rawTitle) {
+	maybeNotice := noticeStarters[first]
+	if !maybeNotice {
+		// no notice prefix: skip the regular expressions below
+	} else if m := noticeLead.FindStringIndex(rawTitle); m != nil && m[1] < len(rawTitle) {
 		// "Erratum: <title>" is compared by its subject; its kind keeps it apart.
 		rawTitle = rawTitle[m[1]:]
 	}
 	clean := cleanTitle(rawTitle)
-	p.tokens = strings.Fields(fold(clean))
-	p.title = strings.Join(p.tokens, "")
-	if len(p.tokens) > 0 {
-		h := make([]uint64, len(p.tokens))
-		for i, t := range p.tokens {
+	tokens := strings.Fields(fold(clean))
+	p.title = strings.Join(tokens, "")
+	if len(tokens) > 0 {
+		h := make([]uint64, len(tokens))
+		for i, t := range tokens {
 			h[i] = hashString(t)
 		}
 		slices.Sort(h)
 		p.tokHash = slices.Compact(h)
-		p.numbers = titleNumbers(p.tokens, p.title)
+		p.numbers = titleNumbers(tokens, p.title)
 	}
-	p.generic = p.title != "" && (genericTitles[p.title] || len(p.tokens) <= 2 || len(p.title) < 16)
+	p.generic = p.title != "" && (genericTitles[p.title] || len(tokens) <= 2 || len(p.title) < 16)
 
 	p.authors = parseAuthors(r.Authors)
 	if len(p.authors) == 0 && len(r.AuthorsNormalised) > 0 {
@@ -147,7 +153,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 			p.issn = append(p.issn, n)
 		}
 	}
-	p.kind = reportKind(r, kindTitle, p.journal, p.dois)
+	p.kind = reportKind(r, kindTitle, maybeNotice, p.journal, p.dois)
 	_ = mergePreprints
 	return p
 }
@@ -179,16 +185,22 @@ func titleNumbers(tokens []string, compact string) string {
 // reportKind tells articles from preprints, conference abstracts, notices
 // (errata, retractions, comments and replies) and Cochrane reviews, from the
 // export's type fields, the journal, the DOI prefix and the title's opening words.
-func reportKind(r *tables.Record, title string, journal []string, dois []string) string {
-	lowerTitle := strings.ToLower(title)
-	pubTypes := strings.ToLower(strings.Join(r.PublicationType, "|"))
+func reportKind(r *tables.Record, title string, maybeNotice bool, journal []string, dois []string) string {
+	pubTypes := ""
+	if len(r.PublicationType) > 0 {
+		pubTypes = strings.ToLower(strings.Join(r.PublicationType, "|"))
+	}
 	if noticeCitation(title) != nil {
 		return kindErratum
 	}
-	if replySuffix.MatchString(lowerTitle) {
+	if hasReplyWord(title) && replySuffix.MatchString(strings.ToLower(title)) {
 		return kindComment
 	}
-	if m := noticePrefix.FindStringSubmatch(lowerTitle); m != nil || strings.Contains(pubTypes, "erratum") || strings.Contains(pubTypes, "retraction of publication") {
+	var m []string
+	if maybeNotice {
+		m = noticePrefix.FindStringSubmatch(strings.ToLower(title))
+	}
+	if m != nil || strings.Contains(pubTypes, "erratum") || strings.Contains(pubTypes, "retraction of publication") {
 		switch {
 		case strings.Contains(pubTypes, "retraction of publication"), m != nil && (strings.Contains(m[1], "retraction") || strings.HasPrefix(m[1], "withdrawn") || strings.HasPrefix(m[1], "expression")):
 			return kindRetraction
@@ -224,4 +236,28 @@ func reportKind(r *tables.Record, title string, journal []string, dois []string)
 		return kindAbstract
 	}
 	return kindArticle
+}
+
+// noticeStarters are the first words a notice's title can start with; only
+// titles starting with one go through the notice regular expressions.
+var noticeStarters = map[string]bool{
+	"erratum": true, "errata": true, "corrigendum": true, "correction": true, "author": true, "authors": true,
+	"author's": true, "authors'": true, "publisher": true, "publisher's": true, "notice": true, "retraction": true,
+	"withdrawn": true, "expression": true, "comment": true, "comments": true, "re": true, "reply": true,
+	"in": true, "response": true, "letter": true,
+}
+
+// firstWord is the title's first word, lower-cased, without a leading
+// bracket or trailing punctuation.
+func firstWord(t string) string {
+	t = strings.TrimLeft(t, " [(\t")
+	end := 0
+	for end < len(t) && t[end] != ' ' && t[end] != ':' && t[end] != '-' && t[end] != '.' && t[end] != ',' {
+		end++
+	}
+	return strings.ToLower(t[:end])
+}
+
+func hasReplyWord(t string) bool {
+	return strings.Contains(t, "eply") || strings.Contains(t, "esponse") || strings.Contains(t, "EPLY") || strings.Contains(t, "ESPONSE")
 }

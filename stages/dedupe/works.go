@@ -117,21 +117,19 @@ func completeness(r *tables.Record) int {
 }
 
 func (e *engine) buildOutputs(res *result, workOf []string) {
-	// Group members by work, in record-id order.
-	byWork := map[string][]int{}
-	var workIDs []string
-	for i, w := range workOf {
-		if _, ok := byWork[w]; !ok {
-			workIDs = append(workIDs, w)
+	// Works are clusters, named by their roots (record indices).
+	var roots []int
+	for i := range e.recs {
+		if e.find(i) == i {
+			roots = append(roots, i)
 		}
-		byWork[w] = append(byWork[w], i)
 	}
-	slices.Sort(workIDs)
+	slices.SortFunc(roots, func(x, y int) int { return cmp.Compare(workOf[x], workOf[y]) })
 
-	// Related reports join works into studies.
-	studyParent := map[string]string{}
-	var findStudy func(string) string
-	findStudy = func(w string) string {
+	// Related reports join works into studies (union-find over roots).
+	studyParent := make(map[int]int)
+	var findStudy func(int) int
+	findStudy = func(w int) int {
 		p, ok := studyParent[w]
 		if !ok || p == w {
 			return w
@@ -145,49 +143,62 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 		if p.v.decision != related {
 			continue
 		}
-		wa, wb := findStudy(workOf[p.i]), findStudy(workOf[p.j])
+		wa, wb := findStudy(e.find(int(p.i))), findStudy(e.find(int(p.j)))
 		if wa != wb {
-			studyParent[max(wa, wb)] = min(wa, wb)
+			// The work with the smaller id leads the study.
+			if workOf[wb] < workOf[wa] {
+				wa, wb = wb, wa
+			}
+			studyParent[wb] = wa
 		}
 	}
-	studyMembers := map[string][]string{}
-	for _, w := range workIDs {
-		r := findStudy(w)
-		studyMembers[r] = append(studyMembers[r], w)
+	studyMembers := map[int][]int{} // study root → work roots, in work id order
+	for _, r := range roots {
+		if _, ok := studyParent[r]; ok {
+			s := findStudy(r)
+			studyMembers[s] = append(studyMembers[s], r)
+		}
 	}
-	studyID := map[string]string{}
-	for root, ws := range studyMembers {
-		id := root
+	studyID := func(root int) string {
+		ws, ok := studyMembers[findStudy(root)]
+		if !ok {
+			if pw, ok := e.opt.prevWorks[workOf[root]]; ok && pw.StudyID != "" {
+				return pw.StudyID
+			}
+			return workOf[root]
+		}
 		// A study keeps the id an earlier run gave it.
-		var prevIDs []string
+		id := ""
 		for _, w := range ws {
-			if pw, ok := e.opt.prevWorks[w]; ok && pw.StudyID != "" {
-				prevIDs = append(prevIDs, pw.StudyID)
+			if pw, ok := e.opt.prevWorks[workOf[w]]; ok && pw.StudyID != "" && (id == "" || pw.StudyID < id) {
+				id = pw.StudyID
 			}
 		}
-		if len(prevIDs) > 0 {
-			id = slices.Min(prevIDs)
+		if id == "" {
+			id = workOf[ws[0]]
 		}
-		for _, w := range ws {
-			studyID[w] = id
-		}
+		return id
 	}
 
-	res.works = make([]tables.Work, 0, len(workIDs))
-	for _, w := range workIDs {
-		members := byWork[w]
+	res.works = make([]tables.Work, 0, len(roots))
+	for _, root := range roots {
+		members := e.membersOf(root)
+		w := workOf[root]
 		canon := members[0]
+		best := completeness(e.recs[canon])
 		for _, m := range members[1:] {
-			if c, b := completeness(e.recs[m]), completeness(e.recs[canon]); c > b {
-				canon = m
+			if c := completeness(e.recs[m]); c > best {
+				canon, best = m, c
 			}
 		}
 		work := e.canonicalWork(canon, members)
 		work.WorkID = w
-		work.StudyID = studyID[w]
-		for _, other := range studyMembers[findStudy(w)] {
-			if other != w {
-				work.RelatedWorkIDs = append(work.RelatedWorkIDs, other)
+		work.StudyID = studyID(root)
+		if ws, ok := studyMembers[findStudy(root)]; ok {
+			for _, other := range ws {
+				if other != root {
+					work.RelatedWorkIDs = append(work.RelatedWorkIDs, workOf[other])
+				}
 			}
 		}
 		work.ReportKind = e.prep[canon].kind
@@ -207,14 +218,15 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 
 	// Records keep every field and gain their work id; rows are sorted by
 	// round (config order), database, file, line, id.
-	res.records = make([]tables.Record, len(e.recs))
-	for i, r := range e.recs {
-		res.records[i] = *r
-		res.records[i].WorkID = workOf[i]
+	order := make([]int, len(e.recs))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortStableFunc(res.records, func(a, b tables.Record) int {
+	// Sorting indices, not the wide records themselves.
+	slices.SortStableFunc(order, func(x, y int) int {
+		a, b := e.recs[x], e.recs[y]
 		return cmp.Or(
-			cmp.Compare(e.opt.roundIndex(a.Round), e.opt.roundIndex(b.Round)),
+			cmp.Compare(e.prep[x].round, e.prep[y].round),
 			cmp.Compare(a.Round, b.Round),
 			cmp.Compare(a.Database, b.Database),
 			cmp.Compare(a.SourceFile, b.SourceFile),
@@ -222,10 +234,15 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 			cmp.Compare(a.RecordID, b.RecordID),
 		)
 	})
+	res.records = make([]tables.Record, len(e.recs))
+	for k, i := range order {
+		res.records[k] = *e.recs[i]
+		res.records[k].WorkID = workOf[i]
+	}
 
 	e.pairOutputs(res, workOf)
 	res.bridges = e.bridges(workOf)
-	res.contribution, res.overlap = e.sourceTables(workOf)
+	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
 }
 
 // roundBefore reports whether round a comes before round b in the config.
@@ -255,8 +272,11 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 		Abstract:          c.Abstract,
 		MemberCount:       int32(len(members)),
 	}
-	others := slices.Clone(members)
-	slices.SortStableFunc(others, func(x, y int) int { return completeness(e.recs[y]) - completeness(e.recs[x]) })
+	others := members
+	if len(members) > 1 {
+		others = slices.Clone(members)
+		slices.SortStableFunc(others, func(x, y int) int { return completeness(e.recs[y]) - completeness(e.recs[x]) })
+	}
 	fill := func(dst *string, get func(*tables.Record) string) {
 		for _, m := range others {
 			if *dst != "" {
@@ -284,24 +304,19 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 	if w.Authors == nil {
 		w.Authors = []string{}
 	}
-	dbs := map[string]bool{}
-	rounds := map[string]bool{}
+	w.RecordIDs = make([]string, 0, len(members))
 	for _, m := range members {
 		r := e.recs[m]
 		w.RecordIDs = append(w.RecordIDs, r.RecordID)
-		dbs[r.Database] = true
-		rounds[r.Round] = true
-	}
-	for d := range dbs {
-		w.Databases = append(w.Databases, d)
+		w.Databases = append(w.Databases, r.Database)
+		w.Rounds = append(w.Rounds, r.Round)
 	}
 	slices.Sort(w.Databases)
-	for r := range rounds {
-		w.Rounds = append(w.Rounds, r)
-	}
+	w.Databases = slices.Compact(w.Databases)
 	slices.SortFunc(w.Rounds, func(a, b string) int {
 		return cmp.Or(cmp.Compare(e.opt.roundIndex(a), e.opt.roundIndex(b)), cmp.Compare(a, b))
 	})
+	w.Rounds = slices.Compact(w.Rounds)
 	w.FirstRound = w.Rounds[0]
 	w.RelatedWorkIDs = []string{}
 	w.AlreadySeenRecordIDs = []string{}

@@ -1,0 +1,204 @@
+package dedupe
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats"
+	"github.com/realsynth/realsynth/internal/formats/ris"
+	"github.com/realsynth/realsynth/internal/synthgen"
+	"github.com/realsynth/realsynth/internal/tables"
+)
+
+// The benchmarks read synthetic RIS exports (internal/synthgen) the way
+// ingest does — decode, RIS reader, biblio.Complete, record id — and
+// de-duplicate them. Corpus generation is not timed; the corpus is cached
+// under the system temp folder so repeated runs reuse it.
+
+func BenchmarkDedupe10k(b *testing.B)  { benchmarkDedupe(b, 10_000) }
+func BenchmarkDedupe100k(b *testing.B) { benchmarkDedupe(b, 100_000) }
+
+// BenchmarkDedupe1M runs only when asked for by name (-bench Dedupe1M):
+// generating its corpus takes a while and writes about 0.9 GB.
+func BenchmarkDedupe1M(b *testing.B) {
+	if f := flag.Lookup("test.bench"); f == nil || !strings.Contains(f.Value.String(), "1M") {
+		b.Skip("run with -bench Dedupe1M")
+	}
+	benchmarkDedupe(b, 1_000_000)
+}
+
+const benchSeed = 20261122
+
+func benchmarkDedupe(b *testing.B, n int) {
+	dir, truth := benchCorpus(b, n)
+	b.ResetTimer()
+	var res *result
+	var records []tables.Record
+	for i := 0; i < b.N; i++ {
+		records = ingestDir(b, dir)
+		res = deduplicate(records, options{maxBlock: 64})
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(records))/b.Elapsed().Seconds()*float64(b.N), "records/s")
+	m := scoreAgainstTruth(res, truth)
+	b.ReportMetric(m.precision, "precision")
+	b.ReportMetric(m.recall, "recall")
+	b.ReportMetric(float64(m.falseMerges), "false-merges")
+	b.ReportMetric(float64(len(res.pairs)), "pairs")
+}
+
+// benchCorpus generates (once) a corpus of n records and its truth.
+func benchCorpus(b *testing.B, n int) (string, synthgen.Truth) {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("realsynth-synth-%d-%d", n, benchSeed))
+	done := filepath.Join(dir, ".complete")
+	cfg := synthgen.Config{Records: n, Seed: benchSeed}
+	open := func(db string) (io.Writer, error) {
+		return os.Create(filepath.Join(dir, db+".ris"))
+	}
+	if _, err := os.Stat(done); err == nil {
+		// Regenerate the truth only (cheap), writing to nowhere.
+		truth, err := synthgen.Generate(cfg, func(string) (io.Writer, error) { return io.Discard, nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+		return dir, truth
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	var files []*os.File
+	truth, err := synthgen.Generate(cfg, func(db string) (io.Writer, error) {
+		w, err := open(db)
+		if f, ok := w.(*os.File); ok {
+			files = append(files, f)
+		}
+		return w, err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range files {
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(done, nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir, truth
+}
+
+// ingestDir reads every RIS file of dir as the ingest stage does, one
+// goroutine per file (the files are independent).
+func ingestDir(b *testing.B, dir string) []tables.Record {
+	b.Helper()
+	paths, err := filepath.Glob(filepath.Join(dir, "*.ris"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no RIS files in %s: %v", dir, err)
+	}
+	perFile := make([][]tables.Record, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	for i, path := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			perFile[i], errs[i] = ingestFile(path)
+		}()
+	}
+	wg.Wait()
+	var records []tables.Record
+	for i := range paths {
+		if errs[i] != nil {
+			b.Fatal(errs[i])
+		}
+		records = append(records, perFile[i]...)
+		perFile[i] = nil
+	}
+	return records
+}
+
+func ingestFile(path string) ([]tables.Record, error) {
+	db := strings.TrimSuffix(filepath.Base(path), ".ris")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	decoded, _, err := formats.Decode(f, "")
+	if err != nil {
+		return nil, err
+	}
+	var records []tables.Record
+	rd := ris.NewReader(decoded)
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return records, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		rec.Round, rec.Database, rec.SourceFile = "r1", db, filepath.Base(path)
+		biblio.Complete(rec)
+		h := sha256.Sum256([]byte("r1\x1f" + strings.ToLower(db) + "\x1fkey\x1f" + rec.SourceKey))
+		rec.RecordID = "rec-" + hex.EncodeToString(h[:8])
+		records = append(records, *rec)
+	}
+}
+
+type truthMetrics struct {
+	precision, recall float64
+	falseMerges       int64
+}
+
+// scoreAgainstTruth scores pairwise, as the labelled-set evaluation does.
+func scoreAgainstTruth(res *result, truth synthgen.Truth) truthMetrics {
+	type cell struct{ work, truth int }
+	workIdx := map[string]int{}
+	byWork := map[int]map[int]int64{} // predicted work → true work → records
+	trueSize := map[int]int64{}
+	for _, r := range res.records {
+		w, ok := workIdx[r.WorkID]
+		if !ok {
+			w = len(workIdx)
+			workIdx[r.WorkID] = w
+		}
+		tw := truth[r.SourceKey]
+		if byWork[w] == nil {
+			byWork[w] = map[int]int64{}
+		}
+		byWork[w][tw]++
+		trueSize[tw]++
+	}
+	var predicted, correct, gold int64
+	for _, m := range byWork {
+		var size int64
+		for _, c := range m {
+			size += c
+			correct += c * (c - 1) / 2
+		}
+		predicted += size * (size - 1) / 2
+	}
+	for _, s := range trueSize {
+		gold += s * (s - 1) / 2
+	}
+	m := truthMetrics{precision: 1, falseMerges: predicted - correct}
+	if predicted > 0 {
+		m.precision = float64(correct) / float64(predicted)
+	}
+	if gold > 0 {
+		m.recall = float64(correct) / float64(gold)
+	}
+	return m
+}
