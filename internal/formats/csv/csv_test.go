@@ -1,0 +1,290 @@
+package csv
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats"
+	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/tables"
+)
+
+type result struct {
+	recs []*tables.Record
+	bad  []*formats.BadRecord
+	err  error
+}
+
+func read(t testing.TB, r io.Reader, opt formats.Options) result {
+	t.Helper()
+	var res result
+	rd := NewReader(r, opt)
+	for i := 0; ; i++ {
+		if i > 1e6 {
+			t.Fatal("reader does not reach EOF")
+		}
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return res
+		}
+		if b, ok := formats.AsBadRecord(err); ok {
+			res.bad = append(res.bad, b)
+			continue
+		}
+		if err != nil {
+			res.err = err
+			return res
+		}
+		biblio.Complete(rec)
+		res.recs = append(res.recs, rec)
+	}
+}
+
+func readFile(t testing.TB, path string, opt formats.Options) result {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec, _, err := formats.Decode(f, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, dec, opt)
+}
+
+type check struct{ name, got, want string }
+
+func runChecks(t *testing.T, checks []check) {
+	t.Helper()
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+}
+
+func j(s []string) string { return strings.Join(s, "|") }
+
+func fieldsString(fs []tables.Field) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, f.Tag+"="+f.Value)
+	}
+	return strings.Join(parts, "|")
+}
+
+func TestScopus(t *testing.T) {
+	res := readFile(t, "testdata/scopus.csv", formats.Options{})
+	if res.err != nil || len(res.recs) != 2 || len(res.bad) != 0 {
+		t.Fatalf("%d records, %d bad, err %v", len(res.recs), len(res.bad), res.err)
+	}
+	r := res.recs[0]
+	runChecks(t, []check{
+		{"SourceKey", r.SourceKey, "2-s2.0-85140000000"},
+		{"Authors", j(r.Authors), "Tulloch, Catherine|Hing, Nerilee"}, // full names, Scopus author ids cut
+		{"AuthorsNormalised", j(r.AuthorsNormalised), "Tulloch, C.|Hing, N."},
+		{"Journal", r.Journal, "Addictive Behaviors"},
+		{"JournalAbbrev", r.JournalAbbrev, "Addict. Behav."},
+		{"ArticleNumber", r.ArticleNumber, "107538"},
+		{"DOI", r.DOI, "10.1016/j.addbeh.2022.107538"},
+		{"PMID", r.PMID, "36240000"},
+		{"ISSN", j(r.ISSN), "0306-4603"},
+		{"Abstract", r.Abstract, "Gambling harms can impact the health\nand wellbeing of both individuals who gamble and those close to them."},
+		{"Keywords", j(r.Keywords), "gambling harm|wellbeing|adult|Australia|household"},
+		{"PublicationType", j(r.PublicationType), "Article"},
+		{"Extra", fieldsString(r.Extra), "Authors=Tulloch C.; Hing N.|Author(s) ID=57190000001; 6602000002|Cited by=3|Publication Stage=Final|Source=Scopus"},
+	})
+	if r.SourceLine != 2 || res.recs[1].SourceLine != 4 { // the first row's abstract spans two lines
+		t.Errorf("SourceLines %d, %d", r.SourceLine, res.recs[1].SourceLine)
+	}
+	r = res.recs[1]
+	runChecks(t, []check{
+		{"Pages", r.Pages, "4395-4410"},
+		{"Authors", j(r.Authors), "Browne, Matthew|Rawat, Vijay"},
+	})
+}
+
+func TestASReview(t *testing.T) {
+	res := readFile(t, "testdata/asreview.csv", formats.Options{})
+	if res.err != nil || len(res.recs) != 2 {
+		t.Fatalf("%d records, err %v", len(res.recs), res.err)
+	}
+	r := res.recs[0]
+	runChecks(t, []check{
+		{"SourceKey", r.SourceKey, "0"},
+		{"Authors", j(r.Authors), "Smith, John|Doe, Jane"},
+		{"Keywords", j(r.Keywords), "peer support|gambling"},
+		{"DOI", r.DOI, "10.1000/peer.1"},
+		{"Extra", fieldsString(r.Extra), "included=1|asreview_ranking=1"},
+	})
+}
+
+func TestGenericMapping(t *testing.T) {
+	opt := formats.Options{Columns: map[string]string{"title": "Titre", "authors": "Auteurs", "year": "Année", "journal": "Revue", "source_key": "Identifiant"}}
+	res := readFile(t, "testdata/generic-semicolon.csv", opt)
+	if res.err != nil || len(res.recs) != 1 {
+		t.Fatalf("%d records, err %v", len(res.recs), res.err)
+	}
+	r := res.recs[0]
+	runChecks(t, []check{
+		{"Title", r.Title, "Le jeu; une revue"},
+		{"Authors", j(r.Authors), "Dupont, J.|Martin, A."},
+		{"Journal", r.Journal, "Revue X"},
+		{"SourceKey", r.SourceKey, "R-1"},
+	})
+	if r.Year == nil || *r.Year != 2021 {
+		t.Errorf("Year = %v", r.Year)
+	}
+	// Without the mapping there is no title column: a clear error.
+	res = readFile(t, "testdata/generic-semicolon.csv", formats.Options{})
+	if res.err == nil || !strings.Contains(res.err.Error(), "neither a title nor a DOI column") {
+		t.Errorf("err = %v", res.err)
+	}
+	res = readFile(t, "testdata/generic-semicolon.csv", formats.Options{Columns: map[string]string{"title": "Title"}})
+	if res.err == nil || !strings.Contains(res.err.Error(), `"Title", which the header does not have`) {
+		t.Errorf("err = %v", res.err)
+	}
+	res = readFile(t, "testdata/generic-semicolon.csv", formats.Options{Columns: map[string]string{"headline": "Titre"}})
+	if res.err == nil || !strings.Contains(res.err.Error(), `unknown field "headline"`) {
+		t.Errorf("err = %v", res.err)
+	}
+}
+
+func TestSharedScreeningTools(t *testing.T) {
+	dir := formatutil.SharedData(t, "exports", "screening-tools")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if len(files) == 0 {
+		t.Skip("no CSV files in " + dir)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			res := readFile(t, path, formats.Options{})
+			if res.err != nil || len(res.bad) != 0 || len(res.recs) != 10 {
+				t.Fatalf("%d records (want 10), %d bad, err %v", len(res.recs), len(res.bad), res.err)
+			}
+			for _, r := range res.recs {
+				if r.Title == "" || r.SourceKey == "" || len(r.Authors) == 0 {
+					t.Errorf("line %d: title %q key %q authors %q", r.SourceLine, r.Title, r.SourceKey, r.Authors)
+				}
+			}
+		})
+	}
+}
+
+func TestBadRows(t *testing.T) {
+	in := "title,doi\nok one,10.1/a\ntoo,many,fields,here\n,\n\"bare \"quote\" inside\",10.1/b\nlast,10.1/c\n"
+	res := read(t, strings.NewReader(in), formats.Options{})
+	if res.err != nil || len(res.recs) != 3 || len(res.bad) != 1 {
+		t.Fatalf("%d records %d bad err %v", len(res.recs), len(res.bad), res.err)
+	}
+	if res.bad[0].Line != 3 || !strings.Contains(res.bad[0].Msg, "4 fields, the header has 2") {
+		t.Errorf("bad: line %d %s", res.bad[0].Line, res.bad[0].Msg)
+	}
+	if res.recs[1].Title != `bare "quote" inside` || res.recs[2].SourceLine != 6 {
+		t.Errorf("records after the bad row: %q line %d", res.recs[1].Title, res.recs[2].SourceLine)
+	}
+}
+
+// repeatReader yields n copies of b without holding them.
+type repeatReader struct {
+	b byte
+	n int64
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := range p {
+		p[i] = r.b
+	}
+	r.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestHugeRow: a 100 MB row (an unclosed quote running to the end) is
+// quarantined, the rows before it are read, and memory stays bounded.
+func TestHugeRow(t *testing.T) {
+	in := io.MultiReader(strings.NewReader("title,doi\nbefore,10.1/a\n\"huge"), &repeatReader{'x', 100 << 20}, strings.NewReader("\nafter,10.1/b\n"))
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	res := read(t, in, formats.Options{})
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if res.err != nil || len(res.recs) != 1 || len(res.bad) != 1 {
+		t.Fatalf("%d records %d bad err %v", len(res.recs), len(res.bad), res.err)
+	}
+	if res.bad[0].Line != 3 || !strings.Contains(res.bad[0].Msg, "record limit") || len(res.bad[0].Raw) > formats.MaxRawBytes {
+		t.Errorf("bad: line %d %q raw %d", res.bad[0].Line, res.bad[0].Msg, len(res.bad[0].Raw))
+	}
+	// The quote is never closed, so "after" belongs to the huge row: it is
+	// not a record. What matters is that memory did not follow the input.
+	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 64<<20 {
+		t.Errorf("heap grew by %d MB reading a 100 MB row", grew>>20)
+	}
+}
+
+// FuzzReader: no panic; conservation: every non-blank row after the header
+// that encoding/csv sees is one record or one bad record.
+func FuzzReader(f *testing.F) {
+	for _, p := range []string{"testdata/scopus.csv", "testdata/asreview.csv", "testdata/generic-semicolon.csv"} {
+		b, _ := os.ReadFile(p)
+		f.Add(b)
+	}
+	f.Add([]byte("title\n\"a\"\"b\"\n\"unclosed\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rd := NewReader(bytes.NewReader(data), formats.Options{})
+		var recs, bad int
+		for {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if _, ok := formats.AsBadRecord(err); ok {
+				bad++
+				continue
+			}
+			if err != nil {
+				return // a header without title/DOI: the whole file is refused
+			}
+			recs++
+			biblio.Complete(rec)
+		}
+		if want := rowsSeen(data); recs+bad != want {
+			t.Fatalf("%d rows, %d records + %d bad", want, recs, bad)
+		}
+	})
+}
+
+// rowsSeen counts the non-blank data rows (or parse errors) encoding/csv
+// finds, with the reader's delimiter, for inputs below the record limit.
+func rowsSeen(data []byte) int {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	cr := stdcsvReader(bytes.NewReader(data), sniffDelimiter(data))
+	n := -1 // the header
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err == nil && isBlank(row) && n >= 0 {
+			continue
+		}
+		n++
+	}
+	if n < 0 {
+		return 0
+	}
+	return n
+}
