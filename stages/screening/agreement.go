@@ -37,49 +37,74 @@ func categories(stage string, used map[string]bool, p *Params) []string {
 }
 
 // ratingGroup is the votes of one stage and round (or all rounds) as a
-// works × screeners table of labels.
+// works × screeners table of labels. Works are numbered once for all groups
+// (global index); unitOf maps a global index to the group's unit, -1 when
+// the group has no vote on it, so that a million votes cost no map lookups
+// per group.
 type ratingGroup struct {
 	stage, round string
-	works        map[string]int // work id → unit index
-	order        []string       // work ids in order of their first vote
-	labels       map[string][]string
+	unitOf       []int32 // global work index → unit, -1: none
+	units        int
+	limit        int // stop adding units after this many (pilot); 0: no limit
+	reviewers    []string
+	labels       [][]string // per reviewer, per unit
 	used         map[string]bool
+	lastLabel    string
 }
 
-func newRatingGroup(stage, round string) *ratingGroup {
-	return &ratingGroup{stage: stage, round: round, works: map[string]int{}, labels: map[string][]string{}, used: map[string]bool{}}
-}
-
-func (g *ratingGroup) add(work, reviewer, label string) {
-	u, ok := g.works[work]
-	if !ok {
-		u = len(g.order)
-		g.works[work] = u
-		g.order = append(g.order, work)
+func newRatingGroup(stage, round string, works, limit int) *ratingGroup {
+	g := &ratingGroup{stage: stage, round: round, unitOf: make([]int32, works), limit: limit, used: map[string]bool{}}
+	for i := range g.unitOf {
+		g.unitOf[i] = -1
 	}
-	col := g.labels[reviewer]
-	for len(col) <= u {
-		col = append(col, "")
-	}
-	col[u] = label
-	g.labels[reviewer] = col
-	g.used[label] = true
+	return g
 }
 
+func (g *ratingGroup) add(work int, reviewer, label string) {
+	u := g.unitOf[work]
+	if u < 0 {
+		if g.limit > 0 && g.units >= g.limit {
+			return
+		}
+		u = int32(g.units)
+		g.unitOf[work] = u
+		g.units++
+	}
+	r := -1
+	for i, name := range g.reviewers {
+		if name == reviewer {
+			r = i
+			break
+		}
+	}
+	if r < 0 {
+		r = len(g.reviewers)
+		g.reviewers = append(g.reviewers, reviewer)
+		size := len(g.unitOf) // a unit per work at most
+		if g.limit > 0 {
+			size = min(size, g.limit)
+		}
+		g.labels = append(g.labels, make([]string, size))
+	}
+	g.labels[r][u] = label
+	if label != g.lastLabel { // labels repeat: skip the map most of the time
+		g.used[label] = true
+		g.lastLabel = label
+	}
+}
+
+// column returns a reviewer's labels for the group's first n units.
 func (g *ratingGroup) column(reviewer string, n int) []string {
-	col := g.labels[reviewer]
-	if len(col) < n {
-		col = append(col, make([]string, n-len(col))...)
-		g.labels[reviewer] = col
+	for i, name := range g.reviewers {
+		if name == reviewer {
+			return g.labels[i][:n]
+		}
 	}
-	return col[:n]
+	return make([]string, n)
 }
 
-func (g *ratingGroup) reviewers() []string {
-	var r []string
-	for name := range g.labels {
-		r = append(r, name)
-	}
+func (g *ratingGroup) sortedReviewers() []string {
+	r := append([]string(nil), g.reviewers...)
 	sort.Strings(r)
 	return r
 }
@@ -87,29 +112,68 @@ func (g *ratingGroup) reviewers() []string {
 // agreementRows computes agreement per stage, round and pair of screeners,
 // for every round together when there are several, and for the pilot.
 func agreementRows(votes []tables.Vote, rounds []string, p *Params, w warner) ([]tables.Agreement, error) {
+	// Number the works once; consecutive votes are usually on the same work.
+	workIdx := make(map[string]int, len(votes)/2+1)
+	index := make([]int, len(votes))
+	last, lastIdx := "", -1
+	for i := range votes {
+		id := votes[i].WorkID
+		if id != last || lastIdx < 0 {
+			j, ok := workIdx[id]
+			if !ok {
+				j = len(workIdx)
+				workIdx[id] = j
+			}
+			last, lastIdx = id, j
+		}
+		index[i] = lastIdx
+	}
+	nWorks := len(workIdx)
 	type sr struct{ stage, round string }
 	groups := map[sr]*ratingGroup{}
+	var lastKey sr
+	var lastGroup *ratingGroup
 	get := func(stage, round string) *ratingGroup {
-		g := groups[sr{stage, round}]
-		if g == nil {
-			g = newRatingGroup(stage, round)
-			groups[sr{stage, round}] = g
+		k := sr{stage, round}
+		if lastGroup != nil && k == lastKey {
+			return lastGroup
 		}
+		g := groups[k]
+		if g == nil {
+			g = newRatingGroup(stage, round, nWorks, 0)
+			groups[k] = g
+		}
+		lastKey, lastGroup = k, g
 		return g
 	}
-	pilot := newRatingGroup(stageTA, "")
+	var allTA, allFT *ratingGroup
+	if len(rounds) > 1 {
+		allTA, allFT = newRatingGroup(stageTA, "all", nWorks, 0), newRatingGroup(stageFT, "all", nWorks, 0)
+	}
+	pilot := newRatingGroup(stageTA, "pilot", nWorks, max(p.PilotRecords, 1))
 	for i := range votes {
 		v := &votes[i]
 		if v.Superseded || v.Role != "screener" {
 			continue
 		}
 		label := effective(v, p)
-		get(v.Stage, v.Round).add(v.WorkID, v.Reviewer, label)
-		if len(rounds) > 1 {
-			get(v.Stage, "all").add(v.WorkID, v.Reviewer, label)
+		get(v.Stage, v.Round).add(index[i], v.Reviewer, label)
+		if allTA != nil {
+			if v.Stage == stageTA {
+				allTA.add(index[i], v.Reviewer, label)
+			} else {
+				allFT.add(index[i], v.Reviewer, label)
+			}
 		}
-		if v.Stage == stageTA {
-			pilot.add(v.WorkID, v.Reviewer, label)
+		if v.Stage == stageTA && p.PilotRecords > 0 {
+			pilot.add(index[i], v.Reviewer, label)
+		}
+	}
+	if allTA != nil {
+		for _, g := range []*ratingGroup{allTA, allFT} {
+			if g.units > 0 {
+				groups[sr{g.stage, "all"}] = g
+			}
 		}
 	}
 	var keys []sr
@@ -137,15 +201,14 @@ func agreementRows(votes []tables.Vote, rounds []string, p *Params, w warner) ([
 	var rows []tables.Agreement
 	for _, k := range keys {
 		g := groups[k]
-		rs, err := pairRows(g, len(g.order), "all", p, conv)
+		rs, err := pairRows(g, g.units, "all", p, conv)
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, rs...)
 	}
 	if p.PilotRecords > 0 {
-		n := min(p.PilotRecords, len(pilot.order))
-		pilot.round = "pilot"
+		n := pilot.units
 		if len(rounds) > 0 {
 			pilot.round = rounds[0]
 		}
@@ -164,7 +227,7 @@ func agreementRows(votes []tables.Vote, rounds []string, p *Params, w warner) ([
 // pairRows computes one row per pair of the group's screeners over its first n works.
 func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]tables.Agreement, error) {
 	cats := categories(g.stage, g.used, p)
-	names := g.reviewers()
+	names := g.sortedReviewers()
 	var rows []tables.Agreement
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
@@ -218,28 +281,47 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 	return rows, nil
 }
 
-// pairAlpha is Krippendorff's α over the works both screeners rated.
+// pairAlpha is Krippendorff's α over the works both screeners rated. A
+// unit rated i by one and j by the other has the count row e_i + e_j; units
+// with the same pair share one read-only row, so a million works cost no
+// per-unit allocation.
 func pairAlpha(a, b []string, cats []string) (agreement.KrippendorffAlpha, error) {
-	idx := map[string]int{}
-	for i, c := range cats {
-		idx[c] = i
+	q := len(cats)
+	idx := func(s string) int {
+		for i, c := range cats {
+			if c == s {
+				return i
+			}
+		}
+		return -1
 	}
-	counts := agreement.Counts{Categories: cats}
-	cellsBuf := make([]int, 0, 2*len(cats)*64)
+	patterns := make([][]int, q*q)
+	for i := range q {
+		for j := range q {
+			row := make([]int, q)
+			row[i]++
+			row[j]++
+			patterns[i*q+j] = row
+		}
+	}
+	counts := agreement.Counts{Categories: cats, N: make([][]int, 0, len(a))}
+	lastA, lastB, ia, ib := "", "", -1, -1
 	for u := range a {
 		if a[u] == "" || b[u] == "" {
 			continue
 		}
-		if len(cellsBuf)+len(cats) > cap(cellsBuf) {
-			cellsBuf = make([]int, 0, len(cats)*4096)
+		if a[u] != lastA || ia < 0 {
+			lastA, ia = a[u], idx(a[u])
 		}
-		row := cellsBuf[len(cellsBuf) : len(cellsBuf)+len(cats)]
-		cellsBuf = cellsBuf[:len(cellsBuf)+len(cats)]
-		row[idx[a[u]]]++
-		row[idx[b[u]]]++
-		counts.N = append(counts.N, row)
-		counts.Units = append(counts.Units, "")
+		if b[u] != lastB || ib < 0 {
+			lastB, ib = b[u], idx(b[u])
+		}
+		if ia < 0 || ib < 0 {
+			return agreement.KrippendorffAlpha{}, fmt.Errorf("label %q or %q is not among the categories %v", a[u], b[u], cats)
+		}
+		counts.N = append(counts.N, patterns[ia*q+ib])
 	}
+	counts.Units = make([]string, len(counts.N))
 	m, err := agreement.MultiStats(counts)
 	if err != nil {
 		return agreement.KrippendorffAlpha{}, err
