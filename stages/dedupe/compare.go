@@ -411,7 +411,10 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 		if !isNotice(n.kind) {
 			n, other = b, a
 		}
-		if len(other.title) >= 20 && strings.Contains(n.title, other.title) && !isNotice(other.kind) {
+		// The notice names the article: the article's title makes up most
+		// of the notice's, in the same journal, within a few years.
+		if len(other.title) >= 20 && 10*len(other.title) >= 6*len(n.title) && strings.Contains(n.title, other.title) &&
+			!isNotice(other.kind) && e.journal != conflict && (e.year == missing || e.yearDiff <= 3) {
 			return verdict{related, "related:" + n.kind}, true
 		}
 		return verdict{distinct, "guard:" + pair}, true

@@ -86,3 +86,27 @@ func synthgenTruth(n int) (synthgen.Truth, error) {
 func ingestDirT(t *testing.T, dir string) []tables.Record {
 	return ingestDir(&testing.B{}, dir)
 }
+
+func TestDebugRelated(t *testing.T) {
+	if os.Getenv("DEDUPE_SET") == "" {
+		t.Skip()
+	}
+	s := loadSet(t, os.Getenv("DEDUPE_SET"))
+	gold := map[string]int{}
+	for g, ids := range s.Groups {
+		for _, id := range ids {
+			gold[id] = g + 1
+		}
+	}
+	byID := map[string]*tables.Record{}
+	for i := range s.Records {
+		byID[s.Records[i].RecordID] = &s.Records[i]
+	}
+	res := deduplicate(s.Records, options{})
+	for _, p := range res.pairs {
+		if p.Decision == "related" && (gold[p.RecordA] == 0 || gold[p.RecordA] != gold[p.RecordB]) {
+			a, b := byID[p.RecordA], byID[p.RecordB]
+			t.Logf("%s %s\n  %s | %v | %s %s\n  %s | %v | %s %s", p.Rule, p.Journal, a.Title, a.Authors, a.Journal, a.Pages, b.Title, b.Authors, b.Journal, b.Pages)
+		}
+	}
+}
