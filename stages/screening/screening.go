@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -79,6 +80,16 @@ func (p *Params) validate(run pathResolver) error {
 		if src.Stage != "" {
 			if _, err := parseStage(src.Stage, ""); err != nil {
 				errs = append(errs, fmt.Errorf("votes[%d] %s: stage: %w", i, src.Path, err))
+			}
+		}
+		if src.Path != "" {
+			if _, err := os.Stat(run.Path(src.Path)); err != nil {
+				errs = append(errs, fmt.Errorf("votes[%d]: %w", i, err))
+			}
+		}
+		if src.Articles != "" {
+			if _, err := os.Stat(run.Path(src.Articles)); err != nil {
+				errs = append(errs, fmt.Errorf("votes[%d] articles: %w", i, err))
 			}
 		}
 		if src.Format == "covidence" {
