@@ -20,7 +20,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"strings"
 
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/formatutil"
@@ -47,15 +46,21 @@ var errTooBig = errors.New("over the record size limit")
 // keeping the start of the current record for quarantine, and failing once
 // the current stretch exceeds MaxRecordBytes.
 type countingReader struct {
-	r     *bufio.Reader
-	line  int64
-	bytes int
-	raw   bytes.Buffer
+	r      *bufio.Reader
+	prefix []byte // synthetic text handed out before r (after a resync)
+	line   int64
+	bytes  int
+	raw    bytes.Buffer
 }
 
 func (c *countingReader) ReadByte() (byte, error) {
 	if c.bytes >= MaxRecordBytes {
 		return 0, errTooBig
+	}
+	if len(c.prefix) > 0 {
+		b := c.prefix[0]
+		c.prefix = c.prefix[1:]
+		return b, nil
 	}
 	b, err := c.r.ReadByte()
 	if err != nil {
@@ -109,16 +114,13 @@ func NewReader(r io.Reader) *Reader {
 func (rd *Reader) Warnings() []string { return rd.warnings.Take() }
 
 func (rd *Reader) newDecoder(prefix string) {
-	var src io.Reader = rd.in
-	if prefix != "" {
-		src = io.MultiReader(strings.NewReader(prefix), rd.in)
-	}
-	rd.dec = xml.NewDecoder(src)
+	rd.in.prefix = []byte(prefix)
+	rd.dec = xml.NewDecoder(rd.in)
 	rd.dec.Strict = true
 	// The text was decoded to UTF-8 before it reached us, whatever the
 	// declaration says.
 	rd.dec.CharsetReader = func(_ string, in io.Reader) (io.Reader, error) { return in, nil }
-	rd.in.startStretch(prefix)
+	rd.in.startStretch("")
 }
 
 // resync skips to the next "<record" and restarts the decoder there.
