@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/realsynth/realsynth/internal/tables"
 )
@@ -65,31 +66,55 @@ type coding struct {
 	round int
 }
 
-type pair struct{ a, b int }
-
 // firstRounds remembers, for each (unit, code) pair, the earliest round it
 // was seen; counting its entries per round gives cumulative distinct counts.
-type firstRounds map[pair]int
+// It is a dense units × codes grid (round+1; 0 = never seen): codebooks are
+// small, and a grid is many times faster than a map at 100k configurations.
+type firstRounds struct {
+	codes int
+	cells []int16
+}
 
-func (m firstRounds) note(a, b, round int) {
-	if old, ok := m[pair{a, b}]; !ok || round < old {
-		m[pair{a, b}] = round
+func newFirstRounds(codes int) *firstRounds { return &firstRounds{codes: codes} }
+
+func (m *firstRounds) note(unit, code, round int) {
+	i := unit*m.codes + code
+	if i >= len(m.cells) {
+		m.cells = append(m.cells, make([]int16, (unit+1)*m.codes-len(m.cells))...)
+	}
+	if v := m.cells[i]; v == 0 || int(v) > round+1 {
+		m.cells[i] = int16(round + 1)
 	}
 }
 
 // cumulative returns counts[code][round]: distinct units first seen at or before round.
-func (m firstRounds) cumulative(codes, rounds int) [][]int32 {
-	out := make([][]int32, codes)
-	flat := make([]int32, codes*rounds)
+func (m *firstRounds) cumulative(rounds int) [][]int32 {
+	out := make([][]int32, m.codes)
+	flat := make([]int32, m.codes*rounds)
 	for i := range out {
 		out[i] = flat[i*rounds : (i+1)*rounds]
 	}
-	for k, r := range m {
-		out[k.b][r]++
+	for i, v := range m.cells {
+		if v > 0 {
+			out[i%m.codes][v-1]++
+		}
 	}
 	for _, row := range out {
 		for r := 1; r < rounds; r++ {
 			row[r] += row[r-1]
+		}
+	}
+	return out
+}
+
+type unitRound struct{ unit, round int }
+
+// byCode lists, per code, the units (in unit order) and the round each was first seen.
+func (m *firstRounds) byCode() [][]unitRound {
+	out := make([][]unitRound, m.codes)
+	for i, v := range m.cells {
+		if v > 0 {
+			out[i%m.codes] = append(out[i%m.codes], unitRound{i / m.codes, int(v) - 1})
 		}
 	}
 	return out
@@ -163,20 +188,26 @@ func Analyse(in Input) (*Output, error) {
 	}
 	out.studies, out.clusterOf, out.consensus = studies, clusterOf, consensus
 
-	out.ThemeTally = themeTally(in, studies, clusterOf, consensus, provisional)
-	out.Matrix = studyMatrix(cb, studies, codings, hasConsensus, p.ConsensusReviewer, in.Rounds)
+	// The tables are independent once the codings are placed (the chain
+	// tables share the read-only chain set), so they are built concurrently.
+	var wg sync.WaitGroup
+	var agreeErr error
+	wg.Go(func() { out.ThemeTally = themeTally(in, studies, clusterOf, consensus, provisional) })
+	wg.Go(func() { out.Matrix = studyMatrix(cb, studies, codings, hasConsensus, p.ConsensusReviewer, in.Rounds) })
+	wg.Go(func() { out.Contradicts = contradictions(cb, p, studies, consensus) })
+	wg.Go(func() { out.Agreement, agreeErr = codingAgreement(cb, studies, reviewerRows) })
+	wg.Go(func() { out.Scale = scaleSummary(cb, studies, consensus) })
 	chains := buildChains(cb, p, studies, consensus)
 	out.chainOfCoding = chains.ofCoding
-	out.Chains = chains.table(cb, p, studies, clusterOf, consensus)
-	out.Candidates, out.Warnings = candidates(cb, p, studies, clusterOf, chains, in.Decisions, in.ConfigHash)
-	out.Contradicts = contradictions(cb, p, studies, consensus)
-	agree, err := codingAgreement(cb, studies, reviewerRows)
-	if err != nil {
-		return nil, err
+	wg.Go(func() { out.Chains = chains.table(cb, p, studies, clusterOf, consensus) })
+	wg.Go(func() {
+		out.Candidates, out.Warnings = candidates(cb, p, studies, clusterOf, chains, in.Decisions, in.ConfigHash)
+	})
+	wg.Go(func() { out.Saturation = saturation(cb, in.Rounds, studies, consensus, chains.ofCoding) })
+	wg.Wait()
+	if agreeErr != nil {
+		return nil, agreeErr
 	}
-	out.Agreement = agree
-	out.Scale = scaleSummary(cb, studies, consensus)
-	out.Saturation = saturation(cb, in.Rounds, studies, consensus, chains.ofCoding)
 	return out, nil
 }
 
@@ -206,9 +237,9 @@ func directCodes(c *Configuration, buf []int) []int {
 func themeTally(in Input, studies []Study, clusterOf []int, consensus, provisional []coding) []tables.ThemeTally {
 	cb := in.Codebook
 	K, R := len(cb.Codes), len(in.Rounds)
-	studyCode, direct, clusterCode := firstRounds{}, firstRounds{}, firstRounds{}
-	reportCode, configCode, excerptCode, provCode := firstRounds{}, firstRounds{}, firstRounds{}, firstRounds{}
-	polCode := firstRounds{} // b = code*4 + polarity
+	studyCode, direct, clusterCode := newFirstRounds(K), newFirstRounds(K), newFirstRounds(K)
+	reportCode, excerptCode, provCode := newFirstRounds(K), newFirstRounds(K), newFirstRounds(K)
+	polCode := newFirstRounds(K * 4) // code*4 + polarity
 	reportIdx, excerptIdx := map[string]int{}, map[string]int{}
 	intern := func(m map[string]int, s string) int {
 		i, ok := m[s]
@@ -218,8 +249,12 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 		}
 		return i
 	}
+	nConfigsAt := make([][]int32, K)
+	for k := range nConfigsAt {
+		nConfigsAt[k] = make([]int32, R)
+	}
 	var buf, dbuf []int
-	for ci, c := range consensus {
+	for _, c := range consensus {
 		buf = codesWithAncestors(cb, c.cfg, buf)
 		report, excerpt := -1, -1
 		if c.cfg.ReportID != "" {
@@ -231,7 +266,7 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 		for _, k := range buf {
 			studyCode.note(c.study, k, c.round)
 			clusterCode.note(clusterOf[c.study], k, c.round)
-			configCode.note(ci, k, c.round)
+			nConfigsAt[k][c.round]++ // codesWithAncestors lists each code once per configuration
 			polCode.note(c.study, k*4+c.cfg.Polarity, c.round)
 			if report >= 0 {
 				reportCode.note(report, k, c.round)
@@ -251,12 +286,18 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 			provCode.note(c.study, k, c.round)
 		}
 	}
-	nStudies, nDirect, nClusters := studyCode.cumulative(K, R), direct.cumulative(K, R), clusterCode.cumulative(K, R)
-	nReports, nConfigs, nExcerpts := reportCode.cumulative(K, R), configCode.cumulative(K, R), excerptCode.cumulative(K, R)
-	nPol := polCode.cumulative(K*4, R)
-	nProv := provCode.cumulative(K, R)
-	studiesOf := unitsByCode(studyCode, K)
-	provOf := unitsByCode(provCode, K)
+	nStudies, nDirect, nClusters := studyCode.cumulative(R), direct.cumulative(R), clusterCode.cumulative(R)
+	nReports, nExcerpts := reportCode.cumulative(R), excerptCode.cumulative(R)
+	nConfigs := nConfigsAt
+	for _, row := range nConfigs {
+		for r := 1; r < R; r++ {
+			row[r] += row[r-1]
+		}
+	}
+	nPol := polCode.cumulative(R)
+	nProv := provCode.cumulative(R)
+	studiesOf := studyCode.byCode()
+	provOf := provCode.byCode()
 
 	included := in.IncludedByRound
 	if included == nil {
@@ -306,20 +347,6 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 	return rows
 }
 
-type unitRound struct{ unit, round int }
-
-// unitsByCode lists, per code, the units and the round each was first seen, by unit.
-func unitsByCode(m firstRounds, codes int) [][]unitRound {
-	out := make([][]unitRound, codes)
-	for k, r := range m {
-		out[k.b] = append(out[k.b], unitRound{k.a, r})
-	}
-	for _, l := range out {
-		slices.SortFunc(l, func(x, y unitRound) int { return cmp.Compare(x.unit, y.unit) })
-	}
-	return out
-}
-
 func labelsUpTo(studies []Study, units []unitRound, round int) []string {
 	labels := []string{}
 	for _, u := range units {
@@ -341,16 +368,47 @@ func polarityNames(set uint8) []string {
 }
 
 func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus []bool, consensusName string, rounds []string) []tables.StudyTheme {
-	type cell struct {
-		study, code, slot int
-	}
 	type acc struct {
 		pols    uint8
-		configs map[string]bool
+		configs int32
 		round   int
 	}
-	cells := map[cell]*acc{}
-	for _, c := range codings {
+	// One study at a time (codings are sorted by study), in a dense
+	// code × slot grid; code indices follow code ids, so the grid's order is
+	// the output order.
+	grid := make([]acc, len(cb.Codes)*numSlots)
+	var touched []int
+	var rows []tables.StudyTheme
+	flush := func(study int) {
+		slices.Sort(touched)
+		st := studies[study]
+		status := "included"
+		switch {
+		case !st.Included:
+			status = "not_included"
+		case !hasConsensus[study]:
+			status = "provisional"
+		}
+		cluster := st.Cluster
+		if cluster == "" {
+			cluster = st.Label
+		}
+		for _, i := range touched {
+			a := grid[i]
+			code, slot := i/numSlots, i%numSlots
+			rows = append(rows, tables.StudyTheme{
+				StudyID: st.Label, ClusterID: cluster, WorkIDs: nonNil(st.WorkIDs), CodeID: cb.Codes[code].ID, Label: cb.Codes[code].Label,
+				Role: slots[slot].role, Polarities: polarityNames(a.pols), Configurations: a.configs,
+				Status: status, FirstRound: rounds[a.round],
+			})
+			grid[i] = acc{}
+		}
+		touched = touched[:0]
+	}
+	for n, c := range codings {
+		if n > 0 && codings[n-1].study != c.study && len(touched) > 0 {
+			flush(codings[n-1].study)
+		}
 		// A study with consensus rows is shown as adjudicated; reviewer rows
 		// stand in only while there is no consensus.
 		if hasConsensus[c.study] != (c.cfg.Reviewer == consensusName) {
@@ -358,45 +416,23 @@ func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus [
 		}
 		for s, slot := range c.cfg.Codes {
 			for _, k := range slot {
-				key := cell{c.study, k, s}
-				a := cells[key]
-				if a == nil {
-					a = &acc{configs: map[string]bool{}, round: c.round}
-					cells[key] = a
+				i := k*numSlots + s
+				a := &grid[i]
+				if a.configs == 0 {
+					touched = append(touched, i)
+					a.round = c.round
 				}
 				a.pols |= 1 << c.cfg.Polarity
-				a.configs[c.cfg.Reviewer+"\x00"+c.cfg.CMOCID] = true
+				a.configs++ // codes are listed once per slot, so once per configuration
 				a.round = min(a.round, c.round)
 			}
 		}
 	}
-	keys := make([]cell, 0, len(cells))
-	for k := range cells {
-		keys = append(keys, k)
+	if len(touched) > 0 {
+		flush(codings[len(codings)-1].study)
 	}
-	slices.SortFunc(keys, func(a, b cell) int {
-		return cmp.Or(cmp.Compare(a.study, b.study), strings.Compare(cb.Codes[a.code].ID, cb.Codes[b.code].ID), cmp.Compare(a.slot, b.slot))
-	})
-	rows := make([]tables.StudyTheme, 0, len(keys))
-	for _, k := range keys {
-		a := cells[k]
-		st := studies[k.study]
-		status := "included"
-		switch {
-		case !st.Included:
-			status = "not_included"
-		case !hasConsensus[k.study]:
-			status = "provisional"
-		}
-		cluster := st.Cluster
-		if cluster == "" {
-			cluster = st.Label
-		}
-		rows = append(rows, tables.StudyTheme{
-			StudyID: st.Label, ClusterID: cluster, WorkIDs: nonNil(st.WorkIDs), CodeID: cb.Codes[k.code].ID, Label: cb.Codes[k.code].Label,
-			Role: slots[k.slot].role, Polarities: polarityNames(a.pols), Configurations: int32(len(a.configs)),
-			Status: status, FirstRound: rounds[a.round],
-		})
+	if rows == nil {
+		rows = []tables.StudyTheme{}
 	}
 	return rows
 }

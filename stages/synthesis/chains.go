@@ -3,6 +3,7 @@ package synthesis
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -124,7 +125,7 @@ func buildChains(cb *Codebook, p Params, studies []Study, consensus []coding) *c
 	for i, k := range cs.keys {
 		cs.ids[i] = ids[k]
 	}
-	cs.cooccurrence(cb, p, consensus)
+	cs.cooccurrence(cb, p, len(studies), consensus)
 	return cs
 }
 
@@ -132,55 +133,66 @@ func buildChains(cb *Codebook, p Params, studies []Study, consensus []coding) *c
 // part of it in separate configurations but never link them in one.
 // Chains without a context have no co-occurrence: their parts are just
 // mechanism and outcome, which any linking study already shows together.
-func (cs *chainSet) cooccurrence(cb *Codebook, p Params, consensus []coding) {
-	type op struct {
-		o int32
-		p int8
+// Study sets are bitsets, so a chain costs a few hundred word operations
+// even at 10,000 studies.
+func (cs *chainSet) cooccurrence(cb *Codebook, p Params, nStudies int, consensus []coding) {
+	K := len(cb.Codes)
+	words := (nStudies + 63) / 64
+	ctx, mech, outPol, ints := make([]bitset, K), make([]bitset, K), make([]bitset, K*len(polarities)), make([]bitset, K)
+	mark := func(sets []bitset, i, study int) {
+		if sets[i] == nil {
+			sets[i] = make(bitset, words)
+		}
+		sets[i].set(study)
 	}
-	for start := 0; start < len(consensus); {
-		end := start
-		for end < len(consensus) && consensus[end].study == consensus[start].study {
-			end++
+	for _, c := range consensus {
+		for _, k := range slotCodes(cb, c.cfg, p.ChainDepth, false, slotContext) {
+			mark(ctx, int(k), c.study)
 		}
-		study := consensus[start].study
-		var ctxs, mechs, ints []int32
-		var outs []op
-		for _, c := range consensus[start:end] {
-			ctxs = append(ctxs, slotCodes(cb, c.cfg, p.ChainDepth, false, slotContext)...)
-			mechs = append(mechs, slotCodes(cb, c.cfg, p.ChainDepth, false, slotResource, slotResponse)...)
-			for _, o := range slotCodes(cb, c.cfg, p.ChainDepth, false, slotOutcome) {
-				outs = append(outs, op{o, int8(c.cfg.Polarity)})
-			}
-			if p.ChainByIntervention {
-				ints = append(ints, slotCodes(cb, c.cfg, p.ChainDepth, true, slotIntervention)...)
+		for _, k := range slotCodes(cb, c.cfg, p.ChainDepth, false, slotResource, slotResponse) {
+			mark(mech, int(k), c.study)
+		}
+		for _, k := range slotCodes(cb, c.cfg, p.ChainDepth, false, slotOutcome) {
+			mark(outPol, int(k)*len(polarities)+c.cfg.Polarity, c.study)
+		}
+		if p.ChainByIntervention {
+			for _, k := range slotCodes(cb, c.cfg, p.ChainDepth, true, slotIntervention) {
+				mark(ints, int(k), c.study)
 			}
 		}
-		ints = append(ints, -1)
-		for _, l := range [][]int32{ctxs, mechs, ints} {
-			slices.Sort(l)
+	}
+	for _, k := range cs.keys {
+		if k.context < 0 {
+			continue
 		}
-		ctxs, mechs, ints = slices.Compact(ctxs), slices.Compact(mechs), slices.Compact(ints)
-		slices.SortFunc(outs, func(a, b op) int { return cmp.Or(cmp.Compare(a.o, b.o), cmp.Compare(a.p, b.p)) })
-		outs = slices.Compact(outs)
-		for _, cx := range ctxs {
-			for _, m := range mechs {
-				for _, o := range outs {
-					for _, i := range ints {
-						k := chainKey{context: cx, mechanism: m, outcome: o.o, intervention: i, polarity: o.p}
-						a, ok := cs.acc[k]
-						if !ok {
-							continue
-						}
-						if _, linked := slices.BinarySearch(a.studies, study); !linked {
-							cs.cooc[k] = append(cs.cooc[k], study)
-						}
-					}
+		sets := []bitset{ctx[k.context], mech[k.mechanism], outPol[int(k.outcome)*len(polarities)+int(k.polarity)]}
+		if k.intervention >= 0 {
+			sets = append(sets, ints[k.intervention])
+		}
+		linked := cs.acc[k].studies
+		var found []int
+		for w := range words {
+			x := ^uint64(0)
+			for _, s := range sets {
+				x &= s[w]
+			}
+			for x != 0 {
+				study := w*64 + bits.TrailingZeros64(x)
+				x &= x - 1
+				if _, isLinked := slices.BinarySearch(linked, study); !isLinked {
+					found = append(found, study)
 				}
 			}
 		}
-		start = end
+		if len(found) > 0 {
+			cs.cooc[k] = found
+		}
 	}
 }
+
+type bitset []uint64
+
+func (b bitset) set(i int) { b[i>>6] |= 1 << (i & 63) }
 
 func studyLabels(studies []Study, idx []int) []string {
 	out := make([]string, len(idx))
