@@ -37,10 +37,12 @@ const MaxRecordBytes = 8 << 20
 
 // Reader reads RIS records. It holds at most one record in memory.
 type Reader struct {
-	lines    *formats.LineReader
-	pending  *formats.Line // a TY line read while closing a record without ER
-	first    bool
-	warnings formatutil.Warnings
+	lines   *formats.LineReader
+	pending *formats.Line // a TY line read while closing a record without ER
+	first   bool
+	// seenRecord is set once a TY line was met: text after it is not a header.
+	seenRecord bool
+	warnings   formatutil.Warnings
 }
 
 // NewReader reads RIS text already decoded to UTF-8.
@@ -77,25 +79,35 @@ type Field struct {
 // Next returns the next record, a *formats.BadRecord, or io.EOF.
 func (rd *Reader) Next() (*tables.Record, error) {
 	// Outside a record blank lines are skipped; anything else up to the next
-	// TY line is one bad stretch of input (a preamble, a binary file).
+	// TY line is one bad stretch of input (a binary file, a record that lost
+	// its TY line) — except plain text before the first record, which some
+	// databases write as a header ("Provider: Ovid Technologies"): it is
+	// skipped with a warning, as long as a record follows.
 	var junk formatutil.RawText
 	var junkStart int64
+	junkHasTags, junkHasBinary := false, false
 	for {
 		l, err := rd.next()
 		if err == io.EOF {
 			if junkStart > 0 {
-				return nil, &formats.BadRecord{Line: junkStart, Msg: `text outside a record: expected a line starting "TY  - "`, Raw: junk.String()}
+				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
 			}
 			return nil, io.EOF
 		}
 		if err != nil {
 			return nil, err
 		}
-		if tag, _, ok := SplitTag(l.Text); ok && tag == "TY" {
+		tag, _, isTag := SplitTag(l.Text)
+		if isTag && tag == "TY" {
 			if junkStart > 0 {
-				rd.pending = &l
-				return nil, &formats.BadRecord{Line: junkStart, Msg: `text outside a record: expected a line starting "TY  - "`, Raw: junk.String()}
+				if !rd.seenRecord && !junkHasTags && !junkHasBinary {
+					rd.warnings.Add("lines %d-%d before the first record are not RIS and were skipped", junkStart, l.No-1)
+				} else {
+					rd.pending = &l
+					return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
+				}
 			}
+			rd.seenRecord = true
 			return rd.readRecord(l)
 		}
 		if strings.TrimSpace(l.Text) == "" && junkStart == 0 {
@@ -104,9 +116,13 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		if junkStart == 0 {
 			junkStart = l.No
 		}
+		junkHasTags = junkHasTags || isTag
+		junkHasBinary = junkHasBinary || l.BadUTF8 || l.TooLong || strings.ContainsRune(l.Text, 0)
 		junk.Add(l.Text)
 	}
 }
+
+const outsideMsg = `text outside a record: expected a line starting "TY  - "`
 
 // readRecord reads from the TY line ty to the record's ER line.
 func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {

@@ -146,7 +146,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"no ER before next TY", "TY  - JOUR\nTI  - a\nTY  - JOUR\nTI  - b\nER  - \n", 1, []int64{1}, "next record at line 3"},
 		{"no ER at EOF", "TY  - JOUR\nTI  - a\nER  - \nTY  - JOUR\nTI  - truncated", 1, []int64{4}, "before the end of the file"},
-		{"preamble", "EndNote export\nsecond line\n\nTY  - JOUR\nTI  - a\nER  - \n", 1, []int64{1}, "outside a record"},
+		{"preamble with a tag line", "AU  - Lost, TY\nsecond line\n\nTY  - JOUR\nTI  - a\nER  - \n", 1, []int64{1}, "outside a record"},
+		{"text only", "Title,Authors\nA,B\n", 0, []int64{1}, "outside a record"},
 		{"junk between records", "TY  - JOUR\nTI  - a\nER  - \nstray\nTY  - JOUR\nTI  - b\nER  - \n", 2, []int64{4}, "outside a record"},
 		{"binary", "\x00\x01\x02\xff\xfe garbage\x00", 0, []int64{1}, "outside a record"},
 		{"empty", "", 0, nil, ""},
@@ -187,6 +188,19 @@ func TestOverLimit(t *testing.T) {
 	}
 	if len(res.bad) != 1 || !strings.Contains(res.bad[0].Msg, "line limit") || len(res.bad[0].Raw) > formats.MaxRawBytes {
 		t.Fatalf("bad: %d, msg %q, raw %d bytes", len(res.bad), res.bad[0].Msg, len(res.bad[0].Raw))
+	}
+}
+
+// TestHeaderSkipped: plain text before the first record (an Ovid header) is
+// skipped with a warning, not quarantined.
+func TestHeaderSkipped(t *testing.T) {
+	rd := NewReader(strings.NewReader("Provider: Ovid Technologies\nDatabase: Embase\n\nTY  - JOUR\nTI  - a\nER  - \n"))
+	rec, err := rd.Next()
+	if err != nil || rec.Title != "a" {
+		t.Fatalf("%v %v", rec, err)
+	}
+	if w := rd.Warnings(); len(w) != 1 || !strings.Contains(w[0], "lines 1-3") {
+		t.Errorf("warnings = %q", w)
 	}
 }
 
