@@ -3,6 +3,10 @@
 package all
 
 import (
+	_ "github.com/realsynth/realsynth/internal/formats/bibtex"
+	_ "github.com/realsynth/realsynth/internal/formats/csv"
+	_ "github.com/realsynth/realsynth/internal/formats/endnote"
 	_ "github.com/realsynth/realsynth/internal/formats/medline"
 	_ "github.com/realsynth/realsynth/internal/formats/ris"
+	_ "github.com/realsynth/realsynth/internal/formats/wos"
 )
