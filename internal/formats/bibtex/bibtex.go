@@ -116,7 +116,7 @@ func recordFrom(e *entry, line int64) *tables.Record {
 	}
 	rec.Volume = text("volume")
 	rec.Issue = text("number", "issue")
-	rec.Pages = text("pages")
+	rec.Pages = DecodeLaTeX(strings.ReplaceAll(get("pages"), "--", "-")) // a page range, not a dash
 	rec.ArticleNumber = text("eid", "articleno", "article-number", "article_number")
 	if d := plain(get("doi")); d != "" {
 		rec.DOIs = []string{d}
