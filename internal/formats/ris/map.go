@@ -1,6 +1,7 @@
 package ris
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/realsynth/realsynth/internal/biblio"
@@ -12,16 +13,25 @@ import (
 type fieldSet struct {
 	fields []Field
 	used   []bool
+	byTag  map[string][]int // tag → positions in fields, in file order
+}
+
+func newFieldSet(fields []Field) *fieldSet {
+	s := &fieldSet{fields: fields, used: make([]bool, len(fields)), byTag: make(map[string][]int, len(fields))}
+	for i, f := range fields {
+		s.byTag[f.Tag] = append(s.byTag[f.Tag], i)
+	}
+	return s
 }
 
 // first returns the value of the first tag in tags (in that order of
 // preference) that the record has, and marks it used.
 func (s *fieldSet) first(tags ...string) string {
 	for _, t := range tags {
-		for i, f := range s.fields {
-			if !s.used[i] && f.Tag == t {
+		for _, i := range s.byTag[t] {
+			if !s.used[i] {
 				s.used[i] = true
-				return f.Value
+				return s.fields[i].Value
 			}
 		}
 	}
@@ -30,27 +40,30 @@ func (s *fieldSet) first(tags ...string) string {
 
 // all returns every value of the given tags in file order, marking them used.
 func (s *fieldSet) all(tags ...string) []string {
-	var out []string
-	for i, f := range s.fields {
-		if s.used[i] {
-			continue
-		}
-		for _, t := range tags {
-			if f.Tag == t {
+	var pos []int
+	for _, t := range tags {
+		for _, i := range s.byTag[t] {
+			if !s.used[i] {
 				s.used[i] = true
-				out = append(out, f.Value)
-				break
+				pos = append(pos, i)
 			}
 		}
+	}
+	if len(tags) > 1 {
+		sort.Ints(pos)
+	}
+	out := make([]string, len(pos))
+	for k, i := range pos {
+		out[k] = s.fields[i].Value
 	}
 	return out
 }
 
 // peek returns the first unused value of tag without using it.
 func (s *fieldSet) peek(tag string) string {
-	for i, f := range s.fields {
-		if !s.used[i] && f.Tag == tag {
-			return f.Value
+	for _, i := range s.byTag[tag] {
+		if !s.used[i] {
+			return s.fields[i].Value
 		}
 	}
 	return ""
@@ -65,7 +78,7 @@ func recordFrom(fields []Field, line int64) *tables.Record {
 			kept = append(kept, f)
 		}
 	}
-	s := &fieldSet{fields: kept, used: make([]bool, len(kept))}
+	s := newFieldSet(kept)
 	rec := &tables.Record{Format: "ris", SourceLine: line}
 
 	rec.SourceKey = s.first("ID")

@@ -1,0 +1,20 @@
+package medline
+
+import (
+	"io"
+	"os"
+	"testing"
+
+	"github.com/realsynth/realsynth/internal/formats"
+	"github.com/realsynth/realsynth/internal/formats/formatutil"
+)
+
+// BenchmarkReader reads 16 MB of the sample citations.
+func BenchmarkReader(b *testing.B) {
+	body, err := os.ReadFile("testdata/three.nbib")
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := formatutil.Repeat(nil, append(body, "\n\n"...), nil, 16<<20)
+	formatutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
+}
