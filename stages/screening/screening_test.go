@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -413,3 +414,33 @@ func TestStageRun(t *testing.T) {
 }
 
 func TestMain(m *testing.M) { os.Exit(m.Run()) }
+
+// TestInputOrder: records and works in any order give the same tables.
+func TestInputOrder(t *testing.T) {
+	out, _ := runSmall(t, smallParams(), nil)
+	records, works := smallReview()
+	slices.Reverse(records)
+	slices.Reverse(works)
+	p := smallParams()
+	var raw []rawVote
+	for _, src := range p.Votes {
+		vs, err := readSource(dir("testdata/small"), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, vs...)
+	}
+	var w warnings
+	rev, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, pair := range map[string][2]any{
+		"votes": {out.votes, rev.votes}, "unmatched": {out.unmatched, rev.unmatched}, "decisions": {out.decisions, rev.decisions},
+		"agreement": {out.agreement, rev.agreement}, "prisma": {out.prisma, rev.prisma}, "files": {out.files, rev.files},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Errorf("%s differ when records and works are reversed", name)
+		}
+	}
+}

@@ -124,7 +124,35 @@ func readSource(run pathResolver, src VoteSource) ([]rawVote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", src.Format, src.Path, err)
 	}
+	checkVotes(votes)
 	return votes, nil
+}
+
+// checkVotes marks votes that lack what every vote needs, whatever the
+// format, so that they are reported instead of joined.
+func checkVotes(votes []rawVote) {
+	for i := range votes {
+		v := &votes[i]
+		if v.Err != "" {
+			continue
+		}
+		var missing []string
+		if v.Stage == "" {
+			missing = append(missing, "stage")
+		}
+		if v.Reviewer == "" {
+			missing = append(missing, "reviewer")
+		}
+		if v.Decision == "" {
+			missing = append(missing, "decision")
+		}
+		if v.Ref.Key == "" && v.Ref.DOI == "" && v.Ref.PMID == "" && v.Ref.Title == "" {
+			missing = append(missing, "record (no key, DOI, PMID or title)")
+		}
+		if len(missing) > 0 {
+			v.Err = "empty " + strings.Join(missing, ", ")
+		}
+	}
 }
 
 // csvTable reads a CSV with a header and finds columns by header name,
