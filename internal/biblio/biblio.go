@@ -67,10 +67,11 @@ func Complete(rec *tables.Record) {
 		rec.AuthorsNormalised = cleanList(rec.AuthorsNormalised, Clean)
 	}
 
-	if rec.Year == nil {
-		if y, ok := YearOf(rec.Date); ok {
-			rec.Year = &y
-		}
+	if y, ok := YearOf(rec.Date); ok && rec.Year == nil {
+		rec.Year = &y
+	} else if !ok && rec.Date != "" && rec.Year != nil {
+		// "Jun", "SEP": a month without its year (EndNote pub-dates, WoS DA).
+		rec.Date += " " + strconv.Itoa(int(*rec.Year))
 	}
 	ensureSlices(rec)
 }

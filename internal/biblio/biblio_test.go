@@ -163,6 +163,16 @@ func TestComplete(t *testing.T) {
 	}
 }
 
+func TestMonthOnlyDate(t *testing.T) {
+	y := int32(2018)
+	rec := &tables.Record{Date: "SEP", Year: &y}
+	Complete(rec)
+	Complete(rec) // idempotent: the year is added once
+	if rec.Date != "SEP 2018" {
+		t.Errorf("Date = %q, want %q", rec.Date, "SEP 2018")
+	}
+}
+
 func TestDOIFromURL(t *testing.T) {
 	rec := &tables.Record{URLs: []string{"https://lens.org/1", "http://dx.doi.org/10.1186/S12862-024-02210-9"}}
 	Complete(rec)

@@ -39,7 +39,7 @@ func init() {
 // the header names that carry it, in order of preference.
 var synonyms = map[string][]string{
 	"source_key":       {"key", "covidence #", "record_id", "eid", "id", "ref_id", "refid"},
-	"type":             {"entrytype", "reference type", "item type"},
+	"type":             {"type", "entrytype", "reference type", "item type"},
 	"title":            {"title", "article title", "document title", "primary title"},
 	"original_title":   {"original title", "original_title"},
 	"authors":          {"author full names", "authors", "author", "author(s)", "author names"},
@@ -52,8 +52,8 @@ var synonyms = map[string][]string{
 	"volume":           {"volume"},
 	"issue":            {"issue", "number"},
 	"pages":            {"pages", "page range"},
-	"page_start":       {"page start", "start page"},
-	"page_end":         {"page end", "end page"},
+	"page_start":       {"page start", "start page", "page_start"},
+	"page_end":         {"page end", "end page", "page_end"},
 	"article_number":   {"art. no.", "article number", "article_number"},
 	"doi":              {"doi"},
 	"pmid":             {"pubmed id", "pmid", "pubmed_id"},
@@ -393,7 +393,14 @@ func (rd *Reader) recordFrom(row []string, line int64) *tables.Record {
 		urls = append(urls, strings.Fields(u)...)
 	}
 	rec.URLs = append(urls, rec.URLs...)
-	rec.Notes = getAll("notes")
+	// A blank line separates notes: Write puts several notes in one cell that way.
+	for _, n := range getAll("notes") {
+		for _, l := range strings.Split(strings.ReplaceAll(n, "\r\n", "\n"), "\n\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				rec.Notes = append(rec.Notes, l)
+			}
+		}
+	}
 	for _, t := range getAll("publication_type") {
 		rec.PublicationType = append(rec.PublicationType, splitList(t)...)
 	}

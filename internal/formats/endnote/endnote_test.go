@@ -71,7 +71,7 @@ func TestLibrary(t *testing.T) {
 		{"Title", r.Title, "Gambling harms among older adults: a realist review"}, // three <style> runs joined
 		{"Journal", r.Journal, "Journal of Gambling Studies"},
 		{"JournalAbbrev", r.JournalAbbrev, "J Gambl Stud"},
-		{"Date", r.Date, "Jun"},
+		{"Date", r.Date, "Jun 2022"}, // month-only pub-date gets the year
 		{"Pages", r.PageStart + "-" + r.PageEnd, "221-228"},
 		{"DOI", r.DOI, "10.1007/s10899-021-10012-3"},
 		{"PMID", r.PMID, "35012345"},

@@ -102,9 +102,6 @@ func recordFrom(fields []Field, line int64) *tables.Record {
 	}
 	if y, ok := biblio.YearOf(yearField); ok {
 		rec.Year = &y
-		if _, dateHasYear := biblio.YearOf(rec.Date); rec.Date != "" && !dateHasYear {
-			rec.Date += " " + strings.TrimSpace(yearField) // WoS: DA "SEP", PY "2018"
-		}
 	} else if yearField != "" {
 		rec.Extra = append(rec.Extra, tables.Field{Tag: "PY", Value: yearField})
 	}
