@@ -1,9 +1,11 @@
 package screening
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/realsynth/realsynth/internal/agreement"
 	"github.com/realsynth/realsynth/internal/tables"
@@ -198,13 +200,22 @@ func agreementRows(votes []tables.Vote, rounds []string, p *Params, w warner) ([
 		return keys[i].round < keys[j].round
 	})
 	conv := conventions(p)
+	// Groups are independent: compute them side by side, keep their order.
+	results := make([][]tables.Agreement, len(keys))
+	errs := make([]error, len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() {
+			g := groups[k]
+			results[i], errs[i] = pairRows(g, g.units, "all", p, conv)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
 	var rows []tables.Agreement
-	for _, k := range keys {
-		g := groups[k]
-		rs, err := pairRows(g, g.units, "all", p, conv)
-		if err != nil {
-			return nil, err
-		}
+	for _, rs := range results {
 		rows = append(rows, rs...)
 	}
 	if p.PilotRecords > 0 {
