@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -9,7 +10,7 @@ import (
 // name ("Si Hyun, Kang" for "Kang, Si Hyun") still meets its family name.
 type author struct {
 	family string
-	parts  []string
+	parts  []uint32 // hashes of the name parts of two letters or more
 }
 
 // ignoredAuthors are placeholders some databases write for a missing author.
@@ -77,14 +78,13 @@ func parseAuthor(name string) (author, bool) {
 			family = toks[len(toks)-1]
 		}
 	}
-	parts := strings.Fields(f)
-	kept := parts[:0]
-	for _, p := range parts {
+	a := author{family: strings.ReplaceAll(family, " ", "")}
+	for _, p := range strings.Fields(f) {
 		if len(p) >= 2 && !ignoredAuthors[p] {
-			kept = append(kept, p)
+			a.parts = append(a.parts, uint32(hashString(p)))
 		}
 	}
-	return author{family: strings.ReplaceAll(family, " ", ""), parts: kept}, true
+	return a, true
 }
 
 // isInitials reports whether s looks like "JA", "J.A." or "J-A".
@@ -107,15 +107,11 @@ func sameAuthor(a, b author) bool {
 	if a.family == b.family {
 		return a.family != ""
 	}
-	for _, p := range b.parts {
-		if len(a.family) >= 3 && p == a.family {
-			return true
-		}
+	if len(a.family) >= 3 && slices.Contains(b.parts, uint32(hashString(a.family))) {
+		return true
 	}
-	for _, p := range a.parts {
-		if len(b.family) >= 3 && p == b.family {
-			return true
-		}
+	if len(b.family) >= 3 && slices.Contains(a.parts, uint32(hashString(b.family))) {
+		return true
 	}
 	// Typo in a long family name: one edit apart.
 	if len(a.family) >= 6 && len(b.family) >= 6 && withinOneEdit(a.family, b.family) {
@@ -173,9 +169,17 @@ var groupWords = map[string]bool{"group": true, "study": true, "studies": true, 
 // "Alexion Pharmaceuticals, Inc").
 func isGroupAuthor(a author) bool {
 	for _, p := range a.parts {
-		if groupWords[p] {
+		if groupWordHashes[p] {
 			return true
 		}
 	}
 	return false
 }
+
+var groupWordHashes = func() map[uint32]bool {
+	m := map[uint32]bool{}
+	for w := range groupWords {
+		m[uint32(hashString(w))] = true
+	}
+	return m
+}()

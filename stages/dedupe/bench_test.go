@@ -44,6 +44,7 @@ func benchmarkDedupe(b *testing.B, n int) {
 	var res *result
 	var records []tables.Record
 	for i := 0; i < b.N; i++ {
+		records, res = nil, nil // let the previous iteration's memory go
 		records = ingestDir(b, dir)
 		res = deduplicate(records, options{maxBlock: 64})
 	}
@@ -117,11 +118,15 @@ func ingestDir(b *testing.B, dir string) []tables.Record {
 		}()
 	}
 	wg.Wait()
-	var records []tables.Record
+	total := 0
 	for i := range paths {
 		if errs[i] != nil {
 			b.Fatal(errs[i])
 		}
+		total += len(perFile[i])
+	}
+	records := make([]tables.Record, 0, total)
+	for i := range paths {
 		records = append(records, perFile[i]...)
 		perFile[i] = nil
 	}

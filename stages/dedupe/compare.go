@@ -190,7 +190,7 @@ func titleSimilarity(a, b *prepared) (score float64, prefix bool) {
 }
 
 // tokenDice is 2|A∩B| / (|A|+|B|) over sorted unique token hashes.
-func tokenDice(a, b []uint64) float64 {
+func tokenDice(a, b []uint32) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}

@@ -5,6 +5,8 @@ import (
 	"github.com/realsynth/realsynth/internal/tables"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 )
@@ -109,4 +111,50 @@ func TestDebugRelated(t *testing.T) {
 			t.Logf("%s %s\n  %s | %v | %s %s\n  %s | %v | %s %s", p.Rule, p.Journal, a.Title, a.Authors, a.Journal, a.Pages, b.Title, b.Authors, b.Journal, b.Pages)
 		}
 	}
+}
+
+func TestDebugMemory(t *testing.T) {
+	if os.Getenv("DEDUPE_MEM") == "" {
+		t.Skip()
+	}
+	live := func(what string) {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		t.Logf("%-12s live %6.0f MB", what, float64(m.HeapAlloc)/1e6)
+	}
+	live("start")
+	records := ingestDirT(t, "/tmp/realsynth-synth-100000-20261122")
+	live("ingested")
+	e := newEngine(records, options{maxBlock: 64})
+	live("prepared")
+	e.humanPairs()
+	cands := candidatePairs(e.prep, 64)
+	live("candidates")
+	t.Logf("candidates %d", len(cands))
+	cands = nil
+	e.comparePairs()
+	live("compared")
+	e.cluster()
+	e.dropMatchingKeys()
+	live("clustered")
+	res := &result{}
+	workOf := e.assignWorkIDs(res)
+	e.buildOutputs(res, workOf)
+	live("outputs")
+	runtime.KeepAlive(res)
+}
+
+func TestDebugHeap(t *testing.T) {
+	if os.Getenv("DEDUPE_HEAP") == "" {
+		t.Skip()
+	}
+	records := ingestDirT(t, "/tmp/realsynth-synth-100000-20261122")
+	runtime.MemProfileRate = 512
+	e := newEngine(records, options{maxBlock: 64})
+	runtime.GC()
+	f, _ := os.Create("/tmp/dedupe-heap.out")
+	pprof.WriteHeapProfile(f)
+	f.Close()
+	runtime.KeepAlive(e)
 }

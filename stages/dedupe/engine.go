@@ -41,6 +41,8 @@ type pairResult struct {
 // the kept pair results and the clusters.
 type engine struct {
 	opt   options
+	input []tables.Record // the caller's records, filled and reordered in place at the end
+	pos   []int32         // pos[i] is the input position of recs[i]
 	recs  []*tables.Record
 	prep  []prepared
 	pairs []pairResult
@@ -65,13 +67,22 @@ func newEngine(records []tables.Record, opt options) *engine {
 	if opt.roundIndex == nil {
 		opt.roundIndex = func(string) int { return 0 }
 	}
-	e := &engine{opt: opt}
-	e.recs = make([]*tables.Record, len(records))
-	for i := range records {
-		e.recs[i] = &records[i]
+	e := &engine{opt: opt, input: records}
+	e.pos = make([]int32, len(records))
+	for i := range e.pos {
+		e.pos[i] = int32(i)
 	}
-	// Everything downstream follows this order, so input order never matters.
-	slices.SortStableFunc(e.recs, func(a, b *tables.Record) int { return cmp.Compare(a.RecordID, b.RecordID) })
+	// Everything downstream follows record id order, so input order never
+	// matters (ties, repeated ids, are broken by content below).
+	slices.SortStableFunc(e.pos, func(a, b int32) int {
+		ra, rb := &records[a], &records[b]
+		return cmp.Or(cmp.Compare(ra.RecordID, rb.RecordID), cmp.Compare(ra.Round, rb.Round),
+			cmp.Compare(ra.Database, rb.Database), cmp.Compare(ra.SourceFile, rb.SourceFile), cmp.Compare(ra.SourceLine, rb.SourceLine))
+	})
+	e.recs = make([]*tables.Record, len(records))
+	for i, p := range e.pos {
+		e.recs[i] = &records[p]
+	}
 	e.prep = make([]prepared, len(e.recs))
 	parallel(len(e.recs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {

@@ -23,14 +23,13 @@ const (
 // prepared holds one record's matching keys, computed once.
 type prepared struct {
 	title    string   // compact folded title: letters and digits only
-	tokHash  []uint64 // sorted, unique hashes of tokens, for a cheap overlap bound
+	tokHash  []uint32 // sorted, unique hashes of title words, for a cheap overlap bound
 	numbers  string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
 	generic  bool     // "Editorial", "Reply", or too short to identify a paper
 	kind     string
 	authors  []author
 	year     int32
 	hasYear  bool
-	doi      string
 	dois     []string
 	pmid     string
 	volume   string
@@ -100,9 +99,9 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	tokens := strings.Fields(fold(clean))
 	p.title = strings.Join(tokens, "")
 	if len(tokens) > 0 {
-		h := make([]uint64, len(tokens))
+		h := make([]uint32, len(tokens))
 		for i, t := range tokens {
-			h[i] = hashString(t)
+			h[i] = uint32(hashString(t))
 		}
 		slices.Sort(h)
 		p.tokHash = slices.Compact(h)
@@ -127,11 +126,6 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	}
 	slices.Sort(p.dois)
 	p.dois = slices.Compact(p.dois)
-	if n := normaliseDOI(r.DOI); n != "" {
-		p.doi = n
-	} else if len(p.dois) > 0 {
-		p.doi = p.dois[0]
-	}
 	p.pmid = digitsOnly(r.PMID)
 	p.volume = volumeKey(r.Volume)
 	p.issue = volumeKey(r.Issue)

@@ -21,7 +21,9 @@ type result struct {
 	warnings     []string
 }
 
-// deduplicate runs the whole stage logic on records (any order).
+// deduplicate runs the whole stage logic on records (any order). The
+// records are filled with their work ids and reordered in place:
+// result.records is the same slice.
 func deduplicate(records []tables.Record, opt options) *result {
 	e := newEngine(records, opt)
 	res := &result{}
@@ -30,6 +32,7 @@ func deduplicate(records []tables.Record, opt options) *result {
 	}
 	e.comparePairs()
 	e.cluster()
+	e.dropMatchingKeys()
 	workOf := e.assignWorkIDs(res)
 	e.buildOutputs(res, workOf)
 	return res
@@ -216,13 +219,25 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 		res.works = append(res.works, work)
 	}
 
-	// Records keep every field and gain their work id; rows are sorted by
-	// round (config order), database, file, line, id.
+	e.pairOutputs(res, workOf)
+	res.bridges = e.bridges(workOf)
+	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
+	res.records = e.recordsInPlace(workOf)
+}
+
+// recordsInPlace fills each record's work id and reorders the input slice by
+// round (config order), database, file, line and id. The records are wide,
+// so they are neither copied nor moved by a sort: indices are sorted and the
+// permutation applied by following its cycles. It must run last, since
+// e.recs points into the slice it reorders.
+func (e *engine) recordsInPlace(workOf []string) []tables.Record {
+	for i, r := range e.recs {
+		r.WorkID = workOf[i]
+	}
 	order := make([]int, len(e.recs))
 	for i := range order {
 		order[i] = i
 	}
-	// Sorting indices, not the wide records themselves.
 	slices.SortStableFunc(order, func(x, y int) int {
 		a, b := e.recs[x], e.recs[y]
 		return cmp.Or(
@@ -234,15 +249,33 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 			cmp.Compare(a.RecordID, b.RecordID),
 		)
 	})
-	res.records = make([]tables.Record, len(e.recs))
+	records := e.input
+	// from[k] is the input position of the record that goes to position k.
+	from := make([]int32, len(order))
 	for k, i := range order {
-		res.records[k] = *e.recs[i]
-		res.records[k].WorkID = workOf[i]
+		from[k] = e.pos[i]
 	}
-
-	e.pairOutputs(res, workOf)
-	res.bridges = e.bridges(workOf)
-	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
+	done := make([]bool, len(from))
+	for start := range from {
+		if done[start] || int(from[start]) == start {
+			done[start] = true
+			continue
+		}
+		tmp := records[start]
+		j := start
+		for {
+			done[j] = true
+			next := int(from[j])
+			if next == start {
+				records[j] = tmp
+				break
+			}
+			records[j] = records[next]
+			j = next
+		}
+	}
+	e.recs = nil
+	return records
 }
 
 // roundBefore reports whether round a comes before round b in the config.
@@ -321,4 +354,13 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 	w.RelatedWorkIDs = []string{}
 	w.AlreadySeenRecordIDs = []string{}
 	return w
+}
+
+// dropMatchingKeys frees what only comparison needed, before the output
+// tables are built: at a million records that is most of the engine's memory.
+func (e *engine) dropMatchingKeys() {
+	for i := range e.prep {
+		p := &e.prep[i]
+		p.title, p.tokHash, p.numbers, p.authors, p.journal, p.issn, p.dois = "", nil, "", nil, nil, nil, nil
+	}
 }
