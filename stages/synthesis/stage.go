@@ -55,6 +55,10 @@ var Stage = pipeline.Stage{
 	Check:  check,
 }
 
+// configured is false when neither the codebook nor the coding is named: a
+// review still screening has nothing to synthesise, and the stage does nothing.
+func configured(p *Params) bool { return p.Codebook != "" || p.Configurations != "" }
+
 func validateParams(p *Params) error {
 	switch {
 	case p.Codebook == "":
@@ -87,7 +91,7 @@ type inputs struct {
 	decisions []CandidateDecision
 }
 
-func load(run *pipeline.Run, p *Params) (*inputs, error) {
+func load(run *pipeline.Run, p *Params, warn func(string, ...any)) (*inputs, error) {
 	if err := validateParams(p); err != nil {
 		return nil, err
 	}
@@ -96,16 +100,16 @@ func load(run *pipeline.Run, p *Params) (*inputs, error) {
 	if in.codebook, err = LoadCodebook(run.Path(p.Codebook)); err != nil {
 		return nil, err
 	}
-	if in.configs, err = ReadConfigurations(run.Path(p.Configurations), in.codebook, run.Warn); err != nil {
+	if in.configs, err = ReadConfigurations(run.Path(p.Configurations), in.codebook, warn); err != nil {
 		return nil, err
 	}
 	if p.Studies != "" {
-		if in.studies, err = ReadStudies(run.Path(p.Studies), run.Warn); err != nil {
+		if in.studies, err = ReadStudies(run.Path(p.Studies), warn); err != nil {
 			return nil, err
 		}
 	}
 	if p.Decisions != "" {
-		if in.decisions, err = ReadDecisions(run.Path(p.Decisions), in.codebook, run.Warn); err != nil {
+		if in.decisions, err = ReadDecisions(run.Path(p.Decisions), in.codebook, warn); err != nil {
 			return nil, err
 		}
 	}
@@ -117,7 +121,12 @@ func check(run *pipeline.Run, params any) error {
 	if err != nil {
 		return err
 	}
-	_, err = load(run, p)
+	if !configured(p) {
+		return nil
+	}
+	// Check runs before every run on the same Run, so its warnings would
+	// reach the manifest twice; Run raises them.
+	_, err = load(run, p, func(string, ...any) {})
 	return err
 }
 
@@ -126,7 +135,11 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	if err != nil {
 		return err
 	}
-	in, err := load(run, p)
+	if !configured(p) {
+		run.Log.Info("synthesis: no codebook or configurations configured; nothing to synthesise")
+		return nil
+	}
+	in, err := load(run, p, run.Warn)
 	if err != nil {
 		return err
 	}
