@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -305,5 +306,64 @@ func tyLineNumbers(data []byte) map[int64]bool {
 		if tag, _, ok := SplitTag(l.Text); ok && tag == "TY" {
 			n[l.No] = true
 		}
+	}
+}
+
+// repeatReader yields n copies of b without holding them.
+type repeatReader struct {
+	b byte
+	n int64
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := range p {
+		p[i] = r.b
+	}
+	r.n -= int64(len(p))
+	return len(p), nil
+}
+
+// TestHundredMBLine: a record whose abstract is one 100 MB line is
+// quarantined, the next record is read, and memory does not follow the line.
+func TestHundredMBLine(t *testing.T) {
+	in := io.MultiReader(strings.NewReader("TY  - JOUR\nAB  - "), &repeatReader{'x', 100 << 20},
+		strings.NewReader("\nER  - \nTY  - JOUR\nTI  - after\nER  - \n"))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rd := NewReader(in)
+	var recs, bad int
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if b, ok := formats.AsBadRecord(err); ok {
+			bad++
+			if b.Line != 1 || len(b.Raw) > formats.MaxRawBytes {
+				t.Errorf("bad record at line %d, %d raw bytes", b.Line, len(b.Raw))
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs++
+		if rec.Title != "after" {
+			t.Errorf("title %q", rec.Title)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if recs != 1 || bad != 1 {
+		t.Fatalf("%d records, %d bad", recs, bad)
+	}
+	if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 32<<20 {
+		t.Errorf("heap grew by %d MB reading a 100 MB line", grew>>20)
 	}
 }
