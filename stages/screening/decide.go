@@ -102,7 +102,6 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 			vanished.add(d.WorkID)
 			continue
 		}
-		d.ResolvedBy = "earlier_round"
 		kept[workStage{d.WorkID, d.Stage}] = d
 	}
 	if vanished.n > 0 {
@@ -141,8 +140,12 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 			}
 		}
 		if old, ok := kept[k]; ok {
+			// The earlier row is kept as it was, so that running the same
+			// round twice gives the same bytes; only a decision the current
+			// votes no longer give is marked as held by the earlier round.
 			if old.Decision != d.Decision {
 				changed.add(fmt.Sprintf("%s %s: kept %s, votes now say %s", k.work, k.stage, old.Decision, d.Decision))
+				old.ResolvedBy = "earlier_round"
 			}
 			old.Votes = d.Votes
 			decided[k] = old
@@ -152,8 +155,9 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 	}
 	for k, d := range kept {
 		if _, ok := decided[k]; !ok {
-			d.Votes = nonNil(d.Votes)
+			d.Votes = []string{} // no current votes: the earlier round alone holds it
 			d.Reasons = nonNil(d.Reasons)
+			d.ResolvedBy = "earlier_round"
 			decided[k] = d
 		}
 	}

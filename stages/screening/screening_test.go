@@ -357,11 +357,48 @@ func TestEarlierRoundDecisionsKept(t *testing.T) {
 		{WorkID: "W6", Stage: stageTA, Round: "r1", Decision: exclude, ResolvedBy: "consensus", Conflict: true},
 		{WorkID: "W8", Stage: stageTA, Round: "r2", Decision: include, ResolvedBy: "single"},
 		{WorkID: "W-gone", Stage: stageTA, Round: "r1", Decision: include, ResolvedBy: "unanimous"},
+		{WorkID: "W1", Stage: stageTA, Round: "r1", Decision: include, ResolvedBy: "unanimous", Reasons: []string{}, Votes: []string{"old"}},
+		{WorkID: "W5", Stage: stageTA, Round: "r1", Decision: include, ResolvedBy: "unanimous", Reasons: []string{}, Votes: []string{"Ana: include", "Ben: include"}},
+		{WorkID: "W5", Stage: stageFT, Round: "r1", Decision: include, ResolvedBy: "unanimous", Reasons: []string{}, Votes: []string{"Ana: include", "Ben: include"}},
 	}
-	out, warns := runSmall(t, smallParams(), prev)
+	// W5's votes are gone from the vote files (say, the export was trimmed).
+	records, works := smallReview()
+	p := smallParams()
+	var raw []rawVote
+	for _, src := range p.Votes {
+		vs, err := readSource(dir("testdata/small"), src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if v.Ref.Key != "1005" {
+				raw = append(raw, v)
+			}
+		}
+	}
+	var warns warnings
+	out, err := screen(input{records: records, works: works, previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := decisionMap(out.decisions)
 	if got["W6 title_abstract"] != "exclude by earlier_round (conflict)" {
 		t.Errorf("W6 = %q, want the earlier exclusion kept", got["W6 title_abstract"])
+	}
+	// W1: the votes still say include: the row is as before (same bytes on a rerun).
+	if got["W1 title_abstract"] != "include by unanimous" {
+		t.Errorf("W1 = %q, want the earlier row unchanged", got["W1 title_abstract"])
+	}
+	// W5 has no current vote: the earlier round alone holds its decisions.
+	if got["W5 title_abstract"] != "include by earlier_round" || got["W5 full_text"] != "include by earlier_round" {
+		t.Errorf("W5 = %q, %q, want include by earlier_round at both stages", got["W5 title_abstract"], got["W5 full_text"])
+	}
+	// A previous decision that contradicts the works (W9 was first found in
+	// r2, not r1) makes the flow not add up, and the run says so.
+	prev = append(prev, tables.Decision{WorkID: "W9", Stage: stageTA, Round: "r1", Decision: exclude, ResolvedBy: "single"})
+	_, err = screen(input{records: records, works: works, previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
+	if err == nil || !strings.Contains(err.Error(), "PRISMA flow (round r1) does not add up: records screened = excluded + sought + awaiting: 6 ≠ records_excluded + dbr_sought_reports + awaiting_screening = 3 + 4 + 0 = 7") {
+		t.Errorf("err = %v, want the r1 screening identity to fail", err)
 	}
 	if got["W8 title_abstract"] != "exclude by unanimous [editorial]" {
 		t.Errorf("W8 = %q, want it decided again from the votes", got["W8 title_abstract"])
@@ -442,5 +479,19 @@ func TestInputOrder(t *testing.T) {
 		if !reflect.DeepEqual(pair[0], pair[1]) {
 			t.Errorf("%s differ when records and works are reversed", name)
 		}
+	}
+}
+
+// TestRerunIsStable: running the same round again, with the first run's
+// decisions as the previous output, gives the same decisions.
+func TestRerunIsStable(t *testing.T) {
+	first, _ := runSmall(t, smallParams(), nil)
+	prev := append([]tables.Decision(nil), first.decisions...)
+	second, _ := runSmall(t, smallParams(), prev)
+	if !reflect.DeepEqual(first.decisions, second.decisions) {
+		t.Errorf("decisions changed on a rerun:\n%v\n%v", decisionMap(first.decisions), decisionMap(second.decisions))
+	}
+	if !reflect.DeepEqual(first.prisma, second.prisma) {
+		t.Error("PRISMA counts changed on a rerun")
 	}
 }
