@@ -29,7 +29,7 @@ func TestEncodings(t *testing.T) {
 	cp1252 := []byte("TY  - JOUR\r\nTI  - M\xfcller\x92s caf\xe9\r\nER  - \r\n")
 	cases := []struct {
 		name, declared, want string
-		in               []byte
+		in                   []byte
 	}{
 		{"utf-8 with BOM", "", "Müller’s café", append([]byte("\ufeff"), text...)},
 		{"utf-16le BOM", "", "Müller’s café", utf16le(false)},
