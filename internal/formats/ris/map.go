@@ -178,23 +178,31 @@ func splitLines(values []string) []string {
 	return out
 }
 
-// splitURLs splits a value that holds several URLs separated by white space
-// (a URL cannot contain any); a value with other text stays whole.
+// splitURLs takes the links out of URL fields: a value may hold several
+// URLs separated by white space (a URL cannot contain any), or a label and a
+// link ("Link to the Ovid Full Text or citation: http://…"). Tokens with
+// "://" are the URLs; a value without any is kept whole ("www.x.org").
 func splitURLs(values []string) []string {
 	var out []string
 	for _, v := range values {
-		parts := strings.Fields(v)
-		allURLs := len(parts) > 1
-		for _, p := range parts {
-			if !strings.Contains(p, "://") {
-				allURLs = false
+		var urls []string
+		for _, p := range strings.Fields(v) {
+			if strings.Contains(p, "://") {
+				urls = append(urls, p)
 			}
 		}
-		if allURLs {
-			out = append(out, parts...)
-		} else {
-			out = append(out, v)
+		if len(urls) == 0 {
+			if strings.TrimSpace(v) != "" && !isOvidLabelOnly(v) {
+				out = append(out, v)
+			}
+			continue
 		}
+		out = append(out, urls...)
 	}
 	return out
+}
+
+func isOvidLabelOnly(v string) bool {
+	_, ok := ovidLinkLabel(v)
+	return ok
 }

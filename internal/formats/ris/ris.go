@@ -178,6 +178,13 @@ func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {
 			if strings.TrimSpace(l.Text) == "" {
 				continue
 			}
+			if rest, ok := ovidLinkLabel(l.Text); ok {
+				// Ovid writes "Link to the Ovid Full Text or citation:" on a line
+				// of its own, the link on the next: a URL field, not more text
+				// of whatever field came before.
+				fields = append(fields, Field{Tag: "UR", Value: rest, Line: l.No})
+				continue
+			}
 			// A line without a tag continues the field before it.
 			last := &fields[len(fields)-1]
 			last.Value += "\n" + l.Text
@@ -259,4 +266,18 @@ func init() {
 		NS PD MA AR`) {
 		knownTags[t] = true
 	}
+}
+
+// ovidLinkLabel recognises Ovid's "Link to the Ovid Full Text or citation:"
+// line and returns what follows the colon.
+func ovidLinkLabel(line string) (rest string, ok bool) {
+	const label = "link to the ovid full text"
+	t := strings.TrimSpace(line)
+	if len(t) < len(label) || !strings.EqualFold(t[:len(label)], label) {
+		return "", false
+	}
+	if i := strings.IndexByte(t, ':'); i >= 0 {
+		return strings.TrimSpace(t[i+1:]), true
+	}
+	return "", true
 }
