@@ -12,6 +12,7 @@ import (
 
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 // The small review: two rounds, two databases, nine works.
@@ -493,5 +494,59 @@ func TestRerunIsStable(t *testing.T) {
 	}
 	if !reflect.DeepEqual(first.prisma, second.prisma) {
 		t.Error("PRISMA counts changed on a rerun")
+	}
+}
+
+// TestStageRunKeepsPreviousOutput goes through Parquet: the previous run's
+// decisions.parquet is read with pipeline.Previous and its earlier-round
+// decision stands; every table round-trips through the writer.
+func TestStageRunKeepsPreviousOutput(t *testing.T) {
+	records, works := smallReview()
+	abs, _ := filepath.Abs("testdata/small")
+	out := t.TempDir()
+	prev := []tables.Decision{{WorkID: "W6", Stage: stageTA, Round: "r1", Decision: exclude, ResolvedBy: "consensus",
+		Conflict: true, Reasons: []string{}, Votes: []string{"Ana: exclude", "Ben: include", "consensus: exclude"}}}
+	if err := table.WriteFile(filepath.Join(out, "decisions.parquet"), prev, table.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &pipeline.Config{Dir: abs, Output: out, Rounds: []pipeline.Round{{ID: "r1"}, {ID: "r2"}}}
+	run := pipeline.NewRun(cfg, nil, nil)
+	_ = pipeline.Put(run, "records", records)
+	_ = pipeline.Put(run, "works", works)
+	if err := Stage.Run(context.Background(), run, smallParams()); err != nil {
+		t.Fatal(err)
+	}
+	ds, _, _ := pipeline.Get[tables.Decision](run, "decisions")
+	if got := decisionMap(ds)["W6 title_abstract"]; got != "exclude by earlier_round (conflict)" {
+		t.Errorf("W6 = %q, want the previous output's exclusion", got)
+	}
+	dir := t.TempDir()
+	for name, write := range map[string]func(string) error{
+		"votes": func(p string) error {
+			rows, _, _ := pipeline.Get[tables.Vote](run, "votes")
+			return table.WriteFile(p, rows, table.Meta{})
+		},
+		"unmatched": func(p string) error {
+			rows, _, _ := pipeline.Get[tables.UnmatchedVote](run, "unmatched_votes")
+			return table.WriteFile(p, rows, table.Meta{})
+		},
+		"agreement": func(p string) error {
+			rows, _, _ := pipeline.Get[tables.Agreement](run, "agreement")
+			return table.WriteFile(p, rows, table.Meta{})
+		},
+		"prisma": func(p string) error {
+			rows, _, _ := pipeline.Get[tables.PrismaCount](run, "prisma")
+			return table.WriteFile(p, rows, table.Meta{})
+		},
+		"decisions": func(p string) error { return table.WriteFile(p, ds, table.Meta{}) },
+	} {
+		if err := write(filepath.Join(dir, name+".parquet")); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	back, err := table.ReadFile[tables.Agreement](filepath.Join(dir, "agreement.parquet"))
+	ag, _, _ := pipeline.Get[tables.Agreement](run, "agreement")
+	if err != nil || !reflect.DeepEqual(back, ag) {
+		t.Errorf("agreement does not round-trip through Parquet: %v", err)
 	}
 }
