@@ -56,14 +56,14 @@ var cmoColumns = []string{"cmoc_id", "study_id", "reviewer", "context", "mechani
 // role they do not allow, bad polarities, duplicate ids and dangling or
 // cyclic upstream links are errors naming file and line. warn receives
 // non-fatal notes (deprecated codes, unknown columns).
-func ReadConfigurations(path string, cb *Codebook, warn func(string, ...any)) ([]Configuration, error) {
+func ReadConfigurations(path, name string, cb *Codebook, warn func(string, ...any)) ([]Configuration, error) {
 	var rows []Configuration
 	var errs problems
 	deprecatedSeen := map[int]bool{}
-	err := readCSV(path, []string{"cmoc_id", "study_id", "reviewer"}, cmoColumns,
-		func(col string) { warn("%s: ignoring unknown column %q", path, col) },
+	err := readCSV(path, name, []string{"cmoc_id", "study_id", "reviewer"}, cmoColumns,
+		func(col string) { warn("%s: ignoring unknown column %q", name, col) },
 		func(r csvRow) error {
-			c := Configuration{File: path, Line: r.line, CMOCID: r.get("cmoc_id"), Study: r.get("study_id"), Reviewer: r.get("reviewer"),
+			c := Configuration{File: name, Line: r.line, CMOCID: r.get("cmoc_id"), Study: r.get("study_id"), Reviewer: r.get("reviewer"),
 				Quote: r.get("quote"), Page: r.get("page"), ReportID: r.get("report_id"), Round: r.get("round"),
 				Upstream: r.get("upstream_cmoc_id"), Confidence: r.get("confidence"), Polarity: polUnclear}
 			for _, col := range []struct{ name, v string }{{"cmoc_id", c.CMOCID}, {"study_id", c.Study}, {"reviewer", c.Reviewer}} {
@@ -92,7 +92,7 @@ func ReadConfigurations(path string, cb *Codebook, warn func(string, ...any)) ([
 					}
 					if cb.Codes[direct].Status == "deprecated" && !deprecatedSeen[direct] {
 						deprecatedSeen[direct] = true
-						warn("%s:%d: code %s is deprecated (first use; later uses not repeated)", path, r.line, cb.Codes[direct].ID)
+						warn("%s:%d: code %s is deprecated (first use; later uses not repeated)", name, r.line, cb.Codes[direct].ID)
 					}
 					c.Codes[s] = append(c.Codes[s], target)
 				}

@@ -106,9 +106,9 @@ type yamlCode struct {
 }
 
 // LoadCodebook reads a codebook from YAML (.yaml/.yml) or CSV (.csv) and
-// validates it: duplicate ids, unknown parents or merge targets, cycles,
+// validates it (name is how errors call the file): duplicate ids, unknown parents or merge targets, cycles,
 // roles, statuses, ambiguous synonyms.
-func LoadCodebook(path string) (*Codebook, error) {
+func LoadCodebook(path, name string) (*Codebook, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("codebook: %w", err)
@@ -116,16 +116,16 @@ func LoadCodebook(path string) (*Codebook, error) {
 	var codes []*Code
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
-		codes, err = parseYAMLCodebook(path, data)
+		codes, err = parseYAMLCodebook(name, data)
 	case ".csv":
-		codes, err = parseCSVCodebook(path)
+		codes, err = parseCSVCodebook(path, name)
 	default:
-		return nil, fmt.Errorf("codebook %s: unknown extension, want .yaml, .yml or .csv", path)
+		return nil, fmt.Errorf("codebook %s: unknown extension, want .yaml, .yml or .csv", name)
 	}
 	if err != nil {
 		return nil, err
 	}
-	cb, err := buildCodebook(path, codes)
+	cb, err := buildCodebook(name, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -133,18 +133,18 @@ func LoadCodebook(path string) (*Codebook, error) {
 	return cb, nil
 }
 
-func parseYAMLCodebook(path string, data []byte) ([]*Code, error) {
+func parseYAMLCodebook(name string, data []byte) ([]*Code, error) {
 	var doc yamlCodebook
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("codebook %s: %w", path, err)
+		return nil, fmt.Errorf("codebook %s: %w", name, err)
 	}
 	// A second pass over the node tree recovers each entry's line, which
 	// the struct decode does not keep.
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("codebook %s: %w", path, err)
+		return nil, fmt.Errorf("codebook %s: %w", name, err)
 	}
 	lines := codeLines(&root)
 	codes := make([]*Code, len(doc.Codes))
@@ -182,10 +182,10 @@ func codeLines(root *yaml.Node) []int {
 
 var codebookColumns = []string{"code_id", "parent_id", "label", "roles", "definition", "synonyms", "status", "merged_into", "scale", "rank"}
 
-func parseCSVCodebook(path string) ([]*Code, error) {
+func parseCSVCodebook(path, name string) ([]*Code, error) {
 	var codes []*Code
 	var unknownCols []string
-	err := readCSV(path, []string{"code_id", "label", "roles"}, codebookColumns, func(c string) { unknownCols = append(unknownCols, c) }, func(r csvRow) error {
+	err := readCSV(path, name, []string{"code_id", "label", "roles"}, codebookColumns, func(c string) { unknownCols = append(unknownCols, c) }, func(r csvRow) error {
 		c := &Code{ID: r.get("code_id"), ParentID: r.get("parent_id"), Label: r.get("label"), Roles: r.list("roles"),
 			Definition: r.get("definition"), Synonyms: r.list("synonyms"), Status: r.get("status"),
 			MergedInto: r.get("merged_into"), Scale: r.get("scale"), Line: r.line}
@@ -205,7 +205,7 @@ func parseCSVCodebook(path string) ([]*Code, error) {
 	if len(unknownCols) > 0 {
 		// A codebook column we do not know is most likely a misspelt one
 		// (`parent` for `parent_id`), which would silently flatten the tree.
-		return nil, fmt.Errorf("codebook %s:1: unknown columns %s (known: %s)", path, strings.Join(unknownCols, ", "), strings.Join(codebookColumns, ", "))
+		return nil, fmt.Errorf("codebook %s:1: unknown columns %s (known: %s)", name, strings.Join(unknownCols, ", "), strings.Join(codebookColumns, ", "))
 	}
 	return codes, nil
 }

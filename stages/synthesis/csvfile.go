@@ -44,11 +44,11 @@ func splitList(s string) []string {
 	return out
 }
 
-// readCSV reads a CSV file with a header row, mapping columns by name
+// readCSV reads a CSV file with a header row (name is how errors call it), mapping columns by name
 // (case-insensitive), so column order never matters. required columns must be
 // present; known lists every accepted column: others are reported through
 // unknown (nil to ignore them).
-func readCSV(path string, required, known []string, unknown func(col string), each func(csvRow) error) error {
+func readCSV(path, name string, required, known []string, unknown func(col string), each func(csvRow) error) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -58,10 +58,10 @@ func readCSV(path string, required, known []string, unknown func(col string), ea
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err == io.EOF {
-		return fmt.Errorf("%s: empty file, want a header row", path)
+		return fmt.Errorf("%s: empty file, want a header row", name)
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	cols := map[string]int{}
 	for i, h := range header {
@@ -70,13 +70,13 @@ func readCSV(path string, required, known []string, unknown func(col string), ea
 			continue
 		}
 		if _, dup := cols[name]; dup {
-			return fmt.Errorf("%s:1: column %q appears twice", path, h)
+			return fmt.Errorf("%s:1: column %q appears twice", name, h)
 		}
 		cols[name] = i
 	}
 	for _, c := range required {
 		if _, ok := cols[c]; !ok {
-			return fmt.Errorf("%s:1: missing column %q (have %s)", path, c, strings.Join(header, ", "))
+			return fmt.Errorf("%s:1: missing column %q (have %s)", name, c, strings.Join(header, ", "))
 		}
 	}
 	if unknown != nil {
@@ -99,15 +99,15 @@ func readCSV(path string, required, known []string, unknown func(col string), ea
 		if err != nil {
 			var perr *csv.ParseError
 			if errors.As(err, &perr) {
-				return fmt.Errorf("%s:%d: %w", path, perr.StartLine, perr.Err)
+				return fmt.Errorf("%s:%d: %w", name, perr.StartLine, perr.Err)
 			}
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		line, _ := r.FieldPos(0)
 		if blank(rec) {
 			continue
 		}
-		if err := each(csvRow{file: path, line: line, header: cols, cells: rec}); err != nil {
+		if err := each(csvRow{file: name, line: line, header: cols, cells: rec}); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -57,23 +57,23 @@ func (f fixture) analyse(t *testing.T) result {
 	if cbPath == "" {
 		cbPath = basicCodebook
 	}
-	cb, err := LoadCodebook(cbPath)
+	cb, err := LoadCodebook(cbPath, cbPath)
 	if err != nil {
 		return result{err: err}
 	}
-	cfgs, err := ReadConfigurations(writeTemp(t, "cmo.csv", f.cmo), cb, warn)
+	cfgs, err := ReadConfigurations(writeTemp(t, "cmo.csv", f.cmo), "cmo.csv", cb, warn)
 	if err != nil {
 		return result{err: err, warnings: warnings}
 	}
 	var studyRows []StudyRow
 	if f.studies != "" {
-		if studyRows, err = ReadStudies(writeTemp(t, "studies.csv", f.studies), warn); err != nil {
+		if studyRows, err = ReadStudies(writeTemp(t, "studies.csv", f.studies), "studies.csv", warn); err != nil {
 			return result{err: err, warnings: warnings}
 		}
 	}
 	var decisions []CandidateDecision
 	if f.decisions != "" {
-		if decisions, err = ReadDecisions(writeTemp(t, "decisions.csv", f.decisions), cb, warn); err != nil {
+		if decisions, err = ReadDecisions(writeTemp(t, "decisions.csv", f.decisions), "decisions.csv", cb, warn); err != nil {
 			return result{err: err, warnings: warnings}
 		}
 	}

@@ -233,10 +233,22 @@ func (r *resolver) resolve(configs []Configuration) (*Input, error) {
 		in.Studies = append(in.Studies, st)
 	}
 	// A configuration without a round belongs to the round its study was
-	// included in (or first coded in).
+	// included in (or first coded in). One dated before its study's
+	// inclusion would count before the study is in the denominator: it is
+	// moved to the inclusion round, with a warning.
+	early := map[string]bool{}
 	for i := range configs {
-		if roundOf[i] < 0 {
-			roundOf[i] = max(inclRound[configs[i].Study], 0)
+		incl := inclRound[configs[i].Study]
+		switch {
+		case roundOf[i] < 0:
+			roundOf[i] = max(incl, 0)
+		case r.haveDecisions && roundOf[i] < incl:
+			if c := &configs[i]; !early[c.Study] {
+				early[c.Study] = true
+				r.warn("%s:%d: study %s is coded in round %s but was included in round %s; its coding counts from %s",
+					c.File, c.Line, c.Study, c.Round, r.rounds[incl], r.rounds[incl])
+			}
+			roundOf[i] = incl
 		}
 	}
 	in.Configurations, in.RoundOf = configs, roundOf

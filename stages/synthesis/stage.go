@@ -97,19 +97,19 @@ func load(run *pipeline.Run, p *Params, warn func(string, ...any)) (*inputs, err
 	}
 	in := &inputs{}
 	var err error
-	if in.codebook, err = LoadCodebook(run.Path(p.Codebook)); err != nil {
+	if in.codebook, err = LoadCodebook(run.Path(p.Codebook), p.Codebook); err != nil {
 		return nil, err
 	}
-	if in.configs, err = ReadConfigurations(run.Path(p.Configurations), in.codebook, warn); err != nil {
+	if in.configs, err = ReadConfigurations(run.Path(p.Configurations), p.Configurations, in.codebook, warn); err != nil {
 		return nil, err
 	}
 	if p.Studies != "" {
-		if in.studies, err = ReadStudies(run.Path(p.Studies), warn); err != nil {
+		if in.studies, err = ReadStudies(run.Path(p.Studies), p.Studies, warn); err != nil {
 			return nil, err
 		}
 	}
 	if p.Decisions != "" {
-		if in.decisions, err = ReadDecisions(run.Path(p.Decisions), in.codebook, warn); err != nil {
+		if in.decisions, err = ReadDecisions(run.Path(p.Decisions), p.Decisions, in.codebook, warn); err != nil {
 			return nil, err
 		}
 	}

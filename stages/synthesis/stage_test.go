@@ -170,3 +170,52 @@ func TestStageWithoutCodingDoesNothing(t *testing.T) {
 	p.Configurations = "cmo.csv"
 	wantError(t, Stage.Check(run, p), "codebook is required")
 }
+
+// The demo review's coding validates and gives the patterns it was written
+// to show (checked by reading cmo-configurations.csv):
+//
+//	C.STIGMA.COMMUNITY|MX.TRUST|O.ACCESS|positive: consensus rows of Tremblay2015 (2),
+//	  Lindqvist2018 (3), Jozaghi2021 (1), Okafor2015 (3), Marshall2017 (2), Olding2026 (1) = 6;
+//	  accepted by the team.
+//	C.PAY.UNFAIR|MX.PURPOSE|O.BURNOUT|negative: Lindqvist2018 (1), Marshall2017 (1);
+//	  contradicted by Wong2020 (1: unfair pay, purpose → self-esteem, positive) → 2/3.
+//	Patel2017 has reviewer rows only: provisional.
+func TestDemoCoding(t *testing.T) {
+	const dir = "../../testdata/demo-review/synthesis"
+	cfg := &pipeline.Config{Dir: dir, Rounds: []pipeline.Round{{ID: "r1"}, {ID: "r2"}}}
+	run := pipeline.NewRun(cfg, nil, nil)
+	p := defaultParams().(*Params)
+	p.Codebook, p.Configurations, p.Studies, p.Decisions = "codebook.yaml", "cmo-configurations.csv", "studies.csv", "candidate-decisions.csv"
+	p.MinClusters, p.MinConsistency = 2, 0.6
+	if err := Stage.Check(run, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := Stage.Run(context.Background(), run, p); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]tables.DemiRegularityCandidate{}
+	for _, c := range get[tables.DemiRegularityCandidate](t, run, "demi_regularity_candidates") {
+		byID[c.CandidateID] = c
+	}
+	trust := byID["C.STIGMA.COMMUNITY|MX.TRUST|O.ACCESS|positive"]
+	eqStrings(t, "trust support", trust.SupportingStudyIDs, []string{"Jozaghi2021", "Lindqvist2018", "Marshall2017", "Okafor2015", "Olding2026", "Tremblay2015"})
+	if trust.Decision != "accepted" || !trust.Flagged {
+		t.Errorf("trust candidate decision %q flagged %v", trust.Decision, trust.Flagged)
+	}
+	pay := byID["C.PAY.UNFAIR|MX.PURPOSE|O.BURNOUT|negative"]
+	eqStrings(t, "unfair pay support", pay.SupportingStudyIDs, []string{"Lindqvist2018", "Marshall2017"})
+	eqStrings(t, "unfair pay contradicting", pay.ContradictingStudyIDs, []string{"Wong2020"})
+	eqFloat(t, "unfair pay consistency", pay.Consistency, 2.0/3)
+	if !pay.HasNegativeCases {
+		t.Error("unfair pay candidate lacks has_negative_cases")
+	}
+	provisional := false
+	for _, m := range get[tables.StudyTheme](t, run, "study_theme_matrix") {
+		if m.StudyID == "Patel2017" {
+			provisional = m.Status == "provisional"
+		}
+	}
+	if !provisional {
+		t.Error("Patel2017 is not shown as provisional")
+	}
+}

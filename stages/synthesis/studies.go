@@ -26,14 +26,14 @@ var studyColumns = []string{"study_id", "work_id", "doi", "cluster_id", "design"
 
 // ReadStudies reads the studies CSV (columns by header name; work_id and doi
 // cells may list several reports, `;`-separated).
-func ReadStudies(path string, warn func(string, ...any)) ([]StudyRow, error) {
+func ReadStudies(path, name string, warn func(string, ...any)) ([]StudyRow, error) {
 	var rows []StudyRow
 	var errs problems
 	seen := map[string]int{}
-	err := readCSV(path, []string{"study_id"}, studyColumns,
-		func(col string) { warn("%s: ignoring unknown column %q", path, col) },
+	err := readCSV(path, name, []string{"study_id"}, studyColumns,
+		func(col string) { warn("%s: ignoring unknown column %q", name, col) },
 		func(r csvRow) error {
-			s := StudyRow{File: path, Line: r.line, Label: r.get("study_id"), WorkIDs: r.list("work_id"), DOIs: r.list("doi"),
+			s := StudyRow{File: name, Line: r.line, Label: r.get("study_id"), WorkIDs: r.list("work_id"), DOIs: r.list("doi"),
 				Cluster: r.get("cluster_id"), Design: r.get("design"), Setting: r.get("setting"),
 				Relevance: r.get("relevance"), Rigour: r.get("rigour"), Richness: r.get("richness")}
 			if s.Label == "" {
@@ -74,13 +74,13 @@ var decisionColumns = []string{"candidate_id", "decision", "wording", "rationale
 // ReadDecisions reads the candidate decisions CSV. Candidate ids are parsed
 // and their codes resolved through the codebook, so a decision survives a
 // code being renamed (synonym) or merged.
-func ReadDecisions(path string, cb *Codebook, warn func(string, ...any)) ([]CandidateDecision, error) {
+func ReadDecisions(path, name string, cb *Codebook, warn func(string, ...any)) ([]CandidateDecision, error) {
 	var rows []CandidateDecision
 	seen := map[chainKey]int{}
-	err := readCSV(path, []string{"candidate_id", "decision"}, decisionColumns,
-		func(col string) { warn("%s: ignoring unknown column %q", path, col) },
+	err := readCSV(path, name, []string{"candidate_id", "decision"}, decisionColumns,
+		func(col string) { warn("%s: ignoring unknown column %q", name, col) },
 		func(r csvRow) error {
-			d := CandidateDecision{File: path, Line: r.line, CandidateID: r.get("candidate_id"), Decision: strings.ToLower(r.get("decision")),
+			d := CandidateDecision{File: name, Line: r.line, CandidateID: r.get("candidate_id"), Decision: strings.ToLower(r.get("decision")),
 				Wording: r.get("wording"), Rationale: r.get("rationale"), MergedInto: r.get("merged_into"), DecidedOn: r.get("decided_on")}
 			if !slices.Contains(decisionValues, d.Decision) {
 				return r.errorf("decision %q, want one of %s", r.get("decision"), strings.Join(decisionValues, ", "))

@@ -89,7 +89,7 @@ func TestCodebookValidationErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := LoadCodebook(writeTemp(t, tc.file, tc.text))
+			_, err := LoadCodebook(writeTemp(t, tc.file, tc.text), tc.file)
 			wantError(t, err, tc.want...)
 		})
 	}
@@ -98,7 +98,7 @@ func TestCodebookValidationErrors(t *testing.T) {
 // A CSV codebook reads like the YAML one: lists are `;`-separated.
 func TestCSVCodebook(t *testing.T) {
 	cb, err := LoadCodebook(writeTemp(t, "cb.csv", "code_id,parent_id,label,roles,synonyms,status,merged_into,scale,rank\n"+
-		"C,,Contexts,C,,,,,\nC.STIGMA,C,Stigma,C,discrimination;prejudice,,,,\nC.OLD,C,Old stigma,C,,merged,C.STIGMA,,\nL.2,,Consult,I;C,,,,IAP2,2\n"))
+		"C,,Contexts,C,,,,,\nC.STIGMA,C,Stigma,C,discrimination;prejudice,,,,\nC.OLD,C,Old stigma,C,,merged,C.STIGMA,,\nL.2,,Consult,I;C,,,,IAP2,2\n"), "cb.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,6 +200,23 @@ func TestNoScreeningTreatsAllAsIncluded(t *testing.T) {
 	out := r.must(t)
 	eqInt(t, "studies", out.tally(t, "C.STIGMA", "all").Studies, 1)
 	if !strings.Contains(strings.Join(r.warnings, "\n"), "every study in the CMO file is treated as included") {
+		t.Errorf("no warning: %q", r.warnings)
+	}
+}
+
+// Jones2021 was included in round 2 (W3's full-text include); coding dated
+// round 1 moves to round 2 with a warning, so round 1 counts only Smith2019
+// against a denominator of 1.
+func TestCodingBeforeInclusionCountsFromInclusionRound(t *testing.T) {
+	r := fixture{rounds: []string{"r1", "r2"}, works: testWorks, screening: testScreening,
+		studies: "study_id,work_id\nSmith2019,W2\nJones2021,W3\n",
+		cmo:     cmoHeader + "1,Smith2019,consensus,C.STIGMA,,,,,,,,,,r1\n1,Jones2021,consensus,C.STIGMA,,,,,,,,,,r1\n"}.analyse(t)
+	out := r.must(t)
+	r1 := out.tally(t, "C.STIGMA", "r1")
+	eqStrings(t, "r1 studies", r1.StudyIDs, []string{"Smith2019"})
+	eqFloat(t, "r1 share", r1.ShareOfIncluded, 1)
+	eqInt(t, "r2 studies", out.tally(t, "C.STIGMA", "r2").Studies, 2)
+	if !strings.Contains(strings.Join(r.warnings, "\n"), "cmo.csv:3: study Jones2021 is coded in round r1 but was included in round r2") {
 		t.Errorf("no warning: %q", r.warnings)
 	}
 }
