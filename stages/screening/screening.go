@@ -153,9 +153,16 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 
 	var raw []rawVote
 	for _, src := range p.Votes {
-		vs, err := readSource(run, src)
+		vs, in, err := readSourceInput(run, src)
 		if err != nil {
 			return err
+		}
+		in.Path = run.RelPath(run.Path(src.Path))
+		run.AddInput(in)
+		if src.Articles != "" {
+			if err := run.AddInputFile(run.Path(src.Articles), "votes (Rayyan articles)"); err != nil {
+				return fmt.Errorf("votes %s: articles: %w", src.Path, err)
+			}
 		}
 		raw = append(raw, vs...)
 	}

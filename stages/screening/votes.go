@@ -15,6 +15,7 @@ import (
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/ris"
+	"github.com/realsynth/realsynth/pipeline"
 )
 
 // Stages and decisions, as written in the tables.
@@ -107,25 +108,45 @@ func formatNames() []string {
 // whole cannot be read (missing, wrong layout); bad rows come back as votes
 // with Err set.
 func readSource(run pathResolver, src VoteSource) ([]rawVote, error) {
+	votes, _, err := readSourceInput(run, src)
+	return votes, err
+}
+
+// readSourceInput is readSource that also describes the file for the
+// run's manifest: its hash, size, encoding, votes read and rows reported.
+func readSourceInput(run pathResolver, src VoteSource) ([]rawVote, pipeline.InputFile, error) {
+	in := pipeline.InputFile{Path: src.Path, Kind: "votes", Format: src.Format}
 	read, ok := voteReaders[src.Format]
 	if !ok {
-		return nil, fmt.Errorf("vote source %s: unknown format %q (want one of %s)", src.Path, src.Format, strings.Join(formatNames(), ", "))
+		return nil, in, fmt.Errorf("vote source %s: unknown format %q (want one of %s)", src.Path, src.Format, strings.Join(formatNames(), ", "))
 	}
 	f, err := os.Open(run.Path(src.Path))
 	if err != nil {
-		return nil, fmt.Errorf("vote source: %w", err)
+		return nil, in, fmt.Errorf("vote source: %w", err)
 	}
 	defer f.Close()
-	decoded, _, err := formats.Decode(f, "")
+	hr := pipeline.NewHashingReader(f)
+	decoded, enc, err := formats.Decode(hr, "")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.Path, err)
+		return nil, in, fmt.Errorf("%s: %w", src.Path, err)
 	}
 	votes, err := read(run, src, src.Path, decoded)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %w", src.Format, src.Path, err)
+		return nil, in, fmt.Errorf("%s %s: %w", src.Format, src.Path, err)
+	}
+	if _, err := io.Copy(io.Discard, hr); err != nil { // hash all of it, whatever the reader left
+		return nil, in, fmt.Errorf("%s: %w", src.Path, err)
 	}
 	checkVotes(votes)
-	return votes, nil
+	in.Bytes, in.SHA256, in.Encoding = hr.N, hr.SHA256(), enc
+	for _, v := range votes {
+		if v.Err != "" {
+			in.Quarantined++
+		} else {
+			in.Records++
+		}
+	}
+	return votes, in, nil
 }
 
 // checkVotes marks votes that lack what every vote needs, whatever the
