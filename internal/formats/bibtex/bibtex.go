@@ -166,9 +166,10 @@ func recordFrom(e *entry, line int64) *tables.Record {
 // plain decodes fields that are identifiers (doi, url), where "--" is not a
 // dash and "~" is not a space: only braces and escapes are removed.
 func plain(s string) string {
-	s = strings.NewReplacer(`\_`, "_", `\%`, "%", `\&`, "&", `\#`, "#", "{", "", "}", "").Replace(s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(plainReplacer.Replace(s))
 }
+
+var plainReplacer = strings.NewReplacer(`\_`, "_", `\%`, "%", `\&`, "&", `\#`, "#", "{", "", "}", "")
 
 // splitAuthors splits an author field on " and " outside braces; a name
 // wholly in braces ({World Health Organization}) is a group author, kept as is.

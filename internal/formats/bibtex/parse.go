@@ -2,6 +2,7 @@ package bibtex
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,7 +20,7 @@ type entry struct {
 // The library has sharp edges this package works around:
 //   - its parser state lives in package variables, so calls must not
 //     overlap (parseMu), and a failed parse can leave the scanner state set
-//     (reset by parsing "@," first);
+//     (reset by parsing "@," before the next one);
 //   - it calls log.Fatalf on an undefined @string macro;
 //   - "#" concatenation keeps only the first part (BibComposite.Append's
 //     result is discarded in v1.4.2);
@@ -33,6 +34,10 @@ type entry struct {
 // string. A panic inside the library becomes a quarantined entry.
 var parseMu sync.Mutex
 
+// dirty is set when a parse failed: the library's scanner state may then be
+// left set, and the next parse first runs "@," to reset it. Guarded by parseMu.
+var dirty bool
+
 const atStandIn = "\uE000"
 
 func parseText(text string) (bib *nbib.BibTex, err error) {
@@ -42,8 +47,11 @@ func parseText(text string) (bib *nbib.BibTex, err error) {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("BibTeX parser failed: %v", r)
 		}
+		dirty = err != nil
 	}()
-	_, _ = nbib.Parse(strings.NewReader("@,"))
+	if dirty {
+		_, _ = nbib.Parse(strings.NewReader("@,"))
+	}
 	return nbib.Parse(strings.NewReader(text))
 }
 
@@ -58,7 +66,8 @@ func (rd *Reader) parseEntry(ch *chunk) (*entry, error) {
 		return nil, fmt.Errorf("@%s entry has no fields (expected \"@%s{key, field = {…}, …}\")", ch.Type, ch.Type)
 	}
 	key := strings.TrimSpace(ch.Text[open+1 : open+comma])
-	rest, err := rd.resolveValues(ch.Text[open+comma:], ch.Line)
+	var values []string
+	rest, err := rd.resolveValues(ch.Text[open+comma:], ch.Line, &values)
 	if err != nil {
 		return nil, fmt.Errorf("@%s{%s: %v", ch.Type, key, err)
 	}
@@ -72,7 +81,11 @@ func (rd *Reader) parseEntry(ch *chunk) (*entry, error) {
 	}
 	e := &entry{typ: ch.Type, key: key, fields: map[string]string{}}
 	for name, v := range bib.Entries[0].Fields {
-		e.fields[strings.ToLower(name)] = strings.ReplaceAll(v.String(), atStandIn, "@")
+		i, err := strconv.Atoi(strings.TrimPrefix(v.String(), "v"))
+		if err != nil || i < 0 || i >= len(values) {
+			return nil, fmt.Errorf("@%s{%s: field %s not understood", ch.Type, key, name)
+		}
+		e.fields[strings.ToLower(name)] = values[i]
 	}
 	return e, nil
 }
@@ -86,7 +99,7 @@ func (rd *Reader) defineMacro(ch *chunk) error {
 		return nil
 	}
 	name := strings.ToLower(strings.TrimSpace(ch.Text[open+1 : eq]))
-	resolved, err := rd.resolveValues(ch.Text[eq:], ch.Line)
+	resolved, err := rd.resolveValues(ch.Text[eq:], ch.Line, nil)
 	if err != nil {
 		rd.warnings.Add("line %d: @string %s not understood, ignored: %v", ch.Line, name, err)
 		return nil
@@ -125,7 +138,12 @@ func init() {
 // braced string: "#" parts joined, quoted parts and numbers braced, macros
 // replaced by their text (months by their names; an undefined macro by its
 // own name, with a warning, where BibTeX would use an empty string).
-func (rd *Reader) resolveValues(text string, line int64) (string, error) {
+//
+// With values non-nil the resolved values are collected there and the text
+// gets "{vN}" placeholders instead: the library then parses only the
+// entry's structure, which is all it is needed for, and is not slowed down
+// by long abstracts.
+func (rd *Reader) resolveValues(text string, line int64, values *[]string) (string, error) {
 	var b strings.Builder
 	i := 0
 	for i < len(text) {
@@ -193,7 +211,12 @@ func (rd *Reader) resolveValues(text string, line int64) (string, error) {
 			break
 		}
 		b.WriteByte('{')
-		b.WriteString(value.String())
+		if values != nil {
+			b.WriteString("v" + strconv.Itoa(len(*values)))
+			*values = append(*values, value.String())
+		} else {
+			b.WriteString(value.String())
+		}
 		b.WriteByte('}')
 	}
 	return b.String(), nil
