@@ -44,8 +44,8 @@ var groupWords = map[string]bool{
 
 // IsGroupAuthor reports whether name looks like a corporate or group author.
 func IsGroupAuthor(name string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if groupWords[w] {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) >= 4 && groupWords[strings.ToLower(w)] {
 			return true
 		}
 	}

@@ -30,7 +30,7 @@ func ExpandPages(pages string) (start, end string) {
 	if i := strings.IndexAny(p, ",;"); i >= 0 {
 		p = strings.TrimSpace(p[:i])
 	}
-	p = strings.NewReplacer("–", "-", "—", "-", "‐", "-", "‑", "-", "−", "-").Replace(p)
+	p = dashes.Replace(p)
 	start, end, found := strings.Cut(p, "-")
 	start = strings.TrimSpace(start)
 	if !found {
@@ -60,6 +60,8 @@ func ExpandPages(pages string) (start, end string) {
 	}
 	return start, ep + ed
 }
+
+var dashes = strings.NewReplacer("–", "-", "—", "-", "‐", "-", "‑", "-", "−", "-")
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
