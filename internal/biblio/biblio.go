@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -29,6 +30,7 @@ func Complete(rec *tables.Record) {
 		*s = Clean(*s)
 	}
 	rec.Abstract = CleanText(rec.Abstract)
+	rec.AuthorsNormalised = cleanList(rec.AuthorsNormalised, Clean)
 	rec.Authors = cleanList(rec.Authors, Clean)
 	rec.Keywords = cleanList(rec.Keywords, Clean)
 	rec.URLs = cleanList(rec.URLs, Clean)
@@ -96,7 +98,7 @@ func Clean(s string) string {
 	if s == "" {
 		return s
 	}
-	s = norm.NFC.String(s)
+	s = norm.NFC.String(validUTF8(s))
 	if isCleanASCII(s) {
 		return s
 	}
@@ -109,7 +111,7 @@ func CleanText(s string) string {
 	if s == "" {
 		return s
 	}
-	s = norm.NFC.String(strings.ReplaceAll(s, "\r\n", "\n"))
+	s = norm.NFC.String(strings.ReplaceAll(validUTF8(s), "\r\n", "\n"))
 	lines := strings.Split(s, "\n")
 	out := lines[:0]
 	for _, l := range lines {
@@ -118,6 +120,15 @@ func CleanText(s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// validUTF8 replaces bytes that are not UTF-8 with U+FFFD: the tables are
+// Arrow strings, which must be valid UTF-8 whatever a reader let through.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' }

@@ -180,3 +180,13 @@ func TestDOIFromURL(t *testing.T) {
 		t.Errorf("DOI = %q", rec.DOI)
 	}
 }
+
+// TestInvalidUTF8: whatever a reader lets through, Complete leaves only
+// valid UTF-8 (the tables are Arrow strings).
+func TestInvalidUTF8(t *testing.T) {
+	rec := &tables.Record{Title: "Caf\xe9", Authors: []string{"M\xfcller, J"}, Extra: []tables.Field{{Tag: "X", Value: "a\xffb"}}}
+	Complete(rec)
+	if rec.Title != "Caf\uFFFD" || rec.Authors[0] != "M\uFFFDller, J" || rec.Extra[0].Value != "a\uFFFDb" {
+		t.Errorf("%q %q %q", rec.Title, rec.Authors, rec.Extra)
+	}
+}

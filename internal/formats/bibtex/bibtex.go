@@ -66,6 +66,9 @@ func (rd *Reader) Next() (*tables.Record, error) {
 			}
 			continue
 		}
+		if ch.badByteLine > 0 {
+			rd.warnings.Add("line %d: bytes that are not valid text were replaced by U+FFFD", ch.badByteLine)
+		}
 		e, err := rd.parseEntry(ch)
 		if err != nil {
 			return nil, &formats.BadRecord{Line: ch.Line, Msg: err.Error(), Raw: formats.CutRaw(ch.Text)}

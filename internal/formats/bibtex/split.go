@@ -21,6 +21,8 @@ type chunk struct {
 	Type    string // lower-case entry type: article, string, comment…
 	Text    string // the whole entry, "@" to the closing delimiter
 	Problem string // why the entry cannot be parsed, if it cannot
+	// badByteLine is the first line with bytes that are not UTF-8 (read as U+FFFD).
+	badByteLine int64
 }
 
 // splitter cuts a BibTeX stream into entries without parsing them, so that
@@ -171,6 +173,9 @@ func (s *splitter) entry(line int64) (*chunk, error) {
 		prevNewline = c == '\n' || (prevNewline && (c == ' ' || c == '\t' || c == '\r'))
 		if c == 0 && ch.Problem == "" {
 			ch.Problem = "entry contains NUL bytes: not a text file?"
+		}
+		if c == utf8.RuneError && ch.badByteLine == 0 {
+			ch.badByteLine = s.line
 		}
 		if b.Len() < MaxEntryBytes {
 			b.WriteRune(c)

@@ -18,7 +18,9 @@ import (
 	"io"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
@@ -268,11 +270,24 @@ func (rd *Reader) Next() (*tables.Record, error) {
 			rd.blank++
 			continue
 		}
+		for i, c := range row {
+			if !utf8.ValidString(c) {
+				rd.warnings.Add("line %d, column %q: bytes that are not valid text were replaced by U+FFFD (set encoding: in the config?)", line, rd.columnName(i))
+				row[i] = strings.ToValidUTF8(c, "\uFFFD")
+			}
+		}
 		if len(row) > len(rd.header) && !isBlank(row[len(rd.header):]) {
 			return nil, &formats.BadRecord{Line: int64(line), Msg: fmt.Sprintf("row has %d fields, the header has %d", len(row), len(rd.header)), Raw: formats.CutRaw(strings.Join(row, ","))}
 		}
 		return rd.recordFrom(row, int64(line)), nil
 	}
+}
+
+func (rd *Reader) columnName(i int) string {
+	if i < len(rd.header) {
+		return rd.header[i]
+	}
+	return strconv.Itoa(i + 1)
 }
 
 func isBlank(row []string) bool {

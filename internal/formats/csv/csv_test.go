@@ -288,3 +288,19 @@ func rowsSeen(data []byte) int {
 	}
 	return n
 }
+
+// TestInvalidBytes: a Windows-1252 byte in a file read as UTF-8 becomes
+// U+FFFD, with a warning naming the line and column.
+func TestInvalidBytes(t *testing.T) {
+	rd := NewReader(strings.NewReader("title,doi\nCaf\xe9 culture,10.1/a\n"), formats.Options{})
+	rec, err := rd.Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Title != "Caf\uFFFD culture" {
+		t.Errorf("Title = %q", rec.Title)
+	}
+	if w := rd.Warnings(); len(w) != 1 || !strings.Contains(w[0], `line 2, column "title"`) {
+		t.Errorf("warnings = %q", w)
+	}
+}
