@@ -550,3 +550,35 @@ func TestStageRunKeepsPreviousOutput(t *testing.T) {
 		t.Errorf("agreement does not round-trip through Parquet: %v", err)
 	}
 }
+
+// TestMaybeNotInclude: with maybe_counts_as_include off, a maybe is its own
+// category, between include and exclude.
+func TestMaybeNotInclude(t *testing.T) {
+	p := smallParams()
+	p.MaybeCountsAsInclude = false
+	out, _ := runSmall(t, p, nil)
+	if got := decisionMap(out.decisions)["W3 title_abstract"]; got != "conflict by unresolved (conflict)" {
+		t.Errorf("W3 (Ana include, Ben maybe) = %q, want an unresolved conflict", got)
+	}
+	var ta *tables.Agreement
+	for i, a := range out.agreement {
+		if a.Stage == stageTA && a.Round == "r1" && a.Subset == "all" {
+			ta = &out.agreement[i]
+		}
+	}
+	// Rows Ana, columns Ben, categories include, maybe, exclude:
+	//   W1 I/I, W5 I/I, W3 I/M, W4 I/E, W6 E/I, W2 E/E → [[2 1 1] [0 0 0] [1 0 1]]
+	//   po = 3/6; Ana I 4, M 0, E 2; Ben I 3, M 1, E 2 → pe = (12 + 0 + 4)/36 = 16/36
+	//   κ = (18/36 − 16/36)/(20/36) = 0.1; PABAK (q = 3) = (1/2 − 1/3)/(2/3) = 0.25
+	if ta == nil || !reflect.DeepEqual(ta.Categories, []string{include, maybe, exclude}) || !reflect.DeepEqual(ta.Table, []int64{2, 1, 1, 0, 0, 0, 1, 0, 1}) {
+		t.Fatalf("agreement row %+v", ta)
+	}
+	for name, c := range map[string]struct {
+		got  *float64
+		want float64
+	}{"po": {ta.PercentAgreement, 0.5}, "kappa": {ta.Kappa, 0.1}, "pabak": {ta.PABAK, 0.25}} {
+		if c.got == nil || abs(*c.got-c.want) > 1e-12 {
+			t.Errorf("%s = %v, want %v", name, deref(c.got), c.want)
+		}
+	}
+}
