@@ -6,11 +6,17 @@ package stages
 
 import (
 	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/stages/dedupe"
 	"github.com/realsynth/realsynth/stages/ingest"
+	"github.com/realsynth/realsynth/stages/screening"
+	"github.com/realsynth/realsynth/stages/synthesis"
 )
 
 // Pipeline lists every stage in run order. A stage's config block is
 // `stages.<Name>`; a stage can be turned off with `enabled: false`.
 var Pipeline = []pipeline.Stage{
-	ingest.Stage,
+	ingest.Stage,    // search exports → records, quarantine
+	dedupe.Stage,    // records → works, duplicate pairs, source overlap
+	screening.Stage, // votes → decisions, agreement, PRISMA 2020 flow
+	synthesis.Stage, // CMO coding → tallies, chains, demi-regularity candidates
 }

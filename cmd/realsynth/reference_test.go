@@ -71,7 +71,7 @@ rounds:
     searches:
       - database: MEDLINE  # required: the name used in tables and PRISMA counts
         path: exports/r1/medline.nbib   # required: a file or a glob
-        format: medline    # optional: ris, medline, bibtex, endnote-xml, wos, csv; else from the extension
+        format: medline    # optional: ris, medline, bibtex, endnote, wos, csv; else from the extension
         encoding: ""       # optional: utf-8, utf-16le, utf-16be, latin1, windows-1252; else detected
         columns: {}        # generic CSV only: realsynth field → CSV header, e.g. {title: Article Title}
 

@@ -51,6 +51,11 @@ func ReadRows(path string) ([]Row, error) {
 	}
 	defer pr.ReadStop()
 	n := pr.GetNumRows()
+	if n == 0 {
+		// parquet-go dereferences a nil page table when asked for the
+		// columns of an empty file; there is nothing to read anyway.
+		return []Row{}, nil
+	}
 	rows := make([]Row, n)
 	for i := range rows {
 		rows[i] = Row{}

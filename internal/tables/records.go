@@ -29,7 +29,7 @@ type Record struct {
 	// SourceKey is the record's id in its source file: RIS ID/AN, MEDLINE PMID,
 	// EndNote rec-number, CSV key column.
 	SourceKey string `table:"source_key,optional"`
-	// Format is the reader that parsed it: ris, medline, bibtex, endnote-xml, wos, csv.
+	// Format is the reader that parsed it: ris, medline, bibtex, endnote, wos, csv.
 	Format string `table:"format"`
 
 	// Type is the publication type code as exported (RIS TY, BibTeX entry type…).
