@@ -378,7 +378,7 @@ func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus [
 	// the output order.
 	grid := make([]acc, len(cb.Codes)*numSlots)
 	var touched []int
-	var rows []tables.StudyTheme
+	rows := []tables.StudyTheme{}
 	flush := func(study int) {
 		slices.Sort(touched)
 		st := studies[study]
@@ -430,9 +430,6 @@ func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus [
 	}
 	if len(touched) > 0 {
 		flush(codings[len(codings)-1].study)
-	}
-	if rows == nil {
-		rows = []tables.StudyTheme{}
 	}
 	return rows
 }

@@ -170,12 +170,23 @@ func (cs *chainSet) cooccurrence(cb *Codebook, p Params, nStudies int, consensus
 			sets = append(sets, ints[k.intervention])
 		}
 		linked := cs.acc[k].studies
-		var found []int
-		for w := range words {
+		and := func(w int) uint64 {
 			x := ^uint64(0)
 			for _, s := range sets {
 				x &= s[w]
 			}
+			return x
+		}
+		total := 0
+		for w := range words {
+			total += bits.OnesCount64(and(w))
+		}
+		if total <= len(linked) {
+			continue // every study with all the parts links them
+		}
+		found := make([]int, 0, total-len(linked))
+		for w := range words {
+			x := and(w)
 			for x != 0 {
 				study := w*64 + bits.TrailingZeros64(x)
 				x &= x - 1
