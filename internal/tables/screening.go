@@ -41,7 +41,7 @@ type Vote struct {
 	SourceFile string `table:"source_file"`
 	// SourceLine is the 1-based line where the vote's row or event starts.
 	SourceLine int64 `table:"source_line"`
-	// Format is the vote reader: long, rayyan, rayyan-log, covidence, asreview.
+	// Format is the vote reader: long, rayyan, rayyan-ris, rayyan-log, covidence, covidence-ris, asreview.
 	Format string `table:"format"`
 	// RecordRef is the record's id in the screening tool as exported
 	// (a source key, Rayyan or Covidence id, DOI or title).
@@ -69,7 +69,7 @@ type UnmatchedVote struct {
 	SourceFile string `table:"source_file"`
 	// SourceLine is the 1-based line where the vote's row or event starts.
 	SourceLine int64 `table:"source_line"`
-	// Format is the vote reader: long, rayyan, rayyan-log, covidence, asreview.
+	// Format is the vote reader: long, rayyan, rayyan-ris, rayyan-log, covidence, covidence-ris, asreview.
 	Format string `table:"format"`
 	// RecordRef is the record's id in the screening tool as exported
 	// (a source key, Rayyan or Covidence id, DOI or title).

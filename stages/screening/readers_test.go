@@ -83,6 +83,7 @@ func TestSharedToolExports(t *testing.T) {
 		{"rayyan_articles_export.txt", VoteSource{Path: "rayyan_articles_export.csv", Format: "rayyan"}, 6},
 		{"rayyan_export.txt", VoteSource{Path: "rayyan_export.ris", Format: "rayyan-ris"}, 6},
 		{"covidence_references_export.txt", VoteSource{Path: "covidence_references_export.csv", Format: "covidence", List: "included", Reviewer: "team"}, 20},
+		{"covidence_export_endnote.txt", VoteSource{Path: "covidence_export_endnote.ris", Format: "covidence-ris", List: "irrelevant"}, 10},
 	} {
 		t.Run(c.golden, func(t *testing.T) {
 			votes, err := readSource(tools, c.src)
@@ -94,6 +95,17 @@ func TestSharedToolExports(t *testing.T) {
 			}
 			golden(t, c.golden, dump(votes))
 		})
+	}
+	// Covidence's CSV and RIS exports hold the same references, in the same order.
+	covCSV, _ := readSource(tools, VoteSource{Path: "covidence_references_export.csv", Format: "covidence", List: "irrelevant"})
+	covRIS, _ := readSource(tools, VoteSource{Path: "covidence_export_endnote.ris", Format: "covidence-ris", List: "irrelevant"})
+	if len(covCSV) != 10 || len(covRIS) != 10 {
+		t.Errorf("Covidence: %d CSV and %d RIS votes, want 10 each", len(covCSV), len(covRIS))
+	}
+	for i := range min(len(covCSV), len(covRIS)) {
+		if covCSV[i].Ref.DOI != covRIS[i].Ref.DOI || covCSV[i].Ref.Title != covRIS[i].Ref.Title {
+			t.Errorf("Covidence reference %d: CSV %s %q, RIS %s %q", i, covCSV[i].Ref.DOI, covCSV[i].Ref.Title, covRIS[i].Ref.DOI, covRIS[i].Ref.Title)
+		}
 	}
 	// The CSV and the RIS of the same Rayyan export hold the same votes.
 	csvVotes, _ := readSource(tools, VoteSource{Path: "rayyan_articles_export.csv", Format: "rayyan"})

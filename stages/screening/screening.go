@@ -92,7 +92,7 @@ func (p *Params) validate(run pathResolver) error {
 				errs = append(errs, fmt.Errorf("votes[%d] articles: %w", i, err))
 			}
 		}
-		if src.Format == "covidence" {
+		if src.Format == "covidence" || src.Format == "covidence-ris" {
 			if _, err := covidenceList(src); err != nil {
 				errs = append(errs, fmt.Errorf("votes[%d] %s: %w", i, src.Path, err))
 			}

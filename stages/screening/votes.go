@@ -69,7 +69,7 @@ type rawVote struct {
 type VoteSource struct {
 	Path string `mapstructure:"path" doc:"vote export, relative to the config file"`
 	// Format picks the reader; see the README for each layout.
-	Format string `mapstructure:"format" doc:"long, rayyan, rayyan-ris, rayyan-log, covidence or asreview"`
+	Format string `mapstructure:"format" doc:"long, rayyan, rayyan-ris, rayyan-log, covidence, covidence-ris or asreview"`
 	Stage  string `mapstructure:"stage" doc:"title_abstract or full_text, for exports that do not say (long: fills an empty stage column)"`
 	// Reviewer names the voter of single-voter exports (Covidence, ASReview)
 	// and fills an empty reviewer column of a long CSV.
@@ -84,12 +84,13 @@ type VoteSource struct {
 }
 
 var voteReaders = map[string]func(run pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error){
-	"long":       readLong,
-	"rayyan":     readRayyanCSV,
-	"rayyan-ris": readRayyanRIS,
-	"rayyan-log": readRayyanLog,
-	"covidence":  readCovidence,
-	"asreview":   readASReview,
+	"long":          readLong,
+	"rayyan":        readRayyanCSV,
+	"rayyan-ris":    readRayyanRIS,
+	"rayyan-log":    readRayyanLog,
+	"covidence":     readCovidence,
+	"covidence-ris": readCovidenceRIS,
+	"asreview":      readASReview,
 }
 
 // pathResolver resolves config-relative paths (the run, or a test's folder).
@@ -828,6 +829,49 @@ func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 		labels := splitList(cell(row, cTags), ";")
 		for _, sd := range covidenceLists[list] {
 			v := rawVote{File: rel, Line: line, Format: "covidence", Ref: ref, Stage: sd[0], Reviewer: reviewer, Decision: sd[1], Labels: labels}
+			if sd[0] == stageFT && sd[1] == exclude {
+				for _, m := range covidenceReason.FindAllStringSubmatch(notes, -1) {
+					v.Reasons = append(v.Reasons, strings.TrimSpace(m[1]))
+				}
+			}
+			votes = append(votes, v)
+		}
+	}
+}
+
+// readCovidenceRIS reads a Covidence RIS export of one list; reasons come
+// from N1 ("Exclusion reason: ...") as in the CSV's Notes.
+func readCovidenceRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVote, error) {
+	list, err := covidenceList(src)
+	if err != nil {
+		return nil, err
+	}
+	reviewer := src.Reviewer
+	if reviewer == "" {
+		reviewer = "covidence"
+	}
+	rd := ris.NewReader(r)
+	var votes []rawVote
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return votes, nil
+		}
+		if bad, ok := formats.AsBadRecord(err); ok {
+			votes = append(votes, rawVote{File: rel, Line: int64(bad.Line), Format: "covidence-ris", Err: "unreadable RIS record: " + bad.Msg})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		biblio.Complete(rec)
+		ref := recordRef{Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year}
+		if ref.PMID == "" && isDigits(ref.Key) {
+			ref.PMID = ref.Key
+		}
+		notes := strings.Join(rec.Notes, "\n")
+		for _, sd := range covidenceLists[list] {
+			v := rawVote{File: rel, Line: rec.SourceLine, Format: "covidence-ris", Ref: ref, Stage: sd[0], Reviewer: reviewer, Decision: sd[1], Labels: rec.Keywords}
 			if sd[0] == stageFT && sd[1] == exclude {
 				for _, m := range covidenceReason.FindAllStringSubmatch(notes, -1) {
 					v.Reasons = append(v.Reasons, strings.TrimSpace(m[1]))
