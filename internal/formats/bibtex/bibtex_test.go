@@ -151,6 +151,8 @@ func TestAdversarial(t *testing.T) {
 		{"no fields", "@article{lonely}", 0, 1, "no fields"},
 		{"syntax error", "@article{k, title = {a} junk junk}", 0, 1, "k"},
 		{"non-ASCII key", "@article{Müller2021, title={T}}", 1, 0, ""},
+		{"plain text", "Title,Authors\nA study,Smith\n", 0, 1, "no BibTeX entry"},
+		{"comments only", "% exported by JabRef\n% nothing selected\n", 0, 0, ""},
 		{"email outside entries", "write to me@example.org\n@article{k, title={T}}", 1, 0, ""},
 	}
 	for _, c := range cases {

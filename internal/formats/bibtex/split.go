@@ -35,6 +35,10 @@ type splitter struct {
 	// resumeAt is the line of an "@" already read that starts the next entry.
 	resumeAt int64
 	junk     junkInfo
+	// sawEntry and sawText tell a file of comments only from one that is
+	// no BibTeX at all (text, no entry: reported once at the end).
+	sawEntry, sawText, inComment bool
+	firstText                    int64
 }
 
 // junkInfo describes binary data met outside entries (BibTeX ignores text
@@ -79,7 +83,19 @@ func (s *splitter) next() (*chunk, error) {
 			if err == io.EOF && s.junk.line > 0 {
 				return s.takeJunk(), nil
 			}
+			if err == io.EOF && !s.sawEntry && s.sawText {
+				s.sawText = false
+				return &chunk{Line: s.firstText, Problem: "no BibTeX entry (@type{key, …}) in the file: not a BibTeX file?", Text: ""}, nil
+			}
 			return nil, err
+		}
+		switch {
+		case c == '%':
+			s.inComment = true // "% …" lines are comments, not stray text
+		case c == '\n':
+			s.inComment = false
+		case !s.sawText && !s.inComment && c != '@' && c != ' ' && c != '\t' && c != '\r' && c != '\ufeff':
+			s.sawText, s.firstText = true, s.line
 		}
 		if c == '@' {
 			line := s.line
@@ -93,6 +109,7 @@ func (s *splitter) next() (*chunk, error) {
 			if ch == nil {
 				continue // an "@" in a comment, not an entry
 			}
+			s.sawEntry = true
 			if s.junk.line > 0 {
 				s.pending = ch
 				return s.takeJunk(), nil
@@ -114,6 +131,7 @@ func (s *splitter) takeJunk() *chunk {
 	c := &chunk{Line: s.junk.line, Type: "", Text: s.junk.raw.String(),
 		Problem: "binary data (NUL bytes or bytes that are not text) outside any entry"}
 	s.junk = junkInfo{}
+	s.sawText = false // the junk row covers the file
 	return c
 }
 

@@ -46,6 +46,7 @@ var errTooBig = errors.New("over the record size limit")
 // keeping the start of the current record for quarantine, and failing once
 // the current stretch exceeds MaxRecordBytes.
 type countingReader struct {
+	head   bytes.Buffer // the file's first bytes, for a file-level quarantine row
 	r      *bufio.Reader
 	prefix []byte // synthetic text handed out before r (after a resync)
 	line   int64
@@ -65,6 +66,9 @@ func (c *countingReader) ReadByte() (byte, error) {
 	b, err := c.r.ReadByte()
 	if err != nil {
 		return 0, err
+	}
+	if c.head.Len() < formats.MaxRawBytes {
+		c.head.WriteByte(b)
 	}
 	c.bytes++
 	if b == '\n' {
@@ -101,6 +105,12 @@ type Reader struct {
 	dec      *xml.Decoder
 	done     bool
 	warnings formatutil.Warnings
+	// sawRecord, firstProblem and rootName tell an empty export from a file
+	// that is not EndNote XML at all (reported once, as a bad record).
+	sawRecord    bool
+	firstProblem string
+	rootName     string
+	reported     bool
 }
 
 // NewReader reads EndNote XML already decoded to UTF-8.

@@ -40,16 +40,34 @@ func (rd *Reader) Next() (*tables.Record, error) {
 			}
 			// Outside a record nothing is lost: note it and look for the next record.
 			rd.warnings.Add("line %d: %v; skipped to the next <record>", rd.in.line, err)
+			if rd.firstProblem == "" {
+				rd.firstProblem = fmt.Sprintf("line %d: %v", rd.in.line, err)
+			}
 			rd.resync()
 			continue
 		}
-		if start, ok := tok.(xml.StartElement); ok && start.Name.Local == "record" {
+		start, isStart := tok.(xml.StartElement)
+		if isStart && rd.rootName == "" {
+			rd.rootName = start.Name.Local
+		}
+		if isStart && start.Name.Local == "record" {
+			rd.sawRecord = true
 			line := rd.in.line
 			rd.in.startStretch("<record>")
 			rec, err := rd.readRecord(line)
 			rd.in.startStretch("")
 			return rec, err
 		}
+	}
+	if !rd.sawRecord && !rd.reported && (rd.firstProblem != "" || (rd.rootName != "" && rd.rootName != "xml" && rd.rootName != "records")) {
+		rd.reported = true
+		msg := "no <record> found: this is not an EndNote XML export"
+		if rd.firstProblem != "" {
+			msg += " (" + rd.firstProblem + ")"
+		} else {
+			msg += fmt.Sprintf(" (its root element is <%s>)", rd.rootName)
+		}
+		return nil, &formats.BadRecord{Line: 1, Msg: msg, Raw: formats.CutRaw(strings.ToValidUTF8(rd.in.head.String(), "\uFFFD"))}
 	}
 	return nil, io.EOF
 }
