@@ -23,6 +23,9 @@ type Study struct {
 	// Round is the index of the round it was included in; -1 when unknown
 	// (then the round of its first configuration is used).
 	Round int
+	// Order is its position in the team's extraction order (0: not given),
+	// which orders studies within a round in the saturation table.
+	Order int
 }
 
 // Input is everything the tallies are computed from. Order never matters:

@@ -213,7 +213,7 @@ func (r *resolver) resolve(configs []Configuration) (*Input, error) {
 		info := labels[label]
 		st := Study{Label: label, Cluster: label, WorkIDs: info.workIDs, Included: true, Round: max(info.minRound, 0)}
 		if row := r.rows[label]; row != nil {
-			st.Rigour = row.Rigour
+			st.Rigour, st.Order = row.Rigour, row.Order
 			if row.Cluster != "" {
 				st.Cluster = row.Cluster
 			}

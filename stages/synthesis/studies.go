@@ -3,6 +3,7 @@ package synthesis
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -20,9 +21,11 @@ type StudyRow struct {
 	Relevance string
 	Rigour    string
 	Richness  string
+	// Order is the study's position in extraction order (0: not given).
+	Order int
 }
 
-var studyColumns = []string{"study_id", "work_id", "doi", "cluster_id", "design", "setting", "relevance", "rigour", "richness", "notes"}
+var studyColumns = []string{"study_id", "work_id", "doi", "cluster_id", "design", "setting", "relevance", "rigour", "richness", "extraction_order", "notes"}
 
 // ReadStudies reads the studies CSV (columns by header name; work_id and doi
 // cells may list several reports, `;`-separated).
@@ -38,6 +41,13 @@ func ReadStudies(path, name string, warn func(string, ...any)) ([]StudyRow, erro
 				Relevance: r.get("relevance"), Rigour: r.get("rigour"), Richness: r.get("richness")}
 			if s.Label == "" {
 				return r.errorf("study_id is empty")
+			}
+			if o := r.get("extraction_order"); o != "" {
+				n, err := strconv.Atoi(o)
+				if err != nil || n < 1 {
+					return r.errorf("extraction_order %q, want a whole number from 1", o)
+				}
+				s.Order = n
 			}
 			if line, dup := seen[s.Label]; dup {
 				return r.errorf("study %s is listed twice (also line %d); list all its reports in one row", s.Label, line)

@@ -3,6 +3,7 @@ package synthesis
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -196,7 +197,9 @@ func scaleSummary(cb *Codebook, studies []Study, consensus []coding) []tables.Sc
 }
 
 // saturation walks the included studies in coding order — by the round of
-// their first consensus configuration, then by label — and records the codes
+// their first consensus configuration, then by the studies CSV's
+// extraction_order (studies without one after those with), then by label —
+// and records the codes
 // (as coded, after merges) and chains each adds.
 func saturation(cb *Codebook, rounds []string, studies []Study, consensus []coding, chainsOf [][]chainKey) []tables.Saturation {
 	type studyAdds struct {
@@ -214,7 +217,15 @@ func saturation(cb *Codebook, rounds []string, studies []Study, consensus []codi
 		s.codes = append(s.codes, directCodes(c.cfg, nil)...)
 		s.chains = append(s.chains, chainsOf[ci]...)
 	}
-	slices.SortStableFunc(order, func(a, b *studyAdds) int { return cmp.Or(cmp.Compare(a.round, b.round), cmp.Compare(a.study, b.study)) })
+	position := func(s *studyAdds) int {
+		if o := studies[s.study].Order; o > 0 {
+			return o
+		}
+		return math.MaxInt
+	}
+	slices.SortStableFunc(order, func(a, b *studyAdds) int {
+		return cmp.Or(cmp.Compare(a.round, b.round), cmp.Compare(position(a), position(b)), cmp.Compare(a.study, b.study))
+	})
 	seenCode := map[int]bool{}
 	seenChain := map[chainKey]bool{}
 	rows := make([]tables.Saturation, 0, len(order))

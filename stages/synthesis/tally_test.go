@@ -176,3 +176,19 @@ func TestSaturationByRoundAndStudyOrder(t *testing.T) {
 		"r2 S0   4 2",
 	})
 }
+
+// With extraction_order in the studies CSV, studies within a round follow it:
+// S2 (order 1) comes before S1 (order 2) and adds the three shared codes;
+// S3 has no order and comes last.
+func TestSaturationFollowsExtractionOrder(t *testing.T) {
+	out := fixture{studies: "study_id,extraction_order\nS1,2\nS2,1\n", cmo: cmoHeader +
+		"1,S1,consensus,C.PAY.UNFAIR,,M.TRUST,O.BURNOUT,,,negative,,,,\n" +
+		"1,S2,consensus,C.STIGMA,,M.TRUST,O.BURNOUT,,,negative,,,,\n" +
+		"1,S3,consensus,C.ROLE,,M.TRUST,O.BURNOUT,,,negative,,,,\n",
+	}.analyse(t).must(t)
+	var got []string
+	for _, s := range out.Saturation {
+		got = append(got, s.StudyID+" "+strings.Join(s.NewCodes, "+"))
+	}
+	eqStrings(t, "order", got, []string{"S2 C.STIGMA+M.TRUST+O.BURNOUT", "S1 C.PAY.UNFAIR", "S3 C.ROLE"})
+}
