@@ -171,7 +171,7 @@ func Analyse(in Input) (*Output, error) {
 	})
 	hasConsensus := make([]bool, len(studies))
 	for _, c := range codings {
-		if c.cfg.Reviewer == p.ConsensusReviewer {
+		if isConsensus(c.cfg.Reviewer, p.ConsensusReviewer) {
 			hasConsensus[c.study] = true
 		}
 	}
@@ -180,7 +180,7 @@ func Analyse(in Input) (*Output, error) {
 		st := studies[c.study]
 		switch {
 		case !st.Included:
-		case c.cfg.Reviewer == p.ConsensusReviewer:
+		case isConsensus(c.cfg.Reviewer, p.ConsensusReviewer):
 			consensus = append(consensus, c)
 		default:
 			reviewerRows = append(reviewerRows, c)
@@ -212,6 +212,12 @@ func Analyse(in Input) (*Output, error) {
 		return nil, agreeErr
 	}
 	return out, nil
+}
+
+// isConsensus says whether a row is adjudicated; spreadsheets capitalise
+// freely, so "Consensus" counts too.
+func isConsensus(reviewer, consensusName string) bool {
+	return strings.EqualFold(reviewer, consensusName)
 }
 
 // codesWithAncestors returns every code a configuration counts for — the
@@ -414,7 +420,7 @@ func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus [
 		}
 		// A study with consensus rows is shown as adjudicated; reviewer rows
 		// stand in only while there is no consensus.
-		if hasConsensus[c.study] != (c.cfg.Reviewer == consensusName) {
+		if hasConsensus[c.study] != isConsensus(c.cfg.Reviewer, consensusName) {
 			continue
 		}
 		for s, slot := range c.cfg.Codes {

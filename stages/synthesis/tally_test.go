@@ -63,7 +63,7 @@ func TestTalliesUseConsensusOnlyAndShowProvisionalApart(t *testing.T) {
 	out := fixture{cmo: cmoHeader +
 		"a1,S1,alice,C.STIGMA,,M.TRUST,O.ESTEEM,,,positive,,,,\n" +
 		"b1,S1,bob,C.ROLE,,M.TRUST,O.ESTEEM,,,positive,,,,\n" +
-		"1,S1,consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,positive,,,,\n" +
+		"1,S1,Consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,positive,,,,\n" + // any capitalisation
 		"a1,S2,alice,C.ROLE,,M.TRUST,O.BURNOUT,,,negative,,,,\n",
 	}.analyse(t).must(t)
 	role := out.tally(t, "C.ROLE", "all")
