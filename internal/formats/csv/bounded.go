@@ -50,38 +50,47 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 			n += c
 			continue
 		}
-		c, err := b.r.ReadByte()
-		if err != nil {
-			if n > 0 {
-				return n, nil
-			}
-			return 0, err
-		}
-		if !b.cutting && b.recordBytes >= MaxRecordBytes {
-			b.cutting = true
-			b.cut[b.recordStart] = true
-			if b.state == quoted {
-				b.pend = append(b.pend, '"')
+		if b.r.Buffered() == 0 {
+			if _, err := b.r.Peek(1); err != nil {
+				if n > 0 {
+					return n, nil
+				}
+				return 0, err
 			}
 		}
-		endOfRecord := b.step(c)
-		if c == '\n' {
-			b.line++
-		}
-		if !b.cutting || c == '\n' {
-			if len(b.pend) > 0 {
-				b.pend = append(b.pend, c)
-			} else {
-				p[n] = c
-				n++
+		// Work through what is buffered without a call per byte.
+		chunk, _ := b.r.Peek(b.r.Buffered())
+		used := 0
+		for used < len(chunk) && n < len(p) && len(b.pend) == 0 {
+			c := chunk[used]
+			used++
+			if !b.cutting && b.recordBytes >= MaxRecordBytes {
+				b.cutting = true
+				b.cut[b.recordStart] = true
+				if b.state == quoted {
+					b.pend = append(b.pend, '"')
+				}
+			}
+			endOfRecord := b.step(c)
+			if c == '\n' {
+				b.line++
+			}
+			if !b.cutting || c == '\n' {
+				if len(b.pend) > 0 {
+					b.pend = append(b.pend, c)
+				} else {
+					p[n] = c
+					n++
+				}
+			}
+			b.recordBytes++
+			if endOfRecord {
+				b.cutting = false
+				b.recordBytes = 0
+				b.recordStart = b.line
 			}
 		}
-		b.recordBytes++
-		if endOfRecord {
-			b.cutting = false
-			b.recordBytes = 0
-			b.recordStart = b.line
-		}
+		_, _ = b.r.Discard(used)
 	}
 	return n, nil
 }

@@ -299,7 +299,30 @@ func isBlank(row []string) bool {
 	return true
 }
 
-var scopusAuthorID = regexp.MustCompile(`\s*\(\d+\)\s*$`)
+// cutAuthorID drops the Scopus author id from "Tulloch, Catherine (57190000001)".
+func cutAuthorID(a string) string {
+	t := strings.TrimSpace(a)
+	if !strings.HasSuffix(t, ")") {
+		return a
+	}
+	open := strings.LastIndexByte(t, '(')
+	if open < 0 || !isDigits(t[open+1:len(t)-1]) {
+		return a
+	}
+	return strings.TrimSpace(t[:open])
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // gluedRISTag finds RIS tags that Rayyan glues into CSV cells:
 // "https://…&from=export     U2  - L2029880245".
@@ -310,6 +333,9 @@ var gluedRISTag = regexp.MustCompile(`\s{2,}([A-Z][A-Z0-9])  - `)
 func (rd *Reader) unglue(row []string, rec *tables.Record) []string {
 	var out []string
 	for i, c := range row {
+		if !strings.Contains(c, "  - ") {
+			continue // the regexp is costly; almost no cell needs it
+		}
 		loc := gluedRISTag.FindAllStringSubmatchIndex(c, -1)
 		if loc == nil {
 			continue
@@ -371,7 +397,8 @@ func (rd *Reader) recordFrom(row []string, line int64) *tables.Record {
 	rec.Title = get("title")
 	rec.OriginalTitle = get("original_title")
 	for _, a := range SplitAuthors(get("authors")) {
-		rec.Authors = append(rec.Authors, scopusAuthorID.ReplaceAllString(a, ""))
+		a = cutAuthorID(a)
+		rec.Authors = append(rec.Authors, a)
 	}
 	yearText := get("year")
 	if y, ok := biblio.YearOf(yearText); ok {
