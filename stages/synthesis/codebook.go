@@ -417,11 +417,12 @@ func (cb *Codebook) Resolve(s string) (target, direct int, ok bool) {
 	return cb.target[i], i, true
 }
 
-// Suggest returns the code id whose id, label or synonym is closest to s.
+// Suggest returns the code id whose id, label or synonym is closest to s
+// ("none" for an empty codebook).
 func (cb *Codebook) Suggest(s string) string {
 	metric := metrics.NewJaroWinkler()
 	metric.CaseSensitive = false
-	best, bestScore := "", -1.0
+	best, bestScore := "none", -1.0
 	for _, k := range cb.keyText {
 		score := strutil.Similarity(s, k.text, metric)
 		id := cb.Codes[cb.target[k.code]].ID

@@ -220,3 +220,26 @@ func TestCodingBeforeInclusionCountsFromInclusionRound(t *testing.T) {
 		t.Errorf("no warning: %q", r.warnings)
 	}
 }
+
+// Odd but possible inputs end in a clear error or in empty tables, never a panic.
+func TestEdgeInputs(t *testing.T) {
+	out := fixture{cmo: cmoHeader}.analyse(t).must(t)
+	if len(out.Chains) != 0 || len(out.Saturation) != 0 {
+		t.Errorf("header-only coding gave %d chains, %d saturation rows", len(out.Chains), len(out.Saturation))
+	}
+	if r := out.tally(t, "C", "all"); r.Studies != 0 || r.ShareOfIncluded != nil {
+		t.Errorf("empty tally row %+v, want 0 studies and a null share", r)
+	}
+	// Only reviewer rows: every study provisional, nothing tallied, agreement computed.
+	out = fixture{cmo: cmoHeader + "1,S1,alice,C.STIGMA,,,,,,,,,,\n1,S1,bob,C.ROLE,,,,,,,,,,\n"}.analyse(t).must(t)
+	eqInt(t, "provisional", out.tally(t, "C", "all").ProvisionalStudies, 1)
+	if len(out.Agreement) == 0 {
+		t.Error("no agreement rows from two reviewers")
+	}
+	empty := writeTemp(t, "empty.yaml", "codes: []\n")
+	wantError(t, fixture{codebook: empty, cmo: cmoHeader + "1,S1,consensus,C.X,,,,,,,,,,\n"}.analyse(t).err, `unknown code "C.X" (did you mean none?)`)
+	wantError(t, fixture{cmo: "cmoc_id,study_id,reviewer,context\n1,S1,consensus,\"C.STIGMA\n"}.analyse(t).err, "cmo.csv:2:")
+	wantError(t, fixture{cmo: "cmoc_id,study_id\n1,S1\n"}.analyse(t).err, `cmo.csv:1: missing column "reviewer"`)
+	_, err := LoadCodebook(writeTemp(t, "list.yaml", "- code_id: A\n"), "list.yaml")
+	wantError(t, err, "codebook list.yaml")
+}
