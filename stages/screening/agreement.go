@@ -38,31 +38,44 @@ func categories(stage string, used map[string]bool, p *Params) []string {
 	return cats
 }
 
+// labelCodes numbers the labels a rating can have (the effective
+// decisions); 0 is "not rated". Columns of one byte per work keep a million
+// votes small.
+var labelCodes = []string{"", include, maybe, exclude, notRetrieved}
+
+func labelCode(label string) uint8 {
+	for i, l := range labelCodes[1:] {
+		if l == label {
+			return uint8(i + 1)
+		}
+	}
+	return 0
+}
+
 // ratingGroup is the votes of one stage and round (or all rounds) as a
-// works × screeners table of labels. Works are numbered once for all groups
-// (global index); unitOf maps a global index to the group's unit, -1 when
-// the group has no vote on it, so that a million votes cost no map lookups
-// per group.
+// works × screeners table of label codes. Works are numbered once for all
+// groups (global index); unitOf maps a global index to the group's unit,
+// -1 when the group has no vote on it, so that a million votes cost no map
+// lookups per group.
 type ratingGroup struct {
 	stage, round string
 	unitOf       []int32 // global work index → unit, -1: none
 	units        int
 	limit        int // stop adding units after this many (pilot); 0: no limit
 	reviewers    []string
-	labels       [][]string // per reviewer, per unit
-	used         map[string]bool
-	lastLabel    string
+	labels       [][]uint8 // per reviewer, per unit: a labelCodes index
+	used         [5]bool   // by label code
 }
 
 func newRatingGroup(stage, round string, works, limit int) *ratingGroup {
-	g := &ratingGroup{stage: stage, round: round, unitOf: make([]int32, works), limit: limit, used: map[string]bool{}}
+	g := &ratingGroup{stage: stage, round: round, unitOf: make([]int32, works), limit: limit}
 	for i := range g.unitOf {
 		g.unitOf[i] = -1
 	}
 	return g
 }
 
-func (g *ratingGroup) add(work int, reviewer, label string) {
+func (g *ratingGroup) add(work int, reviewer string, code uint8) {
 	u := g.unitOf[work]
 	if u < 0 {
 		if g.limit > 0 && g.units >= g.limit {
@@ -86,23 +99,30 @@ func (g *ratingGroup) add(work int, reviewer, label string) {
 		if g.limit > 0 {
 			size = min(size, g.limit)
 		}
-		g.labels = append(g.labels, make([]string, size))
+		g.labels = append(g.labels, make([]uint8, size))
 	}
-	g.labels[r][u] = label
-	if label != g.lastLabel { // labels repeat: skip the map most of the time
-		g.used[label] = true
-		g.lastLabel = label
-	}
+	g.labels[r][u] = code
+	g.used[code] = true
 }
 
-// column returns a reviewer's labels for the group's first n units.
-func (g *ratingGroup) column(reviewer string, n int) []string {
+// column returns a reviewer's label codes for the group's first n units.
+func (g *ratingGroup) column(reviewer string, n int) []uint8 {
 	for i, name := range g.reviewers {
 		if name == reviewer {
 			return g.labels[i][:n]
 		}
 	}
-	return make([]string, n)
+	return make([]uint8, n)
+}
+
+func (g *ratingGroup) usedLabels() map[string]bool {
+	m := map[string]bool{}
+	for code, ok := range g.used {
+		if ok && code > 0 {
+			m[labelCodes[code]] = true
+		}
+	}
+	return m
 }
 
 func (g *ratingGroup) sortedReviewers() []string {
@@ -158,7 +178,10 @@ func agreementRows(votes []tables.Vote, rounds []string, p *Params, w warner) ([
 		if v.Superseded || v.Role != "screener" {
 			continue
 		}
-		label := effective(v, p)
+		label := labelCode(effective(v, p))
+		if label == 0 {
+			return nil, fmt.Errorf("agreement: work %s, %s: decision %q is not a rating", v.WorkID, v.Reviewer, v.Decision)
+		}
 		get(v.Stage, v.Round).add(index[i], v.Reviewer, label)
 		if allTA != nil {
 			if v.Stage == stageTA {
@@ -235,15 +258,47 @@ func agreementRows(votes []tables.Vote, rounds []string, p *Params, w warner) ([
 	return rows, nil
 }
 
-// pairRows computes one row per pair of the group's screeners over its first n works.
+// pairRows computes one row per pair of the group's screeners over its
+// first n works. The confusion table is counted here; every statistic comes
+// from internal/agreement.
 func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]tables.Agreement, error) {
-	cats := categories(g.stage, g.used, p)
+	cats := categories(g.stage, g.usedLabels(), p)
+	q := len(cats)
+	catOf := make([]int, len(labelCodes)) // label code → category index
+	for code := range labelCodes {
+		catOf[code] = -1
+		for i, c := range cats {
+			if c == labelCodes[code] {
+				catOf[code] = i
+			}
+		}
+	}
 	names := g.sortedReviewers()
 	var rows []tables.Agreement
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
 			a, b := g.column(names[i], n), g.column(names[j], n)
-			pair, err := agreement.PairStats(a, b, cats)
+			table := make([][]int, q)
+			for k := range table {
+				table[k] = make([]int, q)
+			}
+			var onlyA, onlyB int64
+			for u := range a {
+				ca, cb := a[u], b[u]
+				switch {
+				case ca != 0 && cb != 0:
+					ia, ib := catOf[ca], catOf[cb]
+					if ia < 0 || ib < 0 {
+						return nil, fmt.Errorf("agreement %s %s: label %q or %q is not among the categories %v", g.stage, g.round, labelCodes[ca], labelCodes[cb], cats)
+					}
+					table[ia][ib]++
+				case ca != 0:
+					onlyA++
+				case cb != 0:
+					onlyB++
+				}
+			}
+			pair, err := agreement.PairTable(cats, table)
 			if err != nil {
 				return nil, fmt.Errorf("agreement %s %s %s vs %s: %w", g.stage, g.round, names[i], names[j], err)
 			}
@@ -251,17 +306,9 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 				continue // the two never rated the same work: nothing to compare
 			}
 			row := tables.Agreement{Stage: g.stage, Round: g.round, Subset: subset, ReviewerA: names[i], ReviewerB: names[j],
-				Categories: cats, N: int64(pair.N), Agreed: int64(pair.Agreements), Conventions: conv, Notes: []string{}}
+				Categories: cats, N: int64(pair.N), OnlyA: onlyA, OnlyB: onlyB, Agreed: int64(pair.Agreements), Conventions: conv, Notes: []string{}}
 			for _, c := range pair.Confusion {
 				row.Table = append(row.Table, int64(c.Count))
-			}
-			for u := range a {
-				switch {
-				case a[u] != "" && b[u] == "":
-					row.OnlyA++
-				case a[u] == "" && b[u] != "":
-					row.OnlyB++
-				}
 			}
 			row.PercentAgreement = pair.ObservedAgreement
 			row.ExpectedAgreement = pair.Cohen.Pe
@@ -269,7 +316,7 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 			row.KappaSE0, row.KappaZ = pair.Cohen.SENull, pair.Cohen.Z
 			row.KappaLinear, row.KappaQuadratic = pair.LinearKappa.Estimate, pair.QuadraticKappa.Estimate
 			row.PABAK, row.GwetAC1 = pair.PABAK.Estimate, pair.GwetAC1.Estimate
-			alpha, err := pairAlpha(a, b, cats)
+			alpha, err := pairAlpha(cats, table)
 			if err != nil {
 				return nil, fmt.Errorf("agreement %s %s %s vs %s: %w", g.stage, g.round, names[i], names[j], err)
 			}
@@ -292,45 +339,31 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 	return rows, nil
 }
 
-// pairAlpha is Krippendorff's α over the works both screeners rated. A
-// unit rated i by one and j by the other has the count row e_i + e_j; units
-// with the same pair share one read-only row, so a million works cost no
-// per-unit allocation.
-func pairAlpha(a, b []string, cats []string) (agreement.KrippendorffAlpha, error) {
+// pairAlpha is Krippendorff's α over the works both screeners rated, from
+// their confusion table: a work rated i by one and j by the other is the
+// count row e_i + e_j. Works with the same pair share one read-only row, so
+// the count table costs one slice header per work.
+func pairAlpha(cats []string, table [][]int) (agreement.KrippendorffAlpha, error) {
 	q := len(cats)
-	idx := func(s string) int {
-		for i, c := range cats {
-			if c == s {
-				return i
-			}
+	total := 0
+	for _, r := range table {
+		for _, c := range r {
+			total += c
 		}
-		return -1
 	}
-	patterns := make([][]int, q*q)
+	counts := agreement.Counts{Categories: cats, N: make([][]int, 0, total)}
 	for i := range q {
 		for j := range q {
+			if table[i][j] == 0 {
+				continue
+			}
 			row := make([]int, q)
 			row[i]++
 			row[j]++
-			patterns[i*q+j] = row
+			for range table[i][j] {
+				counts.N = append(counts.N, row)
+			}
 		}
-	}
-	counts := agreement.Counts{Categories: cats, N: make([][]int, 0, len(a))}
-	lastA, lastB, ia, ib := "", "", -1, -1
-	for u := range a {
-		if a[u] == "" || b[u] == "" {
-			continue
-		}
-		if a[u] != lastA || ia < 0 {
-			lastA, ia = a[u], idx(a[u])
-		}
-		if b[u] != lastB || ib < 0 {
-			lastB, ib = b[u], idx(b[u])
-		}
-		if ia < 0 || ib < 0 {
-			return agreement.KrippendorffAlpha{}, fmt.Errorf("label %q or %q is not among the categories %v", a[u], b[u], cats)
-		}
-		counts.N = append(counts.N, patterns[ia*q+ib])
 	}
 	counts.Units = make([]string, len(counts.N))
 	m, err := agreement.MultiStats(counts)

@@ -38,11 +38,18 @@ func BenchmarkAgreement1M(b *testing.B) {
 	p.PilotRecords = 100
 	var w warnings
 	b.ReportAllocs()
+	cpu0, cpuOK := processCPU()
 	b.ResetTimer()
 	for range b.N {
 		rows, err := agreementRows(votes, []string{"r1", "r2"}, p, &w)
 		if err != nil || len(rows) != 4 {
 			b.Fatalf("%d rows, %v", len(rows), err)
 		}
+	}
+	b.StopTimer()
+	// CPU seconds per op (all threads, GC included): on a shared machine
+	// the wall-clock ns/op also counts time spent waiting for a CPU.
+	if cpu1, ok := processCPU(); ok && cpuOK {
+		b.ReportMetric((cpu1-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	}
 }
