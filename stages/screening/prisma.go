@@ -130,6 +130,17 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 			firstSeen[rec.WorkID+"\x00"+rec.Round] = true
 		}
 	}
+	// A record the export held but ingest could not read was identified by
+	// the search all the same; PRISMA shows it removed for other reasons.
+	for _, q := range in.quarantined {
+		i, ok := roundIdx[q.Round]
+		if !ok {
+			continue // input outside any search round: not part of the flow
+		}
+		perRound[i].DatabaseResults++
+		dbCounts[i][q.Database]++
+		perRound[i].ExcludedOther++
+	}
 	if len(orphans) > 0 {
 		sort.Strings(orphans)
 		ex := newExamples()
@@ -232,6 +243,8 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		c.Duplicates += f.Duplicates
 		c.DuplicatesWithinRound += f.DuplicatesWithinRound
 		c.AlreadyScreened += f.AlreadyScreened
+		c.ExcludedAutomatic += f.ExcludedAutomatic
+		c.ExcludedOther += f.ExcludedOther
 		c.Screened += f.Screened
 		c.Excluded += f.Excluded
 		c.AwaitingScreening += f.AwaitingScreening

@@ -167,7 +167,11 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 		raw = append(raw, vs...)
 	}
 	prog := run.Progress("screening votes", int64(len(raw)))
-	out, err := screen(input{records: records, works: works, previous: previous, rounds: rounds, votes: raw}, p, run)
+	quarantined, _, err := pipeline.Get[tables.Quarantine](run, "quarantine")
+	if err != nil {
+		return err
+	}
+	out, err := screen(input{records: records, quarantined: quarantined, works: works, previous: previous, rounds: rounds, votes: raw}, p, run)
 	prog.Add(int64(len(raw)))
 	prog.Done()
 	if err != nil {
@@ -193,6 +197,9 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 // input is everything screening reads; output everything it writes.
 type input struct {
 	records  []tables.Record
+	// quarantined are export records ingest could not read: identified,
+	// then removed before screening, so PRISMA loses none of them.
+	quarantined []tables.Quarantine
 	works    []tables.Work
 	previous []tables.Decision // decisions of the previous committed run
 	rounds   []string          // round ids, oldest first

@@ -582,3 +582,35 @@ func TestMaybeNotInclude(t *testing.T) {
 		}
 	}
 }
+
+// TestQuarantinedRecordsStayInTheFlow: a record ingest could not read was
+// still identified by the search. By hand, for smallReview plus one
+// unreadable MEDLINE record in r1: identified rises by one, and so does
+// "removed for other reasons", so screened is unchanged and the identity
+// identified = duplicates + automatic + other + screened still holds.
+func TestQuarantinedRecordsStayInTheFlow(t *testing.T) {
+	records, works := smallReview()
+	var w warnings
+	base, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := []tables.Quarantine{{Round: "r1", Database: "MEDLINE", SourceFile: "m.nbib", SourceLine: 7, Error: "no PMID"}}
+	out, err := screen(input{records: records, quarantined: q, works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scope := range []string{"round", "cumulative"} {
+		before, after := prismaMap(base.prisma, scope, "r1"), prismaMap(out.prisma, scope, "r1")
+		if after["database_results"] != before["database_results"]+1 || after["excluded_other"] != before["excluded_other"]+1 {
+			t.Errorf("%s r1: identified %d→%d, other %d→%d; want both one more", scope,
+				before["database_results"], after["database_results"], before["excluded_other"], after["excluded_other"])
+		}
+		if after["records_screened"] != before["records_screened"] {
+			t.Errorf("%s r1: screened changed %d→%d", scope, before["records_screened"], after["records_screened"])
+		}
+	}
+	if c := prismaMap(out.prisma, "cumulative", "r2"); c["excluded_other"] != 1 {
+		t.Errorf("cumulative r2 excluded_other = %d, want the one quarantined record carried forward", c["excluded_other"])
+	}
+}
