@@ -9,6 +9,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestDebugPair(t *testing.T) {
@@ -157,4 +158,40 @@ func TestDebugHeap(t *testing.T) {
 	pprof.WriteHeapProfile(f)
 	f.Close()
 	runtime.KeepAlive(e)
+}
+
+func TestDebugPhases(t *testing.T) {
+	dir := os.Getenv("DEDUPE_PHASES")
+	if dir == "" {
+		t.Skip()
+	}
+	last := cpuSeconds()
+	lastWall := time.Now()
+	phase := func(what string) {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		c := cpuSeconds()
+		t.Logf("%-12s cpu %6.2fs wall %6.2fs heap %6.0f MB sys %6.0f MB", what, c-last, time.Since(lastWall).Seconds(), float64(m.HeapAlloc)/1e6, float64(m.Sys)/1e6)
+		last, lastWall = c, time.Now()
+	}
+	records := ingestDirT(t, dir)
+	phase("ingest")
+	e := newEngine(records, options{maxBlock: 64})
+	phase("prepare")
+	e.humanPairs()
+	cands := candidatePairs(e.prep, 64)
+	t.Logf("candidates %d", len(cands))
+	cands = nil
+	phase("candidates")
+	e.comparePairs()
+	phase("compare")
+	e.cluster()
+	e.dropMatchingKeys()
+	phase("cluster")
+	res := &result{}
+	workOf := e.assignWorkIDs(res)
+	phase("ids")
+	e.buildOutputs(res, workOf)
+	phase("outputs")
+	t.Logf("pairs kept %d", len(e.pairs))
 }

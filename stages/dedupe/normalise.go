@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -36,6 +37,9 @@ var ligatures = map[rune]string{
 // no combining marks) and turns every other non-alphanumeric rune into a
 // single space. The result is ASCII letters, digits and single spaces.
 func fold(s string) string {
+	if f, ok := foldASCII(s); ok {
+		return f
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // suppress leading spaces
@@ -100,6 +104,49 @@ func fold(s string) string {
 	}
 	out := b.String()
 	return strings.TrimRight(out, " ")
+}
+
+// asciiFold maps each ASCII byte to itself lower-cased when it is a letter
+// or digit, and to ' ' otherwise.
+var asciiFold = func() (t [128]byte) {
+	for c := 0; c < 128; c++ {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			t[c] = byte(c)
+		case c >= 'A' && c <= 'Z':
+			t[c] = byte(c) + 'a' - 'A'
+		default:
+			t[c] = ' '
+		}
+	}
+	return t
+}()
+
+// foldASCII is fold for pure-ASCII input (most titles and names), a byte
+// loop without rune decoding; ok is false when s has other bytes.
+func foldASCII(s string) (string, bool) {
+	buf := make([]byte, 0, len(s))
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		f := asciiFold[c]
+		if f == ' ' {
+			if !space {
+				buf = append(buf, ' ')
+				space = true
+			}
+			continue
+		}
+		buf = append(buf, f)
+		space = false
+	}
+	if len(buf) > 0 && buf[len(buf)-1] == ' ' {
+		buf = buf[:len(buf)-1]
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
 }
 
 var (

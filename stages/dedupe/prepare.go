@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/realsynth/realsynth/internal/tables"
 )
@@ -96,18 +97,29 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		rawTitle = rawTitle[m[1]:]
 	}
 	clean := cleanTitle(rawTitle)
-	tokens := strings.Fields(fold(clean))
-	p.title = strings.Join(tokens, "")
-	if len(tokens) > 0 {
-		h := make([]uint32, len(tokens))
-		for i, t := range tokens {
-			h[i] = uint32(hashString(t))
+	folded := fold(clean)
+	nTokens := 0
+	if folded != "" {
+		// One pass over the folded title: the compact title (letters and
+		// digits only), a hash per word, and the count of words.
+		compact := make([]byte, 0, len(folded))
+		h := make([]uint32, 0, strings.Count(folded, " ")+1)
+		start := 0
+		for i := 0; i <= len(folded); i++ {
+			if i == len(folded) || folded[i] == ' ' {
+				h = append(h, uint32(hashString(folded[start:i])))
+				start = i + 1
+				continue
+			}
+			compact = append(compact, folded[i])
 		}
+		nTokens = len(h)
+		p.title = unsafe.String(unsafe.SliceData(compact), len(compact))
 		slices.Sort(h)
 		p.tokHash = slices.Compact(h)
-		p.numbers = titleNumbers(tokens, p.title)
+		p.numbers = titleNumbers(folded, p.title)
 	}
-	p.generic = p.title != "" && (genericTitles[p.title] || len(tokens) <= 2 || len(p.title) < 16)
+	p.generic = p.title != "" && (genericTitles[p.title] || nTokens <= 2 || len(p.title) < 16)
 
 	p.authors = parseAuthors(r.Authors)
 	if len(p.authors) == 0 && len(r.AuthorsNormalised) > 0 {
@@ -154,7 +166,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 
 // titleNumbers lists the digit runs of the compact title ("CO 2" and "CO2",
 // "10 000" and "10000" agree) and the roman numerals among its words.
-func titleNumbers(tokens []string, compact string) string {
+func titleNumbers(folded, compact string) string {
 	var nums []string
 	for i := 0; i < len(compact); {
 		if compact[i] < '0' || compact[i] > '9' {
@@ -168,7 +180,10 @@ func titleNumbers(tokens []string, compact string) string {
 		nums = append(nums, compact[i:j])
 		i = j
 	}
-	for _, t := range tokens {
+	if nums == nil && !strings.ContainsAny(folded, "ivx") {
+		return ""
+	}
+	for _, t := range strings.Fields(folded) {
 		if romanNumeral[t] {
 			nums = append(nums, t)
 		}

@@ -183,41 +183,19 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 		return id
 	}
 
-	res.works = make([]tables.Work, 0, len(roots))
-	for _, root := range roots {
-		members := e.membersOf(root)
-		w := workOf[root]
-		canon := members[0]
-		best := completeness(e.recs[canon])
-		for _, m := range members[1:] {
-			if c := completeness(e.recs[m]); c > best {
-				canon, best = m, c
-			}
-		}
-		work := e.canonicalWork(canon, members)
-		work.WorkID = w
-		work.StudyID = studyID(root)
-		if ws, ok := studyMembers[findStudy(root)]; ok {
-			for _, other := range ws {
-				if other != root {
-					work.RelatedWorkIDs = append(work.RelatedWorkIDs, workOf[other])
-				}
-			}
-		}
-		work.ReportKind = e.prep[canon].kind
-		if prev, ok := e.opt.prevWorks[w]; ok {
-			work.PreviouslyIssued = true
-			if prev.FirstRound != "" && e.roundBefore(prev.FirstRound, work.FirstRound) {
-				work.FirstRound = prev.FirstRound
-			}
-		}
-		for _, m := range members {
-			if e.roundBefore(work.FirstRound, e.recs[m].Round) {
-				work.AlreadySeenRecordIDs = append(work.AlreadySeenRecordIDs, e.recs[m].RecordID)
-			}
-		}
-		res.works = append(res.works, work)
+	// Study ids first (findStudy compresses paths: not safe in parallel).
+	studyRoot := make([]int, len(roots))
+	studyIDs := make([]string, len(roots))
+	for k, root := range roots {
+		studyRoot[k] = findStudy(root)
+		studyIDs[k] = studyID(root)
 	}
+	res.works = make([]tables.Work, len(roots))
+	parallel(len(roots), func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			res.works[k] = e.buildWork(roots[k], workOf, studyIDs[k], studyMembers[studyRoot[k]])
+		}
+	})
 
 	e.pairOutputs(res, workOf)
 	res.bridges = e.bridges(workOf)
@@ -276,6 +254,41 @@ func (e *engine) recordsInPlace(workOf []string) []tables.Record {
 	}
 	e.recs = nil
 	return records
+}
+
+// buildWork makes the work of one cluster; related lists the work roots of
+// its study (nil for a lone report).
+func (e *engine) buildWork(root int, workOf []string, studyID string, related []int) tables.Work {
+	members := e.membersOf(root)
+	w := workOf[root]
+	canon := members[0]
+	best := completeness(e.recs[canon])
+	for _, m := range members[1:] {
+		if c := completeness(e.recs[m]); c > best {
+			canon, best = m, c
+		}
+	}
+	work := e.canonicalWork(canon, members)
+	work.WorkID = w
+	work.StudyID = studyID
+	for _, other := range related {
+		if other != root {
+			work.RelatedWorkIDs = append(work.RelatedWorkIDs, workOf[other])
+		}
+	}
+	work.ReportKind = e.prep[canon].kind
+	if prev, ok := e.opt.prevWorks[w]; ok {
+		work.PreviouslyIssued = true
+		if prev.FirstRound != "" && e.roundBefore(prev.FirstRound, work.FirstRound) {
+			work.FirstRound = prev.FirstRound
+		}
+	}
+	for _, m := range members {
+		if e.roundBefore(work.FirstRound, e.recs[m].Round) {
+			work.AlreadySeenRecordIDs = append(work.AlreadySeenRecordIDs, e.recs[m].RecordID)
+		}
+	}
+	return work
 }
 
 // roundBefore reports whether round a comes before round b in the config.
