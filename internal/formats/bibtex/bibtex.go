@@ -34,12 +34,14 @@ type Reader struct {
 	macros map[string]string // @string definitions so far, by lower-case name
 	// macroBytes is the size of macros, bounded by maxMacroBytes.
 	macroBytes int
+	// structures caches the library's parse of entry skeletons.
+	structures map[string]map[string]int
 	warnings   formatutil.Warnings
 }
 
 // NewReader reads BibTeX text already decoded to UTF-8.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{split: newSplitter(r), macros: map[string]string{}}
+	return &Reader{split: newSplitter(r), macros: map[string]string{}, structures: map[string]map[string]int{}}
 }
 
 // Warnings returns and forgets the warnings gathered since the last call

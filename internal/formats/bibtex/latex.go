@@ -40,11 +40,14 @@ var switches = map[string]bool{
 // formatting commands ({\em …}, \textit{…}: the text is kept), dashes
 // (-- and ---), ties (~) and grouping braces (dropped), then NFC.
 func DecodeLaTeX(s string) string {
-	if !strings.ContainsAny(s, "\\{}~-$`'") {
+	if !strings.ContainsAny(s, "\\{}~$") && !strings.Contains(s, "--") && !strings.Contains(s, "``") && !strings.Contains(s, "''") {
 		return s
 	}
 	d := decoder{s: s}
 	out := d.run(false)
+	if isASCII(out) {
+		return out
+	}
 	return norm.NFC.String(out)
 }
 
@@ -172,6 +175,15 @@ func (d *decoder) skipSpace() {
 	for d.i < len(d.s) && (d.s[d.i] == ' ' || d.s[d.i] == '\t' || d.s[d.i] == '\n' || d.s[d.i] == '\r') {
 		d.i++
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

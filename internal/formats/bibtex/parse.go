@@ -72,22 +72,51 @@ func (rd *Reader) parseEntry(ch *chunk) (*entry, error) {
 		return nil, fmt.Errorf("@%s{%s: %v", ch.Type, key, err)
 	}
 	text := "@" + ch.Type + ch.Text[open:open+1] + "k" + strings.ReplaceAll(rest, "@", atStandIn)
-	bib, err := parseText(text)
+	slots, err := rd.structure(text)
 	if err != nil {
 		return nil, fmt.Errorf("@%s{%s: %v", ch.Type, key, err)
 	}
-	if len(bib.Entries) != 1 {
-		return nil, fmt.Errorf("@%s{%s: not a single entry", ch.Type, key)
-	}
-	e := &entry{typ: ch.Type, key: key, fields: map[string]string{}}
-	for name, v := range bib.Entries[0].Fields {
-		i, err := strconv.Atoi(strings.TrimPrefix(v.String(), "v"))
-		if err != nil || i < 0 || i >= len(values) {
+	e := &entry{typ: ch.Type, key: key, fields: make(map[string]string, len(slots))}
+	for name, i := range slots {
+		if i < 0 || i >= len(values) {
 			return nil, fmt.Errorf("@%s{%s: field %s not understood", ch.Type, key, name)
 		}
-		e.fields[strings.ToLower(name)] = values[i]
+		e.fields[name] = values[i]
 	}
 	return e, nil
+}
+
+// maxStructures bounds the cache of parsed entry structures.
+const maxStructures = 4096
+
+// structure parses an entry whose values are "{vN}" placeholders and maps
+// each lower-cased field name to its N. The text holds no data, only field
+// names, layout and placeholders, and most entries of a file share it, so
+// the library's result is cached: it runs once per distinct structure.
+func (rd *Reader) structure(text string) (map[string]int, error) {
+	if slots, ok := rd.structures[text]; ok {
+		return slots, nil
+	}
+	bib, err := parseText(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(bib.Entries) != 1 {
+		return nil, fmt.Errorf("not a single entry")
+	}
+	slots := make(map[string]int, len(bib.Entries[0].Fields))
+	for name, v := range bib.Entries[0].Fields {
+		i, err := strconv.Atoi(strings.TrimPrefix(v.String(), "v"))
+		if err != nil {
+			return nil, fmt.Errorf("field %s not understood", name)
+		}
+		slots[strings.ToLower(name)] = i
+	}
+	if len(rd.structures) >= maxStructures {
+		rd.structures = map[string]map[string]int{}
+	}
+	rd.structures[text] = slots
+	return slots, nil
 }
 
 // defineMacro records an @string{name = value # value…} definition.

@@ -165,26 +165,38 @@ func (s *splitter) entry(line int64) (*chunk, error) {
 		break
 	}
 	ch := &chunk{Line: line, Type: strings.ToLower(typ.String())}
-	closer := '}'
+	closer := byte('}')
 	if open == '(' {
 		closer = ')'
 	}
 	depth := 0 // brace depth inside the entry's outer delimiter
 	prevNewline := false
+	// Every delimiter is ASCII and no byte of a multi-byte UTF-8 rune is,
+	// so the body is scanned byte by byte; the text is checked once at the end.
+	finish := func() {
+		ch.Text = b.String()
+		if !utf8.ValidString(ch.Text) {
+			ch.badByteLine = ch.Line + int64(strings.Count(ch.Text[:firstInvalid(ch.Text)], "\n"))
+			ch.Text = strings.ToValidUTF8(ch.Text, "\uFFFD")
+		}
+	}
 	for {
-		c, err := s.readRune()
+		c, err := s.r.ReadByte()
 		if err != nil {
 			if err == io.EOF {
 				ch.Problem = "entry is not closed before the end of the file (unbalanced braces?)"
-				ch.Text = b.String()
+				finish()
 			}
 			return ch, err
+		}
+		if c == '\n' {
+			s.line++
 		}
 		if prevNewline && c == '@' && depth <= 1 {
 			// A new entry begins at the start of a line while this one is
 			// still open: this one lost a closing brace.
 			ch.Problem = fmt.Sprintf("entry is not closed before the next entry at line %d (unbalanced braces?)", s.line)
-			ch.Text = b.String()
+			finish()
 			s.resumeAt = s.line
 			return ch, nil
 		}
@@ -192,11 +204,8 @@ func (s *splitter) entry(line int64) (*chunk, error) {
 		if c == 0 && ch.Problem == "" {
 			ch.Problem = "entry contains NUL bytes: not a text file?"
 		}
-		if c == utf8.RuneError && ch.badByteLine == 0 {
-			ch.badByteLine = s.line
-		}
 		if b.Len() < MaxEntryBytes {
-			b.WriteRune(c)
+			b.WriteByte(c)
 		} else if ch.Problem == "" {
 			ch.Problem = fmt.Sprintf("entry is longer than the %d-byte entry limit", MaxEntryBytes)
 		}
@@ -208,15 +217,27 @@ func (s *splitter) entry(line int64) (*chunk, error) {
 			}
 		case '}':
 			if depth == 0 && closer == '}' {
-				ch.Text = b.String()
+				finish()
 				return ch, nil
 			}
 			depth--
 		case ')':
 			if depth == 0 && closer == ')' {
-				ch.Text = b.String()
+				finish()
 				return ch, nil
 			}
 		}
 	}
+}
+
+// firstInvalid is the index of the first byte of s that is not UTF-8.
+func firstInvalid(s string) int {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(s)
 }
