@@ -47,19 +47,15 @@ type Input struct {
 
 // Output holds every synthesis table.
 type Output struct {
-	ThemeTally    []tables.ThemeTally
-	Chains        []tables.CMOChain
-	Candidates    []tables.DemiRegularityCandidate
-	Contradicts   []tables.Contradiction
-	Matrix        []tables.StudyTheme
-	Agreement     []tables.CodingAgreement
-	Scale         []tables.ScaleSummary
-	Saturation    []tables.Saturation
-	Warnings      []string
-	studies       []Study
-	clusterOf     []int
-	consensus     []coding // consensus codings of included studies, in (study, cmoc_id) order
-	chainOfCoding [][]chainKey
+	ThemeTally  []tables.ThemeTally
+	Chains      []tables.CMOChain
+	Candidates  []tables.DemiRegularityCandidate
+	Contradicts []tables.Contradiction
+	Matrix      []tables.StudyTheme
+	Agreement   []tables.CodingAgreement
+	Scale       []tables.ScaleSummary
+	Saturation  []tables.Saturation
+	Warnings    []string
 }
 
 // coding is one configuration placed: its study index and round index.
@@ -189,7 +185,6 @@ func Analyse(in Input) (*Output, error) {
 			}
 		}
 	}
-	out.studies, out.clusterOf, out.consensus = studies, clusterOf, consensus
 
 	// The tables are independent once the codings are placed (the chain
 	// tables share the read-only chain set), so they are built concurrently.
@@ -201,7 +196,6 @@ func Analyse(in Input) (*Output, error) {
 	wg.Go(func() { out.Agreement, agreeErr = codingAgreement(cb, studies, reviewerRows) })
 	wg.Go(func() { out.Scale = scaleSummary(cb, studies, consensus) })
 	chains := buildChains(cb, p, studies, consensus)
-	out.chainOfCoding = chains.ofCoding
 	wg.Go(func() { out.Chains = chains.table(cb, p, studies, clusterOf, consensus) })
 	wg.Go(func() {
 		out.Candidates, out.Warnings = candidates(cb, p, studies, clusterOf, chains, in.Decisions, in.ConfigHash)
