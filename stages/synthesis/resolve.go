@@ -211,7 +211,7 @@ func (r *resolver) resolve(configs []Configuration) (*Input, error) {
 	inclRound := map[string]int{}
 	for _, label := range order {
 		info := labels[label]
-		st := Study{Label: label, Cluster: label, WorkIDs: info.workIDs, Included: true, Round: max(info.minRound, 0)}
+		st := Study{Label: label, WorkIDs: info.workIDs, Included: true, Round: max(info.minRound, 0)}
 		if row := r.rows[label]; row != nil {
 			st.Rigour, st.Order = row.Rigour, row.Order
 			if row.Cluster != "" {
