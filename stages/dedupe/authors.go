@@ -9,8 +9,9 @@ import (
 // spaces and hyphens removed, and every folded name part, so that a reversed
 // name ("Si Hyun, Kang" for "Kang, Si Hyun") still meets its family name.
 type author struct {
-	family string
-	parts  []uint32 // hashes of the name parts of two letters or more
+	family  string
+	parts   []uint32 // hashes of the name parts of two letters or more
+	initial byte     // first letter of the given names, 0 if none
 }
 
 // ignoredAuthors are placeholders some databases write for a missing author.
@@ -60,11 +61,11 @@ func parseAuthor(name string) (author, bool) {
 	if f == "" || ignoredAuthors[f] {
 		return author{}, false
 	}
-	var family string
+	var family, given string
 	if i := strings.IndexByte(name, ','); i >= 0 {
-		family = fold(name[:i])
+		family, given = fold(name[:i]), fold(name[i+1:])
 		if family == "" || ignoredAuthors[family] {
-			family = fold(name[i+1:])
+			family, given = given, ""
 		}
 	} else {
 		toks := strings.Fields(f)
@@ -73,12 +74,15 @@ func parseAuthor(name string) (author, bool) {
 		rawToks := strings.Fields(name)
 		last := rawToks[len(rawToks)-1]
 		if len(toks) > 1 && isInitials(last) {
-			family = strings.Join(toks[:len(toks)-1], " ")
+			family, given = strings.Join(toks[:len(toks)-1], " "), toks[len(toks)-1]
 		} else {
-			family = toks[len(toks)-1]
+			family, given = toks[len(toks)-1], strings.Join(toks[:len(toks)-1], " ")
 		}
 	}
 	a := author{family: strings.ReplaceAll(family, " ", "")}
+	if given != "" && given[0] >= 'a' && given[0] <= 'z' {
+		a.initial = given[0]
+	}
 	for _, p := range strings.Fields(f) {
 		if len(p) >= 2 && !ignoredAuthors[p] {
 			a.parts = append(a.parts, uint32(hashString(p)))

@@ -180,13 +180,20 @@ func titleNumbers(folded, compact string) string {
 		nums = append(nums, compact[i:j])
 		i = j
 	}
-	if nums == nil && !strings.ContainsAny(folded, "ivx") {
-		return ""
-	}
-	for _, t := range strings.Fields(folded) {
-		if romanNumeral[t] {
+	for start := 0; start < len(folded); {
+		end := strings.IndexByte(folded[start:], ' ')
+		if end < 0 {
+			end = len(folded)
+		} else {
+			end += start
+		}
+		if t := folded[start:end]; len(t) >= 2 && len(t) <= 4 && romanNumeral[t] {
 			nums = append(nums, t)
 		}
+		start = end + 1
+	}
+	if nums == nil {
+		return ""
 	}
 	return strings.Join(nums, " ")
 }
