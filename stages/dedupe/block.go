@@ -16,9 +16,6 @@ const (
 	window       = 6  // neighbours compared within an oversized block
 )
 
-// keyFilter drops one kind of key (tests measuring each kind's share).
-var keyFilter byte
-
 type keyed struct {
 	key uint64
 	rec uint32
@@ -27,9 +24,6 @@ type keyed struct {
 // blockingKeys appends the keys of record i.
 func blockingKeys(out []keyed, i int, p *prepared) []keyed {
 	add := func(tag byte, parts ...string) {
-		if tag == keyFilter {
-			return
-		}
 		h := uint64(14695981039346656037)
 		h ^= uint64(tag)
 		h *= 1099511628211

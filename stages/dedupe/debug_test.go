@@ -196,36 +196,3 @@ func TestDebugPhases(t *testing.T) {
 	t.Logf("pairs kept %d", len(e.pairs))
 }
 
-func TestDebugKeys(t *testing.T) {
-	dir := os.Getenv("DEDUPE_KEYS")
-	if dir == "" {
-		t.Skip()
-	}
-	records := ingestDirT(t, dir)
-	e := newEngine(records, options{maxBlock: 64})
-	for _, tag := range []byte("dptsea v") {
-		var keys []keyed
-		for i := range e.prep {
-			for _, k := range blockingKeys(nil, i, &e.prep[i]) {
-				_ = k
-			}
-		}
-		_ = keys
-		_ = tag
-	}
-	// pairs per key kind: recompute with one kind at a time
-	kinds := map[byte]int{}
-	for i := range e.prep {
-		p := &e.prep[i]
-		_ = p
-	}
-	_ = kinds
-	all := candidatePairs(e.prep, 64)
-	t.Logf("all %d", len(all))
-	for _, drop := range []string{"a", "s", "e", "t", "v"} {
-		saved := keyFilter
-		keyFilter = drop[0]
-		t.Logf("without %s: %d", drop, len(candidatePairs(e.prep, 64)))
-		keyFilter = saved
-	}
-}
