@@ -3,6 +3,7 @@ package formatutil
 import (
 	"bytes"
 	"io"
+	"syscall"
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/formats"
@@ -15,6 +16,7 @@ func BenchReader(b *testing.B, input []byte, newReader func(io.Reader) formats.R
 	b.SetBytes(int64(len(input)))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpuStart := cpuSeconds()
 	for i := 0; i < b.N; i++ {
 		rd := newReader(bytes.NewReader(input))
 		n := 0
@@ -36,6 +38,20 @@ func BenchReader(b *testing.B, input []byte, newReader func(io.Reader) formats.R
 		}
 		b.ReportMetric(float64(n), "records/op")
 	}
+	// MB/s is wall time, which other work on a shared machine inflates;
+	// MB/cpu-s counts only the CPU this process used (GC included).
+	if cpu := cpuSeconds() - cpuStart; cpu > 0 {
+		b.ReportMetric(float64(len(input))*float64(b.N)/1e6/cpu, "MB/cpu-s")
+	}
+}
+
+// cpuSeconds is the user and system CPU time this process has used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
 // Repeat concatenates body until the result is at least size bytes.
