@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 )
 
 // BenchmarkReader reads 16 MB of the sample entries (one broken in four).
@@ -15,6 +15,6 @@ func BenchmarkReader(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	input := formatutil.Repeat(nil, append(body, '\n'), nil, 16<<20)
-	formatutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
+	input := testutil.Repeat(nil, append(body, '\n'), nil, 16<<20)
+	testutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
 }

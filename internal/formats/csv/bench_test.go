@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 )
 
 // BenchmarkReader reads 16 MB of the Scopus sample's rows.
@@ -17,6 +17,6 @@ func BenchmarkReader(b *testing.B) {
 		b.Fatal(err)
 	}
 	nl := bytes.IndexByte(data, '\n') + 1
-	input := formatutil.Repeat(data[:nl], data[nl:], nil, 16<<20)
-	formatutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r, formats.Options{}) })
+	input := testutil.Repeat(data[:nl], data[nl:], nil, 16<<20)
+	testutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r, formats.Options{}) })
 }

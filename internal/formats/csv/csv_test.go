@@ -12,7 +12,7 @@ import (
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
@@ -159,7 +159,7 @@ func TestGenericMapping(t *testing.T) {
 }
 
 func TestSharedScreeningTools(t *testing.T) {
-	dir := formatutil.SharedData(t, "exports", "screening-tools")
+	dir := testutil.SharedData(t, "exports", "screening-tools")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if len(files) == 0 {
 		t.Skip("no CSV files in " + dir)

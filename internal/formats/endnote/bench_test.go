@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 )
 
 // BenchmarkReader reads 16 MB of the sample library's first two records.
@@ -18,6 +18,6 @@ func BenchmarkReader(b *testing.B) {
 	}
 	start := bytes.Index(data, []byte("<record>"))
 	end := bytes.Index(data, []byte("<record><rec-number>14"))
-	input := formatutil.Repeat([]byte(`<?xml version="1.0" encoding="UTF-8" ?><xml><records>`), data[start:end], []byte("</records></xml>"), 16<<20)
-	formatutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
+	input := testutil.Repeat([]byte(`<?xml version="1.0" encoding="UTF-8" ?><xml><records>`), data[start:end], []byte("</records></xml>"), 16<<20)
+	testutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
 }

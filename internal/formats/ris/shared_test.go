@@ -10,7 +10,7 @@ import (
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
@@ -50,7 +50,7 @@ var countInName = regexp.MustCompile(`_(\d+)\.ris$`)
 // with no quarantined record, and the record count in its file name.
 func TestSharedExports(t *testing.T) {
 	for _, dir := range []string{"databases", "screening-tools"} {
-		files, _ := filepath.Glob(filepath.Join(formatutil.SharedData(t, "exports", dir), "*.ris"))
+		files, _ := filepath.Glob(filepath.Join(testutil.SharedData(t, "exports", dir), "*.ris"))
 		for _, path := range files {
 			t.Run(filepath.Base(path), func(t *testing.T) {
 				recs, bad := readAll(t, path)

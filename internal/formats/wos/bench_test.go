@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/formats/formatutil"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 )
 
 // BenchmarkReader reads 16 MB of the sample records.
@@ -17,6 +17,6 @@ func BenchmarkReader(b *testing.B) {
 		b.Fatal(err)
 	}
 	start, end := bytes.Index(data, []byte("PT J")), bytes.Index(data, []byte("EF"))
-	input := formatutil.Repeat([]byte("FN Clarivate Analytics Web of Science\nVR 1.0\n"), data[start:end], []byte("EF\n"), 16<<20)
-	formatutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
+	input := testutil.Repeat([]byte("FN Clarivate Analytics Web of Science\nVR 1.0\n"), data[start:end], []byte("EF\n"), 16<<20)
+	testutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
 }

@@ -1,4 +1,4 @@
-package formatutil
+package testutil
 
 import (
 	"bytes"

@@ -1,4 +1,7 @@
-package formatutil
+// Package testutil holds what the readers' tests share: the path of the
+// team's reference data and the reader benchmark. Only tests import it, so
+// package testing stays out of the binary.
+package testutil
 
 import (
 	"os"
