@@ -112,8 +112,8 @@ func (e *engine) joinConflict(ra, rb int, human bool) string {
 // memberConflict is the pairwise check behind joinConflict.
 func (e *engine) memberConflict(x, y int) string {
 	a, b := &e.prep[x], &e.prep[y]
-	if a.prevWork != "" && b.prevWork != "" && a.prevWork != b.prevWork {
-		return "earlier works " + min(a.prevWork, b.prevWork) + " and " + max(a.prevWork, b.prevWork)
+	if wa, wb := e.prevWork[x], e.prevWork[y]; wa != "" && wb != "" && wa != wb {
+		return "earlier works " + min(wa, wb) + " and " + max(wa, wb)
 	}
 	if e.sameIdx[pack(x, y)] {
 		return ""

@@ -195,4 +195,3 @@ func TestDebugPhases(t *testing.T) {
 	phase("outputs")
 	t.Logf("pairs kept %d", len(e.pairs))
 }
-

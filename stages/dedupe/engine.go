@@ -45,7 +45,12 @@ type engine struct {
 	pos   []int32         // pos[i] is the input position of recs[i]
 	recs  []*tables.Record
 	prep  []prepared
-	pairs []pairResult
+	// Per record, kept after the matching keys are freed: report kind,
+	// round position in the config, work in the previous output.
+	kind     []string
+	round    []int32
+	prevWork []string
+	pairs    []pairResult
 	// parent is the union-find forest; members lists each root's records.
 	parent  []int
 	members [][]int
@@ -84,11 +89,15 @@ func newEngine(records []tables.Record, opt options) *engine {
 		e.recs[i] = &records[p]
 	}
 	e.prep = make([]prepared, len(e.recs))
+	e.kind = make([]string, len(e.recs))
+	e.round = make([]int32, len(e.recs))
+	e.prevWork = make([]string, len(e.recs))
 	parallel(len(e.recs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			e.prep[i] = prepare(e.recs[i], opt.mergePreprints)
-			e.prep[i].prevWork = opt.prevWorkOf[e.recs[i].RecordID]
-			e.prep[i].round = opt.roundIndex(e.recs[i].Round)
+			e.kind[i] = e.prep[i].kind
+			e.round[i] = int32(opt.roundIndex(e.recs[i].Round))
+			e.prevWork[i] = opt.prevWorkOf[e.recs[i].RecordID]
 		}
 	})
 	return e

@@ -122,8 +122,8 @@ func (e *engine) bridges(workOf []string) []tables.WorkBridge {
 		a, b := int(p.i), int(p.j)
 		for _, side := range [2][2]int{{a, b}, {b, a}} {
 			n, o := side[0], side[1]
-			if e.prep[n].prevWork == "" && e.prep[o].prevWork != "" {
-				links = append(links, link{n, e.prep[o].prevWork, p.v.rule})
+			if e.prevWork[n] == "" && e.prevWork[o] != "" {
+				links = append(links, link{n, e.prevWork[o], p.v.rule})
 			}
 		}
 	}

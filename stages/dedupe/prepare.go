@@ -23,24 +23,22 @@ const (
 
 // prepared holds one record's matching keys, computed once.
 type prepared struct {
-	title    string   // compact folded title: letters and digits only
-	tokHash  []uint32 // sorted, unique hashes of title words, for a cheap overlap bound
-	numbers  string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
-	generic  bool     // "Editorial", "Reply", or too short to identify a paper
-	kind     string
-	authors  []author
-	year     int32
-	hasYear  bool
-	dois     []string
-	pmid     string
-	volume   string
-	issue    string
-	page     string
-	pageEnd  string
-	journal  []string
-	issn     []string
-	prevWork string // work id in the previous committed output, if any
-	round    int    // index of the record's round in the config (order of rounds)
+	title   string   // compact folded title: letters and digits only
+	tokHash []uint32 // sorted, unique hashes of title words, for a cheap overlap bound
+	numbers string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
+	generic bool     // "Editorial", "Reply", or too short to identify a paper
+	kind    string
+	authors []author
+	year    int32
+	hasYear bool
+	dois    []string
+	pmid    string
+	volume  string
+	issue   string
+	page    string
+	pageEnd string
+	journal []string
+	issn    []string
 }
 
 var (

@@ -55,7 +55,7 @@ func (e *engine) assignWorkIDs(res *result) []string {
 	for _, r := range roots {
 		counts := map[string]int{}
 		for _, m := range e.membersOf(r) {
-			if w := e.prep[m].prevWork; w != "" {
+			if w := e.prevWork[m]; w != "" {
 				counts[w]++
 			}
 		}
@@ -219,7 +219,7 @@ func (e *engine) recordsInPlace(workOf []string) []tables.Record {
 	slices.SortStableFunc(order, func(x, y int) int {
 		a, b := e.recs[x], e.recs[y]
 		return cmp.Or(
-			cmp.Compare(e.prep[x].round, e.prep[y].round),
+			cmp.Compare(e.round[x], e.round[y]),
 			cmp.Compare(a.Round, b.Round),
 			cmp.Compare(a.Database, b.Database),
 			cmp.Compare(a.SourceFile, b.SourceFile),
@@ -276,7 +276,7 @@ func (e *engine) buildWork(root int, workOf []string, studyID string, related []
 			work.RelatedWorkIDs = append(work.RelatedWorkIDs, workOf[other])
 		}
 	}
-	work.ReportKind = e.prep[canon].kind
+	work.ReportKind = e.kind[canon]
 	if prev, ok := e.opt.prevWorks[w]; ok {
 		work.PreviouslyIssued = true
 		if prev.FirstRound != "" && e.roundBefore(prev.FirstRound, work.FirstRound) {
@@ -372,8 +372,5 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 // dropMatchingKeys frees what only comparison needed, before the output
 // tables are built: at a million records that is most of the engine's memory.
 func (e *engine) dropMatchingKeys() {
-	for i := range e.prep {
-		p := &e.prep[i]
-		p.title, p.tokHash, p.numbers, p.authors, p.journal, p.issn, p.dois = "", nil, "", nil, nil, nil, nil
-	}
+	e.prep = nil
 }
