@@ -51,7 +51,7 @@ func (e *engine) cluster() {
 		if ra == rb {
 			continue
 		}
-		if why := e.joinConflict(ra, rb, p.human); why != "" {
+		if why := e.joinConflict(ra, rb, p); why != "" {
 			p.v = verdict{review, p.v.rule}
 			p.refused = true
 			p.note = "not merged: " + why
@@ -92,13 +92,21 @@ func (e *engine) union(a, b int) {
 
 // joinConflict explains why clusters ra and rb must stay apart, or returns "".
 // A human "same" still cannot override a human "different" inside the clusters.
-func (e *engine) joinConflict(ra, rb int, human bool) string {
+func (e *engine) joinConflict(ra, rb int, edge *pairResult) string {
 	for _, x := range e.membersOf(ra) {
 		for _, y := range e.membersOf(rb) {
 			if e.differentIdx[pack(x, y)] {
 				return fmt.Sprintf("%s and %s were decided different", e.recs[x].RecordID, e.recs[y].RecordID)
 			}
-			if human {
+			if edge.human {
+				continue
+			}
+			if pack(x, y) == pack(int(edge.i), int(edge.j)) {
+				// The edge itself was judged a duplicate: only the
+				// earlier-works check remains.
+				if wa, wb := e.prevWork[x], e.prevWork[y]; wa != "" && wb != "" && wa != wb {
+					return fmt.Sprintf("%s and %s: earlier works %s and %s", e.recs[x].RecordID, e.recs[y].RecordID, min(wa, wb), max(wa, wb))
+				}
 				continue
 			}
 			if why := e.memberConflict(x, y); why != "" {

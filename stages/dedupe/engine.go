@@ -79,10 +79,11 @@ func newEngine(records []tables.Record, opt options) *engine {
 	}
 	// Everything downstream follows record id order, so input order never
 	// matters (ties, repeated ids, are broken by content below).
-	slices.SortStableFunc(e.pos, func(a, b int32) int {
+	slices.SortFunc(e.pos, func(a, b int32) int {
 		ra, rb := &records[a], &records[b]
 		return cmp.Or(cmp.Compare(ra.RecordID, rb.RecordID), cmp.Compare(ra.Round, rb.Round),
-			cmp.Compare(ra.Database, rb.Database), cmp.Compare(ra.SourceFile, rb.SourceFile), cmp.Compare(ra.SourceLine, rb.SourceLine))
+			cmp.Compare(ra.Database, rb.Database), cmp.Compare(ra.SourceFile, rb.SourceFile), cmp.Compare(ra.SourceLine, rb.SourceLine),
+			cmp.Compare(ra.Title, rb.Title))
 	})
 	e.recs = make([]*tables.Record, len(records))
 	for i, p := range e.pos {

@@ -216,15 +216,19 @@ func (e *engine) recordsInPlace(workOf []string) []tables.Record {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(x, y int) int {
-		a, b := e.recs[x], e.recs[y]
+	// Strings are ranked once so the sort compares integers; the engine
+	// index, last, is record id order.
+	roundRank := rankStrings(e.recs, func(r *tables.Record) string { return r.Round })
+	dbRank := rankStrings(e.recs, func(r *tables.Record) string { return r.Database })
+	fileRank := rankStrings(e.recs, func(r *tables.Record) string { return r.SourceFile })
+	slices.SortFunc(order, func(x, y int) int {
 		return cmp.Or(
 			cmp.Compare(e.round[x], e.round[y]),
-			cmp.Compare(a.Round, b.Round),
-			cmp.Compare(a.Database, b.Database),
-			cmp.Compare(a.SourceFile, b.SourceFile),
-			cmp.Compare(a.SourceLine, b.SourceLine),
-			cmp.Compare(a.RecordID, b.RecordID),
+			cmp.Compare(roundRank[x], roundRank[y]),
+			cmp.Compare(dbRank[x], dbRank[y]),
+			cmp.Compare(fileRank[x], fileRank[y]),
+			cmp.Compare(e.recs[x].SourceLine, e.recs[y].SourceLine),
+			cmp.Compare(x, y),
 		)
 	})
 	records := e.input
@@ -373,4 +377,26 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 // tables are built: at a million records that is most of the engine's memory.
 func (e *engine) dropMatchingKeys() {
 	e.prep = nil
+}
+
+// rankStrings gives each record the rank of field(record) among the
+// field's distinct values (few: rounds, databases, files).
+func rankStrings(recs []*tables.Record, field func(*tables.Record) string) []int32 {
+	seen := map[string]int32{}
+	var values []string
+	for _, r := range recs {
+		if _, ok := seen[field(r)]; !ok {
+			seen[field(r)] = 0
+			values = append(values, field(r))
+		}
+	}
+	slices.Sort(values)
+	for i, v := range values {
+		seen[v] = int32(i)
+	}
+	ranks := make([]int32, len(recs))
+	for i, r := range recs {
+		ranks[i] = seen[field(r)]
+	}
+	return ranks
 }
