@@ -1,12 +1,14 @@
 // Package stages is the registry of pipeline stages, in the order a run
 // executes them. Reading this list, then each stage's package, tells the
 // story of a run: search exports are read, de-duplicated into works,
-// screened, and the included studies' CMO coding is synthesised.
+// screened, the included studies' CMO coding is synthesised, and the works
+// are written back out for screening tools.
 package stages
 
 import (
 	"github.com/realsynth/realsynth/pipeline"
 	"github.com/realsynth/realsynth/stages/dedupe"
+	"github.com/realsynth/realsynth/stages/export"
 	"github.com/realsynth/realsynth/stages/ingest"
 	"github.com/realsynth/realsynth/stages/screening"
 	"github.com/realsynth/realsynth/stages/synthesis"
@@ -19,4 +21,5 @@ var Pipeline = []pipeline.Stage{
 	dedupe.Stage,    // records → works, duplicate pairs, source overlap
 	screening.Stage, // votes → decisions, agreement, PRISMA 2020 flow
 	synthesis.Stage, // CMO coding → tallies, chains, demi-regularity candidates
+	export.Stage,    // works → RIS/CSV for screening tools and reference managers
 }

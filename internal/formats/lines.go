@@ -29,10 +29,9 @@ type Line struct {
 
 // LineReader reads lines ending in LF, CRLF or a lone CR, within MaxLineBytes.
 type LineReader struct {
-	r       *bufio.Reader
-	no      int64
-	pending []byte // a line read ahead after a lone CR
-	lastCR  bool
+	r      *bufio.Reader
+	no     int64
+	lastCR bool
 }
 
 // NewLineReader reads decoded UTF-8 text.
@@ -73,7 +72,7 @@ func (lr *LineReader) Next() (Line, error) {
 		// Read the rest of a run of ordinary bytes at once: byte-at-a-time
 		// is only needed around line ends.
 		if chunk, _ := lr.r.Peek(lr.r.Buffered()); len(chunk) > 0 {
-			if i := bytes.IndexAny(chunk, "\r\n"); i != 0 {
+			if i := lineEnd(chunk); i != 0 {
 				if i < 0 {
 					i = len(chunk)
 				}
@@ -113,4 +112,20 @@ func CutRaw(s string) string {
 		cut--
 	}
 	return s[:cut]
+}
+
+// lineEnd is the index of the first CR or LF in b, or -1. Two IndexByte
+// scans beat IndexAny, which rebuilds its byte set on every call.
+func lineEnd(b []byte) int {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		i = len(b)
+	}
+	if j := bytes.IndexByte(b[:i], '\r'); j >= 0 {
+		return j
+	}
+	if i == len(b) {
+		return -1
+	}
+	return i
 }

@@ -23,6 +23,10 @@ type Params struct {
 	Format string `mapstructure:"format" doc:"ris or csv"`
 	Table  string `mapstructure:"table" doc:"works (one row per de-duplicated work) or records; empty: works when the dedupe stage ran, else records"`
 	File   string `mapstructure:"file" doc:"output file name in the output folder; empty: <table>.ris or <table>.csv"`
+	// OnlyNew exports only the works first found in the last round: after
+	// an update search, the set to import into the screening tool, without
+	// the works screened in earlier rounds.
+	OnlyNew bool `mapstructure:"only_new" doc:"works only: export just the works first found in the last round (the ones still to screen after an update search)"`
 }
 
 // Stage is the export stage's entry point.
@@ -52,6 +56,9 @@ func (p *Params) validate() error {
 	case "", "works", "records":
 	default:
 		return fmt.Errorf("stages.export.table: %q is not works or records", p.Table)
+	}
+	if p.OnlyNew && p.Table == "records" {
+		return fmt.Errorf("stages.export.only_new applies to works, not records")
 	}
 	if strings.ContainsAny(p.File, `/\`) {
 		return fmt.Errorf("stages.export.file: %q must be a file name, not a path (it is written to the output folder)", p.File)
@@ -99,6 +106,9 @@ func build(run *pipeline.Run, p *Params) (name string, data []byte, n int, err e
 	case table == "works" && !haveWorks:
 		return "", nil, 0, fmt.Errorf("stages.export.table is works, but no works table was made (is the dedupe stage enabled?)")
 	case table == "works":
+		if p.OnlyNew {
+			works = firstFoundIn(works, lastRound(run))
+		}
 		rows = WorkRecords(works, records)
 	case !haveRecords:
 		return "", nil, 0, fmt.Errorf("no records table to export (is the ingest stage enabled?)")
@@ -115,6 +125,24 @@ func build(run *pipeline.Run, p *Params) (name string, data []byte, n int, err e
 		name = table + "." + p.Format
 	}
 	return name, data, len(rows), nil
+}
+
+func lastRound(run *pipeline.Run) string {
+	if n := len(run.Config.Rounds); n > 0 {
+		return run.Config.Rounds[n-1].ID
+	}
+	return ""
+}
+
+// firstFoundIn keeps the works first found in round.
+func firstFoundIn(works []tables.Work, round string) []tables.Work {
+	var kept []tables.Work
+	for _, w := range works {
+		if w.FirstRound == round {
+			kept = append(kept, w)
+		}
+	}
+	return kept
 }
 
 // Encode writes rows in format ("ris" or "csv").

@@ -225,3 +225,33 @@ func TestCSVHeaderReadsBack(t *testing.T) {
 	}
 	_ = ris.TypeCode
 }
+
+// TestOnlyNewWorks: after an update search, only the works first found in
+// the last round are exported for screening; a work found in r1 and again
+// in r2 was screened in r1 and stays out.
+func TestOnlyNewWorks(t *testing.T) {
+	records := []tables.Record{{RecordID: "rec-1", Title: "Old"}, {RecordID: "rec-2", Title: "New"}, {RecordID: "rec-3", Title: "Old, found again"}}
+	works := []tables.Work{
+		{WorkID: "work-old", CanonicalRecordID: "rec-1", Title: "Old", FirstRound: "r1", Rounds: []string{"r1"}},
+		{WorkID: "work-new", CanonicalRecordID: "rec-2", Title: "New", FirstRound: "r2", Rounds: []string{"r2"}},
+		{WorkID: "work-again", CanonicalRecordID: "rec-3", Title: "Old, found again", FirstRound: "r1", Rounds: []string{"r1", "r2"}},
+	}
+	run := pipeline.NewRun(&pipeline.Config{Rounds: []pipeline.Round{{ID: "r1"}, {ID: "r2"}}}, nil, nil)
+	if err := pipeline.Put(run, "records", records); err != nil {
+		t.Fatal(err)
+	}
+	if err := pipeline.Put(run, "works", works); err != nil {
+		t.Fatal(err)
+	}
+	_, data, n, err := build(run, &Params{Format: "ris", OnlyNew: true, File: "to-screen.ris"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := readWith(t, "ris", bytes.NewReader(data))
+	if n != 1 || len(back) != 1 || back[0].SourceKey != "work-new" {
+		t.Fatalf("exported %d works (%+v), want only work-new", n, back)
+	}
+	if _, _, _, err := build(run, &Params{Format: "ris", Table: "records", OnlyNew: true}); err == nil {
+		t.Error("only_new with the records table accepted")
+	}
+}

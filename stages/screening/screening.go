@@ -196,14 +196,14 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 
 // input is everything screening reads; output everything it writes.
 type input struct {
-	records  []tables.Record
+	records []tables.Record
 	// quarantined are export records ingest could not read: identified,
 	// then removed before screening, so PRISMA loses none of them.
 	quarantined []tables.Quarantine
-	works    []tables.Work
-	previous []tables.Decision // decisions of the previous committed run
-	rounds   []string          // round ids, oldest first
-	votes    []rawVote
+	works       []tables.Work
+	previous    []tables.Decision // decisions of the previous committed run
+	rounds      []string          // round ids, oldest first
+	votes       []rawVote
 }
 
 type output struct {
