@@ -67,6 +67,14 @@ func TestLabelledSets(t *testing.T) {
 			if m.Recall < tc.minRecall {
 				t.Errorf("recall %.4f below floor %.4f", m.Recall, tc.minRecall)
 			}
+			// Another shuffle must give the very same works.
+			s.Shuffle(7)
+			again := deduplicate(s.Records, options{})
+			for _, r := range again.records {
+				if workOf[r.RecordID] != r.WorkID {
+					t.Fatalf("record %s in work %s after a second shuffle, %s after the first", r.RecordID, r.WorkID, workOf[r.RecordID])
+				}
+			}
 		})
 	}
 }
