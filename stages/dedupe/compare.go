@@ -367,9 +367,10 @@ func guard(a, b *prepared, e *evidence) string {
 		return "guard:volume-conflict"
 	case e.pages == conflict:
 		return "guard:pages-conflict"
-	case a.numbers != b.numbers && !(e.titleContained && e.volume == agree && e.pages == agree):
-		// "Part 1" and "Part 2"; a number cut off with a truncated title
-		// is forgiven only when volume and pages agree.
+	case a.numbers != b.numbers && !(e.volume == agree && e.pages == agree):
+		// "Part 1" and "Part 2". A number cut off with a truncated title,
+		// or mistyped ("p6INK4a" for "p16INK4a"), is forgiven only when
+		// volume and first page agree: two parts are never on one page.
 		return "guard:title-numbers"
 	case (a.generic || b.generic) && !strongIdentity(e):
 		return "guard:generic-title"
