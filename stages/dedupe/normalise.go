@@ -280,7 +280,7 @@ func pageDigits(k string) string {
 }
 
 // volumeKey is the first number of a volume ("45 Suppl 1" → "45"); a volume
-// without digits is folded whole.
+// without digits gives "".
 func volumeKey(v string) string {
 	f := fold(v)
 	start := -1
@@ -296,7 +296,8 @@ func volumeKey(v string) string {
 	if start >= 0 {
 		return strings.TrimLeft(f[start:], "0")
 	}
-	return strings.ReplaceAll(f, " ", "")
+	// No number ("(Jul)", "Ph.D."): nothing to compare.
+	return ""
 }
 
 // journalStop are words dropped when comparing journal names, so that
