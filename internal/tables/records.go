@@ -16,7 +16,8 @@ type Record struct {
 	// no key), never its position in a file. A key repeated within one
 	// export gets a "-2", "-3" suffix in order of appearance.
 	RecordID string `table:"record_id"`
-	// WorkID is the de-duplicated work (one real publication) this record belongs to.
+	// WorkID is the de-duplicated work (one real publication) this record
+	// belongs to; null in ingest's output, filled by dedupe.
 	WorkID string `table:"work_id,optional"`
 	// Round is the id of the search round, as in the config.
 	Round string `table:"round"`
@@ -51,24 +52,37 @@ type Record struct {
 	Journal string `table:"journal,optional"`
 	// JournalAbbrev is the abbreviated title (RIS J2/JA, MEDLINE TA).
 	JournalAbbrev string `table:"journal_abbrev,optional"`
-	Volume        string `table:"volume,optional"`
-	Issue         string `table:"issue,optional"`
-	// Pages as written; PageStart/PageEnd are expanded ("221-8" → 221, 228).
-	Pages     string `table:"pages,optional"`
+	// Volume as exported, whitespace normalised.
+	Volume string `table:"volume,optional"`
+	// Issue (number) as exported, whitespace normalised.
+	Issue string `table:"issue,optional"`
+	// Pages as written (or PageStart-PageEnd when the export gives them apart).
+	Pages string `table:"pages,optional"`
+	// PageStart is the first page of Pages ("221-8" → 221; "pp. 3–10" → 3);
+	// roman numerals and letter prefixes are kept.
 	PageStart string `table:"page_start,optional"`
-	PageEnd   string `table:"page_end,optional"`
+	// PageEnd is the last page with abbreviated ends written in full ("221-8" → 228);
+	// null for a single page or article number.
+	PageEnd string `table:"page_end,optional"`
 	// ArticleNumber is an electronic article number (e1234, CD012345).
 	ArticleNumber string `table:"article_number,optional"`
-	// DOI is the first DOI, lower-cased, without URL or "doi:" prefix; DOIs lists all of them.
-	DOI  string   `table:"doi,optional"`
+	// DOI is the first DOI, lower-cased, without URL or "doi:" prefix; null when the record has none.
+	DOI string `table:"doi,optional"`
+	// DOIs lists every DOI of the record, cleaned like DOI and de-duplicated
+	// (taken from doi.org links in URLs when no DOI field has one).
 	DOIs []string `table:"dois"`
-	// PMID is the PubMed id; PMCID the PubMed Central id (PMC…).
-	PMID  string `table:"pmid,optional"`
+	// PMID is the PubMed id as exported, without a "PMID:" prefix.
+	PMID string `table:"pmid,optional"`
+	// PMCID is the PubMed Central id (PMC…); "PMC" is added when the export gives digits only.
 	PMCID string `table:"pmcid,optional"`
-	// ISSN and ISBN are cleaned (hyphenated ISSN), several per record possible.
-	ISSN     []string `table:"issn"`
-	ISBN     []string `table:"isbn"`
-	Abstract string   `table:"abstract,optional"`
+	// ISSN lists the record's ISSNs as NNNN-NNNC ("(Print)" and similar notes
+	// dropped), de-duplicated; print and electronic ISSNs alike.
+	ISSN []string `table:"issn"`
+	// ISBN lists the record's ISBNs without hyphens or spaces (digits and X), de-duplicated.
+	ISBN []string `table:"isbn"`
+	// Abstract as exported, whitespace normalised; line breaks between
+	// structured-abstract sections are kept.
+	Abstract string `table:"abstract,optional"`
 	// Keywords are author keywords and subject headings, as exported.
 	Keywords []string `table:"keywords"`
 	// Language as exported (eng, English…).
@@ -97,8 +111,9 @@ type Field struct {
 // Quarantine is one piece of input that could not be read as a record.
 // Every input record ends up either in records or here.
 type Quarantine struct {
-	// Round and Database are the search the input belongs to.
-	Round    string `table:"round,optional"`
+	// Round is the id of the search round the input belongs to, as in the config.
+	Round string `table:"round,optional"`
+	// Database is the database or source of that search, as named in the config.
 	Database string `table:"database,optional"`
 	// SourceFile is the export file, relative to the config file.
 	SourceFile string `table:"source_file"`

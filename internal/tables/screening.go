@@ -12,25 +12,36 @@ var screeningTables = []Spec{
 
 // Vote is one reviewer's vote on one work at one stage.
 type Vote struct {
+	// WorkID is the de-duplicated work (dedupe's works table) the vote was joined to.
 	WorkID string `table:"work_id"`
-	// RecordID is the record the vote matched (empty when matched through a
-	// DOI or title shared by several records of the work).
+	// RecordID is the record the vote matched when it was joined by a source
+	// key that names exactly one record; null when joined any other way (DOI,
+	// PMID, title) or when the key is shared by several records of the work.
 	RecordID string `table:"record_id,optional"`
-	// MatchedBy is how the vote was joined: source_key, doi, pmid, title_year.
+	// MatchedBy is how the vote was joined: source_key, doi, pmid or
+	// title_year (normalised title, same year or ±1). When an earlier level
+	// found several works and a later one narrowed them to one, both are
+	// named, e.g. "doi+title_year".
 	MatchedBy string `table:"matched_by"`
-	// Round is the round in which the work was first found (its screening round).
+	// Round is the round in which the work was first found (its screening
+	// round), not the round of the vote file.
 	Round string `table:"round"`
 	// Stage is title_abstract or full_text.
-	Stage    string `table:"stage"`
+	Stage string `table:"stage"`
+	// Reviewer is the voter's name as exported, or as configured: reviewer_names
+	// for Rayyan logs (else "rayyan-user-<id>"), the source's reviewer for
+	// Covidence and ASReview exports (default: the format name).
 	Reviewer string `table:"reviewer"`
 	// Role is screener, tiebreaker or consensus (from the configured names).
 	Role string `table:"role"`
-	// Decision is include, exclude, maybe or not_retrieved.
+	// Decision is include, exclude, maybe or not_retrieved, as voted
+	// (before maybe is counted as include).
 	Decision string `table:"decision"`
 	// Reasons are the exclusion reasons given with the vote, as written.
 	// Rayyan pools reasons over reviewers: every excluding vote of the record carries them.
 	Reasons []string `table:"reasons"`
-	// Labels are the screening tool's labels or tags on the record.
+	// Labels are the screening tool's labels or tags on the record (Rayyan
+	// labels, Covidence tags); empty for formats without them.
 	Labels []string `table:"labels"`
 	// Timestamp is the vote's time as exported, when the tool gives one.
 	Timestamp string `table:"timestamp,optional"`
@@ -46,10 +57,15 @@ type Vote struct {
 	// RecordRef is the record's id in the screening tool as exported
 	// (a source key, Rayyan or Covidence id, DOI or title).
 	RecordRef string `table:"record_ref,optional"`
-	RefDOI    string `table:"ref_doi,optional"`
-	RefPMID   string `table:"ref_pmid,optional"`
-	RefTitle  string `table:"ref_title,optional"`
-	RefYear   *int32 `table:"ref_year"`
+	// RefDOI is the DOI the export gives for the record, normalised (lower
+	// case, no URL or "doi:" prefix); null when it gives none.
+	RefDOI string `table:"ref_doi,optional"`
+	// RefPMID is the PubMed id the export gives for the record; null when it gives none.
+	RefPMID string `table:"ref_pmid,optional"`
+	// RefTitle is the record's title as exported by the screening tool; null when it gives none.
+	RefTitle string `table:"ref_title,optional"`
+	// RefYear is the publication year the export gives for the record; null when it gives none.
+	RefYear *int32 `table:"ref_year"`
 }
 
 // UnmatchedVote is a vote that could not be joined to exactly one work.
@@ -60,11 +76,17 @@ type UnmatchedVote struct {
 	Error string `table:"error,optional"`
 	// Candidates are the work ids an ambiguous vote matched, sorted.
 	Candidates []string `table:"candidates"`
-	Stage      string   `table:"stage"`
-	Reviewer   string   `table:"reviewer"`
-	Decision   string   `table:"decision"`
-	Reasons    []string `table:"reasons"`
-	Timestamp  string   `table:"timestamp,optional"`
+	// Stage is title_abstract or full_text; empty when an invalid row's stage could not be read.
+	Stage string `table:"stage"`
+	// Reviewer is the voter's name, named as in votes; empty when an invalid row has none.
+	Reviewer string `table:"reviewer"`
+	// Decision is include, exclude, maybe or not_retrieved; empty when an
+	// invalid row's decision could not be read.
+	Decision string `table:"decision"`
+	// Reasons are the exclusion reasons given with the vote, as written.
+	Reasons []string `table:"reasons"`
+	// Timestamp is the vote's time as exported, when the tool gives one.
+	Timestamp string `table:"timestamp,optional"`
 	// SourceFile is the vote export, relative to the config file.
 	SourceFile string `table:"source_file"`
 	// SourceLine is the 1-based line where the vote's row or event starts.
@@ -74,18 +96,25 @@ type UnmatchedVote struct {
 	// RecordRef is the record's id in the screening tool as exported
 	// (a source key, Rayyan or Covidence id, DOI or title).
 	RecordRef string `table:"record_ref,optional"`
-	RefDOI    string `table:"ref_doi,optional"`
-	RefPMID   string `table:"ref_pmid,optional"`
-	RefTitle  string `table:"ref_title,optional"`
-	RefYear   *int32 `table:"ref_year"`
+	// RefDOI is the DOI the export gives for the record, normalised (lower
+	// case, no URL or "doi:" prefix); null when it gives none.
+	RefDOI string `table:"ref_doi,optional"`
+	// RefPMID is the PubMed id the export gives for the record; null when it gives none.
+	RefPMID string `table:"ref_pmid,optional"`
+	// RefTitle is the record's title as exported by the screening tool; null when it gives none.
+	RefTitle string `table:"ref_title,optional"`
+	// RefYear is the publication year the export gives for the record; null when it gives none.
+	RefYear *int32 `table:"ref_year"`
 }
 
 // Decision is the outcome of screening one work at one stage.
 type Decision struct {
+	// WorkID is the de-duplicated work the decision is about.
 	WorkID string `table:"work_id"`
 	// Stage is title_abstract or full_text.
 	Stage string `table:"stage"`
-	// Round is the round in which the work was screened at this stage.
+	// Round is the round in which the work was screened at this stage (the
+	// round it was first found in).
 	Round string `table:"round"`
 	// Decision is include, exclude or conflict; at full text also
 	// not_retrieved (the report was sought but could not be obtained).
@@ -93,12 +122,17 @@ type Decision struct {
 	// ResolvedBy says how: unanimous, tiebreaker, consensus, earlier_round,
 	// single (one vote only), or unresolved (for a conflict).
 	ResolvedBy string `table:"resolved_by"`
-	// Reasons are the full-text exclusion reasons, sorted.
-	Reasons  []string `table:"reasons"`
-	Conflict bool     `table:"conflict"`
-	// StudyID is the work's study (from works), so included studies can be counted.
+	// Reasons are the deciding votes' exclusion reasons, distinct and sorted;
+	// empty for an include. At full text they are spelled as in full_text_reasons.
+	Reasons []string `table:"reasons"`
+	// Conflict is true whenever the screeners disagreed (maybe counted as the
+	// rules say), however the disagreement was settled.
+	Conflict bool `table:"conflict"`
+	// StudyID is the work's study (from works), so included studies can be
+	// counted; the work id itself when dedupe linked it to no study.
 	StudyID string `table:"study_id,optional"`
-	// Votes lists the current votes behind the decision as "reviewer: decision", sorted.
+	// Votes lists the current votes behind the decision as "reviewer: decision"
+	// (the decision as voted), sorted.
 	Votes []string `table:"votes"`
 }
 
@@ -106,39 +140,58 @@ type Decision struct {
 // the works both of them rated. Every statistic comes with the counts it is
 // computed from; a statistic that is undefined is null and Notes says why.
 type Agreement struct {
+	// Stage is title_abstract or full_text.
 	Stage string `table:"stage"`
-	// Round is a round id, or "all" for every round together.
+	// Round is a round id (the works' screening round), or "all" for every
+	// round together; pilot rows carry the first round.
 	Round string `table:"round"`
 	// Subset is "all", or "pilot" for the first pilot_records works of the pilot gate.
-	Subset    string `table:"subset"`
+	Subset string `table:"subset"`
+	// ReviewerA is the first screener of the pair (alphabetically); rows of the table are theirs.
 	ReviewerA string `table:"reviewer_a"`
+	// ReviewerB is the second screener of the pair; columns of the table are theirs.
 	ReviewerB string `table:"reviewer_b"`
-	// Categories are the rating categories in table order (q = their number).
+	// Categories are the rating categories in table order (q = their number):
+	// include, maybe (when it is its own category), exclude, not_retrieved (when used).
 	Categories []string `table:"categories"`
 	// Table is the q×q contingency table, row-major: Table[i*q+j] counts works
 	// reviewer A put in category i and reviewer B in category j.
 	Table []int64 `table:"table"`
-	// N is the number of works both rated; OnlyA/OnlyB were rated by one of them only (not used).
-	N     int64 `table:"n"`
+	// N is the number of works both rated: the units every statistic uses.
+	N int64 `table:"n"`
+	// OnlyA counts works only reviewer A rated (left out of every statistic).
 	OnlyA int64 `table:"only_a"`
+	// OnlyB counts works only reviewer B rated (left out of every statistic).
 	OnlyB int64 `table:"only_b"`
 	// Agreed is the number of works on the diagonal.
-	Agreed           int64    `table:"agreed"`
+	Agreed int64 `table:"agreed"`
+	// PercentAgreement is Agreed / N as a proportion (0–1, not 0–100); null when N is 0.
 	PercentAgreement *float64 `table:"percent_agreement"`
 	// ExpectedAgreement is Cohen's chance agreement pe from the marginals.
 	ExpectedAgreement *float64 `table:"expected_agreement"`
-	Kappa             *float64 `table:"kappa"`
+	// Kappa is Cohen's unweighted κ for the pair; null when undefined (e.g.
+	// every rating in one category, so pe = 1).
+	Kappa *float64 `table:"kappa"`
 	// KappaSE is the non-null (Fleiss, Cohen & Everitt 1969) SE used for the CI.
-	KappaSE     *float64 `table:"kappa_se"`
-	KappaCILow  *float64 `table:"kappa_ci_low"`
+	KappaSE *float64 `table:"kappa_se"`
+	// KappaCILow is the lower end of κ's 95% CI, κ − 1.96·KappaSE (not clipped to −1).
+	KappaCILow *float64 `table:"kappa_ci_low"`
+	// KappaCIHigh is the upper end of κ's 95% CI, κ + 1.96·KappaSE (not clipped to 1).
 	KappaCIHigh *float64 `table:"kappa_ci_high"`
 	// KappaSE0 is the SE under H0: κ = 0, used for z.
-	KappaSE0          *float64 `table:"kappa_se0"`
-	KappaZ            *float64 `table:"kappa_z"`
-	KappaLinear       *float64 `table:"kappa_linear"`
-	KappaQuadratic    *float64 `table:"kappa_quadratic"`
-	PABAK             *float64 `table:"pabak"`
-	GwetAC1           *float64 `table:"gwet_ac1"`
+	KappaSE0 *float64 `table:"kappa_se0"`
+	// KappaZ is the z statistic of H0: κ = 0, κ / KappaSE0.
+	KappaZ *float64 `table:"kappa_z"`
+	// KappaLinear is weighted κ with linear weights 1 − |i−j|/(q−1) over the category order.
+	KappaLinear *float64 `table:"kappa_linear"`
+	// KappaQuadratic is weighted κ with quadratic weights 1 − (i−j)²/(q−1)² over the category order.
+	KappaQuadratic *float64 `table:"kappa_quadratic"`
+	// PABAK is the prevalence- and bias-adjusted κ, computed as Brennan–Prediger
+	// (po − 1/q)/(1 − 1/q) (= 2·po − 1 for two categories).
+	PABAK *float64 `table:"pabak"`
+	// GwetAC1 is Gwet's AC1, less sensitive than κ to skewed include rates.
+	GwetAC1 *float64 `table:"gwet_ac1"`
+	// KrippendorffAlpha is Krippendorff's α with the nominal metric over the pair's N works.
 	KrippendorffAlpha *float64 `table:"krippendorff_alpha_nominal"`
 	// Conventions states how missing ratings, SEs and weights were handled.
 	Conventions string `table:"conventions"`
@@ -151,12 +204,16 @@ type PrismaCount struct {
 	// Scope is "round" (the round's own flow, as an update of the earlier
 	// rounds) or "cumulative" (every round up to Round as one review).
 	Scope string `table:"scope"`
+	// Round is the round the flow is for (scope round) or ends at (scope cumulative).
 	Round string `table:"round"`
 	// Box is the PRISMA2020 template's data name (database_results,
 	// duplicates, records_screened, dbr_excluded, new_studies...), or one of
+	// duplicates_within_round, already_screened (both part of duplicates),
 	// awaiting_screening, awaiting_full_text (works still undecided).
 	Box string `table:"box"`
-	// Label names the database or the exclusion reason for per-item rows.
+	// Label names the database (database_specific_results) or the exclusion
+	// reason (dbr_excluded, "reason not given" when none) for per-item rows; null for other boxes.
 	Label string `table:"label,optional"`
-	N     int64  `table:"n"`
+	// N is the count in the box: records, reports or studies as the box's name says.
+	N int64 `table:"n"`
 }

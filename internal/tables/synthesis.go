@@ -19,15 +19,20 @@ var synthesisTables = []Spec{
 // parent. Counts describe the evidence retrieved, not causal strength, and
 // codes do not sum to 100%.
 type ThemeTally struct {
-	CodeID   string `table:"code_id"`
-	Label    string `table:"label"`
+	// CodeID is the codebook's code id (e.g. MX.TRUST).
+	CodeID string `table:"code_id"`
+	// Label is the code's label in the codebook.
+	Label string `table:"label"`
+	// ParentID is the parent code's id; null for a top-level code.
 	ParentID string `table:"parent_id,optional"`
 	// Depth is 1 for a top-level code, 2 for its children, and so on.
-	Depth int32    `table:"depth"`
+	Depth int32 `table:"depth"`
+	// Roles are the CMO slots the codebook allows the code in: C, MR, MX, O, I, A.
 	Roles []string `table:"roles"`
 	// Status is active or deprecated (merged codes are counted under their target).
 	Status string `table:"status"`
-	Round  string `table:"round"`
+	// Round is the round the counts run up to (inclusive).
+	Round string `table:"round"`
 	// Studies is the number of distinct studies coded at the code or any descendant.
 	Studies int32 `table:"studies"`
 	// DirectStudies counts studies coded at this code itself, not a descendant.
@@ -40,15 +45,19 @@ type ThemeTally struct {
 	Configurations int32 `table:"configurations"`
 	// Excerpts counts distinct quotes (study, report, page, text); configurations without a quote add none.
 	Excerpts int32 `table:"excerpts"`
-	// PositiveStudies … UnclearStudies count studies with at least one
-	// configuration of that polarity; a study can count under several.
+	// PositiveStudies counts studies with at least one positive configuration
+	// at the code; a study can count under several polarities.
 	PositiveStudies int32 `table:"positive_studies"`
+	// NegativeStudies counts studies with at least one negative configuration at the code.
 	NegativeStudies int32 `table:"negative_studies"`
-	MixedStudies    int32 `table:"mixed_studies"`
-	UnclearStudies  int32 `table:"unclear_studies"`
-	// IncludedStudies is the denominator: studies included up to this round.
+	// MixedStudies counts studies with at least one mixed configuration at the code.
+	MixedStudies int32 `table:"mixed_studies"`
+	// UnclearStudies counts studies with at least one unclear (or blank) polarity configuration at the code.
+	UnclearStudies int32 `table:"unclear_studies"`
+	// IncludedStudies is the denominator: studies included up to this round
+	// (coded or not; every coded study when screening is off).
 	IncludedStudies int32 `table:"included_studies"`
-	// ShareOfIncluded is Studies / IncludedStudies; null when nothing is included.
+	// ShareOfIncluded is Studies / IncludedStudies (a proportion, 0–1); null when nothing is included.
 	ShareOfIncluded *float64 `table:"share_of_included"`
 	// StudyIDs lists the counted studies (the team's study labels), sorted.
 	StudyIDs []string `table:"study_ids"`
@@ -58,17 +67,23 @@ type ThemeTally struct {
 	NewStudies int32 `table:"new_studies"`
 	// ProvisionalStudies counts included studies coded by reviewers but not yet
 	// adjudicated (no consensus rows); they are not in Studies.
-	ProvisionalStudies  int32    `table:"provisional_studies"`
+	ProvisionalStudies int32 `table:"provisional_studies"`
+	// ProvisionalStudyIDs lists those provisional studies' labels, sorted.
 	ProvisionalStudyIDs []string `table:"provisional_study_ids"`
 }
 
 // Quote is one example excerpt supporting a chain.
 type Quote struct {
-	StudyID  string `table:"study_id"`
-	CMOCID   string `table:"cmoc_id"`
+	// StudyID is the study label of the configuration the quote comes from.
+	StudyID string `table:"study_id"`
+	// CMOCID is that configuration's cmoc_id (unique within the study).
+	CMOCID string `table:"cmoc_id"`
+	// ReportID is the report the excerpt cites (work id, DOI or study label), as written; null when not given.
 	ReportID string `table:"report_id,optional"`
-	Page     string `table:"page,optional"`
-	Text     string `table:"text"`
+	// Page is the page of the excerpt, as written; null when not given.
+	Page string `table:"page,optional"`
+	// Text is the quoted excerpt, as written in the coding.
+	Text string `table:"text"`
 }
 
 // CMOChain is one context–mechanism–outcome pattern with a polarity, at the
@@ -76,31 +91,42 @@ type Quote struct {
 // mechanism-resource or mechanism-response slot.
 type CMOChain struct {
 	// ChainID is context|mechanism|outcome|polarity[|intervention]; an absent context is empty.
-	ChainID        string `table:"chain_id"`
-	ContextID      string `table:"context_id,optional"`
-	ContextLabel   string `table:"context_label,optional"`
-	MechanismID    string `table:"mechanism_id"`
+	ChainID string `table:"chain_id"`
+	// ContextID is the context code (rolled up to chain_depth); null for a chain without a context.
+	ContextID string `table:"context_id,optional"`
+	// ContextLabel is the context code's label; null without a context.
+	ContextLabel string `table:"context_label,optional"`
+	// MechanismID is the mechanism code (resource or response slot, rolled up to chain_depth).
+	MechanismID string `table:"mechanism_id"`
+	// MechanismLabel is the mechanism code's label.
 	MechanismLabel string `table:"mechanism_label"`
-	OutcomeID      string `table:"outcome_id"`
-	OutcomeLabel   string `table:"outcome_label"`
+	// OutcomeID is the outcome code (rolled up to chain_depth).
+	OutcomeID string `table:"outcome_id"`
+	// OutcomeLabel is the outcome code's label.
+	OutcomeLabel string `table:"outcome_label"`
 	// Polarity is positive, negative, mixed or unclear.
 	Polarity string `table:"polarity"`
 	// InterventionID is set only when chains are split by intervention.
 	InterventionID string `table:"intervention_id,optional"`
 	// SupportingStudies counts studies with a consensus configuration linking
 	// all parts of the chain (coded together in one configuration).
-	SupportingStudies  int32    `table:"supporting_studies"`
-	SupportingClusters int32    `table:"supporting_clusters"`
+	SupportingStudies int32 `table:"supporting_studies"`
+	// SupportingClusters counts the distinct clusters of the supporting studies.
+	SupportingClusters int32 `table:"supporting_clusters"`
+	// SupportingStudyIDs lists the supporting studies' labels, sorted.
 	SupportingStudyIDs []string `table:"supporting_study_ids"`
 	// Configurations counts the linking configurations.
 	Configurations int32 `table:"configurations"`
 	// ContradictingStudies have the same context and mechanism linked to an
 	// outcome of the opposite polarity (positive vs negative only).
-	ContradictingStudies  int32    `table:"contradicting_studies"`
+	ContradictingStudies int32 `table:"contradicting_studies"`
+	// ContradictingStudyIDs lists the contradicting studies' labels, sorted; empty for mixed or unclear chains.
 	ContradictingStudyIDs []string `table:"contradicting_study_ids"`
 	// CooccurrenceStudies have every part of the chain coded in the same study
 	// but never together in one configuration; they are not support.
-	CooccurrenceStudies  int32    `table:"cooccurrence_studies"`
+	CooccurrenceStudies int32 `table:"cooccurrence_studies"`
+	// CooccurrenceStudyIDs lists the co-occurring studies' labels, sorted;
+	// always empty for a chain without a context.
 	CooccurrenceStudyIDs []string `table:"cooccurrence_study_ids"`
 	// OtherContexts are the other contexts linked to the same mechanism,
 	// outcome and polarity.
@@ -116,44 +142,70 @@ type CMOChain struct {
 // already decided on. The pipeline flags; humans decide.
 type DemiRegularityCandidate struct {
 	// CandidateID is the chain id; team decisions refer to it.
-	CandidateID    string `table:"candidate_id"`
-	ContextID      string `table:"context_id,optional"`
-	MechanismID    string `table:"mechanism_id"`
-	OutcomeID      string `table:"outcome_id"`
-	Polarity       string `table:"polarity"`
+	CandidateID string `table:"candidate_id"`
+	// ContextID is the chain's context code; null for a chain without a context.
+	ContextID string `table:"context_id,optional"`
+	// MechanismID is the chain's mechanism code.
+	MechanismID string `table:"mechanism_id"`
+	// OutcomeID is the chain's outcome code.
+	OutcomeID string `table:"outcome_id"`
+	// Polarity is positive, negative, mixed or unclear.
+	Polarity string `table:"polarity"`
+	// InterventionID is the chain's intervention code; null unless chains are split by intervention.
 	InterventionID string `table:"intervention_id,optional"`
 	// Unit is study or cluster: what Support, Contradicting and Consistency count.
-	Unit          string `table:"unit"`
-	Support       int32  `table:"support"`
-	Contradicting int32  `table:"contradicting"`
+	Unit string `table:"unit"`
+	// Support is the number of supporting studies, or their distinct clusters with unit cluster.
+	Support int32 `table:"support"`
+	// Contradicting is the number of contradicting studies, or their distinct clusters with unit cluster.
+	Contradicting int32 `table:"contradicting"`
 	// Consistency is Support / (Support + Contradicting); null with no evidence.
-	Consistency           *float64 `table:"consistency"`
-	SupportingStudies     int32    `table:"supporting_studies"`
-	SupportingClusters    int32    `table:"supporting_clusters"`
-	SupportingStudyIDs    []string `table:"supporting_study_ids"`
+	Consistency *float64 `table:"consistency"`
+	// SupportingStudies counts the supporting studies, whatever the unit (0 for a decided chain that has gone).
+	SupportingStudies int32 `table:"supporting_studies"`
+	// SupportingClusters counts the supporting studies' distinct clusters.
+	SupportingClusters int32 `table:"supporting_clusters"`
+	// SupportingStudyIDs lists the supporting studies' labels, sorted.
+	SupportingStudyIDs []string `table:"supporting_study_ids"`
+	// ContradictingStudyIDs lists the contradicting studies' labels, sorted.
 	ContradictingStudyIDs []string `table:"contradicting_study_ids"`
-	MeetsMinStudies       bool     `table:"meets_min_studies"`
-	MeetsMinClusters      bool     `table:"meets_min_clusters"`
-	MeetsMinConsistency   bool     `table:"meets_min_consistency"`
+	// MeetsMinStudies is true when SupportingStudies ≥ min_studies.
+	MeetsMinStudies bool `table:"meets_min_studies"`
+	// MeetsMinClusters is true when SupportingClusters ≥ min_clusters (always true with min_clusters 0).
+	MeetsMinClusters bool `table:"meets_min_clusters"`
+	// MeetsMinConsistency is true when Consistency ≥ min_consistency (false when Consistency is null).
+	MeetsMinConsistency bool `table:"meets_min_consistency"`
 	// Flagged is true when every threshold is met.
-	Flagged              bool `table:"flagged"`
-	HasNegativeCases     bool `table:"has_negative_cases"`
-	SingleClusterOnly    bool `table:"single_cluster_only"`
+	Flagged bool `table:"flagged"`
+	// HasNegativeCases is true when at least one study contradicts the chain.
+	HasNegativeCases bool `table:"has_negative_cases"`
+	// SingleClusterOnly is true when all supporting studies come from one cluster (programme).
+	SingleClusterOnly bool `table:"single_cluster_only"`
+	// OnlyLowRigourSupport is true when every supporting study's rigour (studies
+	// CSV) is one of low_rigour; false with no support.
 	OnlyLowRigourSupport bool `table:"only_low_rigour_support"`
 	// Decision is the team's accepted, rejected, merged or needs_more_evidence; null if undecided.
-	Decision   string `table:"decision,optional"`
-	Wording    string `table:"wording,optional"`
-	Rationale  string `table:"rationale,optional"`
+	Decision string `table:"decision,optional"`
+	// Wording is the team's wording of the demi-regularity, from the decisions CSV; null if none.
+	Wording string `table:"wording,optional"`
+	// Rationale is the team's reason for the decision, from the decisions CSV; null if none.
+	Rationale string `table:"rationale,optional"`
+	// MergedInto is the candidate a merged decision folds this one into, as
+	// written in the decisions CSV; null if none.
 	MergedInto string `table:"merged_into,optional"`
-	DecidedOn  string `table:"decided_on,optional"`
-	// ConfigHash identifies the thresholds and codebook that produced the flags.
+	// DecidedOn is the decision's date as written in the decisions CSV; null if none.
+	DecidedOn string `table:"decided_on,optional"`
+	// ConfigHash identifies the thresholds and codebook that produced the flags
+	// (first 16 hex digits of a SHA-256 over the settings and codebook bytes).
 	ConfigHash string `table:"config_hash"`
 }
 
 // ContextCount is one context on one side of a contradiction.
 type ContextCount struct {
+	// ContextID is the context code (rolled up to chain_depth).
 	ContextID string `table:"context_id"`
-	Studies   int32  `table:"studies"`
+	// Studies counts distinct studies coding the context on that side.
+	Studies int32 `table:"studies"`
 }
 
 // Contradiction sets the studies where a mechanism (or intervention) is
@@ -161,92 +213,144 @@ type ContextCount struct {
 // ones. Contexts seen only on the negative side are candidate boundary conditions.
 type Contradiction struct {
 	// SubjectKind is mechanism or intervention.
-	SubjectKind      string         `table:"subject_kind"`
-	CodeID           string         `table:"code_id"`
-	Label            string         `table:"label"`
-	PositiveStudies  int32          `table:"positive_studies"`
-	NegativeStudies  int32          `table:"negative_studies"`
-	PositiveStudyIDs []string       `table:"positive_study_ids"`
-	NegativeStudyIDs []string       `table:"negative_study_ids"`
-	BothSidesIDs     []string       `table:"studies_on_both_sides"`
+	SubjectKind string `table:"subject_kind"`
+	// CodeID is the mechanism or intervention code (rolled up to chain_depth).
+	CodeID string `table:"code_id"`
+	// Label is that code's label.
+	Label string `table:"label"`
+	// PositiveStudies counts studies with a positive consensus configuration of the code that has an outcome.
+	PositiveStudies int32 `table:"positive_studies"`
+	// NegativeStudies counts studies with a negative consensus configuration of the code that has an outcome.
+	NegativeStudies int32 `table:"negative_studies"`
+	// PositiveStudyIDs lists the positive side's study labels, sorted.
+	PositiveStudyIDs []string `table:"positive_study_ids"`
+	// NegativeStudyIDs lists the negative side's study labels, sorted.
+	NegativeStudyIDs []string `table:"negative_study_ids"`
+	// BothSidesIDs lists the studies on both sides, sorted.
+	BothSidesIDs []string `table:"studies_on_both_sides"`
+	// PositiveContexts are the contexts coded on the positive side, with their study counts, by context id.
 	PositiveContexts []ContextCount `table:"positive_contexts"`
+	// NegativeContexts are the contexts coded on the negative side, with their study counts, by context id.
 	NegativeContexts []ContextCount `table:"negative_contexts"`
-	SharedContexts   []string       `table:"shared_contexts"`
+	// SharedContexts are the contexts coded on both sides, sorted.
+	SharedContexts []string `table:"shared_contexts"`
 	// NegativeOnlyContexts are contexts coded only with negative outcomes.
 	NegativeOnlyContexts []string `table:"negative_only_contexts"`
+	// PositiveOnlyContexts are contexts coded only with positive outcomes.
 	PositiveOnlyContexts []string `table:"positive_only_contexts"`
 }
 
 // StudyTheme is one code as coded in one study and role (no roll-up).
 type StudyTheme struct {
-	StudyID   string `table:"study_id"`
+	// StudyID is the team's study label.
+	StudyID string `table:"study_id"`
+	// ClusterID is the study's cluster (programme) from the studies CSV, or
+	// the study label when it has none.
 	ClusterID string `table:"cluster_id"`
 	// WorkIDs are the works (reports) the study label maps to, when known.
 	WorkIDs []string `table:"work_ids"`
-	CodeID  string   `table:"code_id"`
-	Label   string   `table:"label"`
+	// CodeID is the code as coded (after synonyms and merges, no roll-up to parents).
+	CodeID string `table:"code_id"`
+	// Label is the code's label.
+	Label string `table:"label"`
 	// Role is the CMO slot: C, MR, MX, O, I or A.
-	Role       string   `table:"role"`
+	Role string `table:"role"`
+	// Polarities are the distinct polarities of those configurations, in the
+	// order positive, negative, mixed, unclear.
 	Polarities []string `table:"polarities"`
 	// Configurations counts the configurations coding it in this study and role.
 	Configurations int32 `table:"configurations"`
 	// Status is included (consensus rows), provisional (reviewer rows only)
 	// or not_included (a study screening did not include; left out of tallies).
-	Status     string `table:"status"`
+	Status string `table:"status"`
+	// FirstRound is the earliest round of a configuration coding it in this study and role.
 	FirstRound string `table:"first_round,optional"`
 }
 
 // CodingAgreement is study-level agreement on whether a code (or a
 // descendant) applies, between two reviewers, or among all reviewers.
 type CodingAgreement struct {
+	// CodeID is the code whose presence (at the code or a descendant) is compared.
 	CodeID string `table:"code_id"`
-	Label  string `table:"label"`
+	// Label is the code's label.
+	Label string `table:"label"`
 	// Scope is pair (two reviewers) or all (three or more, Krippendorff's alpha).
-	Scope     string   `table:"scope"`
-	ReviewerA string   `table:"reviewer_a,optional"`
-	ReviewerB string   `table:"reviewer_b,optional"`
+	Scope string `table:"scope"`
+	// ReviewerA is the pair's first reviewer (alphabetically); null for scope all.
+	ReviewerA string `table:"reviewer_a,optional"`
+	// ReviewerB is the pair's second reviewer; null for scope all.
+	ReviewerB string `table:"reviewer_b,optional"`
+	// Reviewers lists the reviewers compared: the pair, or every reviewer for scope all.
 	Reviewers []string `table:"reviewers"`
 	// Studies counts the studies coded by both reviewers (pair) or by at least two (all).
-	Studies          int32    `table:"studies"`
-	BothPresent      int32    `table:"both_present"`
-	OnlyA            int32    `table:"only_a"`
-	OnlyB            int32    `table:"only_b"`
-	BothAbsent       int32    `table:"both_absent"`
+	Studies int32 `table:"studies"`
+	// BothPresent counts studies where both reviewers applied the code (0 for scope all).
+	BothPresent int32 `table:"both_present"`
+	// OnlyA counts studies where only reviewer A applied it (0 for scope all).
+	OnlyA int32 `table:"only_a"`
+	// OnlyB counts studies where only reviewer B applied it (0 for scope all).
+	OnlyB int32 `table:"only_b"`
+	// BothAbsent counts studies both coded where neither applied it (0 for scope all).
+	BothAbsent int32 `table:"both_absent"`
+	// PercentAgreement is the share of studies where the reviewers agree, in
+	// percent (0–100; for scope all, the mean share of agreeing reviewer pairs).
 	PercentAgreement *float64 `table:"percent_agreement"`
-	Kappa            *float64 `table:"kappa"`
-	PABAK            *float64 `table:"pabak"`
-	Alpha            *float64 `table:"alpha"`
+	// Kappa is Cohen's κ for the pair; null when undefined (e.g. the code present
+	// in every study for both) and for scope all.
+	Kappa *float64 `table:"kappa"`
+	// PABAK is the prevalence- and bias-adjusted κ (2·po − 1) for the pair; null for scope all.
+	PABAK *float64 `table:"pabak"`
+	// Alpha is Krippendorff's nominal α over all reviewers (scope all); null for pair rows or when undefined.
+	Alpha *float64 `table:"alpha"`
 }
 
 // ScaleSummary counts the studies whose configurations put an activity type
 // at one level of an ordinal scale (e.g. IAP2). A study counts once per
 // activity type and level.
 type ScaleSummary struct {
+	// Scale is the scale's name from the codebook (e.g. IAP2).
 	Scale string `table:"scale"`
 	// Scope is activity (one activity type) or all (any activity, each study once per level).
-	Scope         string `table:"scope"`
-	ActivityID    string `table:"activity_id,optional"`
+	Scope string `table:"scope"`
+	// ActivityID is the activity type: a non-scale intervention code of the
+	// same configuration; null for scope all.
+	ActivityID string `table:"activity_id,optional"`
+	// ActivityLabel is the activity code's label; null for scope all.
 	ActivityLabel string `table:"activity_label,optional"`
-	LevelID       string `table:"level_id"`
-	LevelLabel    string `table:"level_label"`
+	// LevelID is the code of the scale level.
+	LevelID string `table:"level_id"`
+	// LevelLabel is the level's label (e.g. Consult).
+	LevelLabel string `table:"level_label"`
 	// Rank is the level's position on the scale; null for unclear.
-	Rank     *int32   `table:"rank"`
-	Unclear  bool     `table:"unclear"`
-	Studies  int32    `table:"studies"`
+	Rank *int32 `table:"rank"`
+	// Unclear is true for the scale's unclear level (a level without a rank), sorted last.
+	Unclear bool `table:"unclear"`
+	// Studies counts distinct included studies with a consensus configuration at the level (and activity).
+	Studies int32 `table:"studies"`
+	// StudyIDs lists those studies' labels, sorted.
 	StudyIDs []string `table:"study_ids"`
 }
 
 // Saturation records what each study added, in coding order; when studies
 // stop adding codes and chains, the team may stop searching.
 type Saturation struct {
+	// Round is the round of the study's first consensus configuration.
 	Round string `table:"round"`
 	// Order is the study's position over all rounds (1-based).
-	Order            int32    `table:"order"`
-	StudyID          string   `table:"study_id"`
-	NewCodes         []string `table:"new_codes"`
-	NewCodeCount     int32    `table:"new_code_count"`
-	NewChainIDs      []string `table:"new_chain_ids"`
-	NewChainCount    int32    `table:"new_chain_count"`
-	CumulativeCodes  int32    `table:"cumulative_codes"`
-	CumulativeChains int32    `table:"cumulative_chains"`
+	Order int32 `table:"order"`
+	// StudyID is the team's study label.
+	StudyID string `table:"study_id"`
+	// NewCodes are the codes (as coded, after merges, without parents) the
+	// study is the first to use, sorted.
+	NewCodes []string `table:"new_codes"`
+	// NewCodeCount is the number of NewCodes.
+	NewCodeCount int32 `table:"new_code_count"`
+	// NewChainIDs are the chains the study is the first to link, sorted.
+	NewChainIDs []string `table:"new_chain_ids"`
+	// NewChainCount is the number of NewChainIDs.
+	NewChainCount int32 `table:"new_chain_count"`
+	// CumulativeCodes is the number of distinct codes used by this study and every earlier one.
+	CumulativeCodes int32 `table:"cumulative_codes"`
+	// CumulativeChains is the number of distinct chains linked by this study and every earlier one.
+	CumulativeChains int32 `table:"cumulative_chains"`
 }
