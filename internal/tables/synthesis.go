@@ -292,8 +292,9 @@ type CodingAgreement struct {
 	OnlyB int32 `table:"only_b"`
 	// BothAbsent counts studies both coded where neither applied it (0 for scope all).
 	BothAbsent int32 `table:"both_absent"`
-	// PercentAgreement is the share of studies where the reviewers agree, in
-	// percent (0–100; for scope all, the mean share of agreeing reviewer pairs).
+	// PercentAgreement is the share of studies where the reviewers agree, as
+	// a proportion from 0 to 1, like agreement.percent_agreement (for scope
+	// all, the mean share of agreeing reviewer pairs).
 	PercentAgreement *float64 `table:"percent_agreement"`
 	// Kappa is Cohen's κ for the pair; null when undefined (e.g. the code present
 	// in every study for both) and for scope all.

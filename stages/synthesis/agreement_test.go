@@ -40,7 +40,7 @@ func TestCodingAgreement(t *testing.T) {
 		eqInt(t, "only a", r.OnlyA, 1)
 		eqInt(t, "only b", r.OnlyB, 1)
 		eqInt(t, "neither", r.BothAbsent, 0)
-		eqFloat(t, "percent agreement", r.PercentAgreement, 50)
+		eqFloat(t, "percent agreement", r.PercentAgreement, 0.5)
 		eqFloat(t, "kappa", r.Kappa, -1.0/3)
 		eqFloat(t, "PABAK", r.PABAK, 0)
 		if r.Alpha != nil {
@@ -54,7 +54,7 @@ func TestCodingAgreement(t *testing.T) {
 		if r.CodeID == "C" {
 			// Both reviewers coded some context in every common study: all present.
 			eqInt(t, "C both present", r.BothPresent, 4)
-			eqFloat(t, "C percent", r.PercentAgreement, 100)
+			eqFloat(t, "C percent", r.PercentAgreement, 1)
 			if r.Kappa != nil {
 				t.Errorf("C kappa = %v, want null (no variation)", *r.Kappa)
 			}

@@ -85,7 +85,7 @@ func codingAgreement(cb *Codebook, studies []Study, reviewerRows []coding) ([]ta
 				rows = append(rows, tables.CodingAgreement{
 					CodeID: code.ID, Label: code.Label, Scope: "pair", ReviewerA: a, ReviewerB: b, Reviewers: []string{a, b},
 					Studies: int32(common), BothPresent: int32(both[k]), OnlyA: int32(onlyA[k]), OnlyB: int32(onlyB[k]), BothAbsent: int32(absent),
-					PercentAgreement: percent(stats.ObservedAgreement), Kappa: stats.Cohen.Estimate, PABAK: stats.PABAK.Estimate,
+					PercentAgreement: stats.ObservedAgreement, Kappa: stats.Cohen.Estimate, PABAK: stats.PABAK.Estimate,
 				})
 			}
 		}
@@ -120,7 +120,7 @@ func codingAgreement(cb *Codebook, studies []Study, reviewerRows []coding) ([]ta
 			}
 			rows = append(rows, tables.CodingAgreement{
 				CodeID: code.ID, Label: code.Label, Scope: "all", Reviewers: reviewers, Studies: int32(m.UnitsPairable),
-				PercentAgreement: percent(m.ObservedAgreement), Alpha: m.Krippendorff.Nominal,
+				PercentAgreement: m.ObservedAgreement, Alpha: m.Krippendorff.Nominal,
 			})
 		}
 	}
@@ -128,14 +128,6 @@ func codingAgreement(cb *Codebook, studies []Study, reviewerRows []coding) ([]ta
 		return cmp.Or(strings.Compare(x.CodeID, y.CodeID), strings.Compare(y.Scope, x.Scope), strings.Compare(x.ReviewerA, y.ReviewerA), strings.Compare(x.ReviewerB, y.ReviewerB))
 	})
 	return rows, nil
-}
-
-func percent(p *float64) *float64 {
-	if p == nil {
-		return nil
-	}
-	v := *p * 100
-	return &v
 }
 
 // scaleSummary counts studies per scale, activity type and level. Levels are
