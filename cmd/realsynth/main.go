@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -26,7 +27,16 @@ const (
 // usageError marks errors in how the command was called (exit 2).
 type usageError struct{ error }
 
+// defaultMemoryLimit is the soft heap limit when GOMEMLIMIT is not set.
+// Without one, the garbage collector lets the heap grow to twice what is
+// live, and a million-record run peaks above 4 GiB although about 2.2 GiB
+// is live; with it, the same run stays near 3.5 GiB, at a little more GC.
+const defaultMemoryLimit = 3500 << 20
+
 func main() {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	os.Exit(execute(os.Args[1:]))
 }
 
