@@ -8,40 +8,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
+
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
-type result struct {
-	recs     []*tables.Record
-	bad      []*formats.BadRecord
-	warnings []string
-}
+type result = testutil.Result
 
 func read(t testing.TB, r io.Reader) result {
 	t.Helper()
-	var res result
-	rd := NewReader(r)
-	for i := 0; ; i++ {
-		if i > 1e6 {
-			t.Fatal("reader does not reach EOF")
-		}
-		rec, err := rd.Next()
-		res.warnings = append(res.warnings, rd.Warnings()...)
-		if err == io.EOF {
-			return res
-		}
-		if b, ok := formats.AsBadRecord(err); ok {
-			res.bad = append(res.bad, b)
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		biblio.Complete(rec)
-		res.recs = append(res.recs, rec)
-	}
+	return testutil.MustReadAll(t, NewReader(r))
 }
 
 func TestDecodeLaTeX(t *testing.T) {
@@ -84,10 +62,10 @@ func TestSample(t *testing.T) {
 	}
 	defer f.Close()
 	res := read(t, f)
-	if len(res.recs) != 3 || len(res.bad) != 1 {
-		t.Fatalf("%d records, %d bad: %v", len(res.recs), len(res.bad), res.bad)
+	if len(res.Recs) != 3 || len(res.Bad) != 1 {
+		t.Fatalf("%d records, %d bad: %v", len(res.Recs), len(res.Bad), res.Bad)
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	checks := []struct{ name, got, want string }{
 		{"SourceKey", r.SourceKey, "Muller2021"},
 		{"Type", r.Type, "article"},
@@ -111,18 +89,18 @@ func TestSample(t *testing.T) {
 	if r.Year == nil || *r.Year != 2021 || r.SourceLine != 7 {
 		t.Errorf("Year %v SourceLine %d", r.Year, r.SourceLine)
 	}
-	r = res.recs[1]
+	r = res.Recs[1]
 	if r.SourceKey != "Smith:2019a" || r.Title != "Naïve Bayes for Screening" || r.Journal != "Proceedings of the ACM Conference" ||
 		r.Pages != "12-15" || strings.Join(r.URLs, "") != "https://example.org/a_b" || strings.Join(r.Notes, "") != "Cited by 3" {
 		t.Errorf("second entry: %+v", r)
 	}
-	if len(res.warnings) != 1 || !strings.Contains(res.warnings[0], `"12-15"`) {
-		t.Errorf("warnings = %q", res.warnings)
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], `"12-15"`) {
+		t.Errorf("warnings = %q", res.Warnings)
 	}
-	if b := res.bad[0]; b.Line != 33 || !strings.Contains(b.Msg, "not closed") {
+	if b := res.Bad[0]; b.Line != 33 || !strings.Contains(b.Msg, "not closed") {
 		t.Errorf("bad record at line %d: %s", b.Line, b.Msg)
 	}
-	r = res.recs[2]
+	r = res.Recs[2]
 	if r.SourceKey != "after_broken" || strings.Join(r.Authors, "|") != "Škoda, Jiří" || r.Title != "Façade" || r.SourceLine != 37 {
 		t.Errorf("entry after the broken one: %+v", r)
 	}
@@ -158,10 +136,10 @@ func TestAdversarial(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := read(t, strings.NewReader(c.in))
-			if len(res.recs) != c.records || len(res.bad) != c.bad {
-				t.Fatalf("%d records, %d bad (%v); want %d, %d", len(res.recs), len(res.bad), res.bad, c.records, c.bad)
+			if len(res.Recs) != c.records || len(res.Bad) != c.bad {
+				t.Fatalf("%d records, %d bad (%v); want %d, %d", len(res.Recs), len(res.Bad), res.Bad, c.records, c.bad)
 			}
-			for _, b := range res.bad {
+			for _, b := range res.Bad {
 				if !strings.Contains(b.Msg, c.msg) || len(b.Raw) > formats.MaxRawBytes {
 					t.Errorf("message %q (want %q), raw %d bytes", b.Msg, c.msg, len(b.Raw))
 				}

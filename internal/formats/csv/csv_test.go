@@ -16,35 +16,11 @@ import (
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
-type result struct {
-	recs []*tables.Record
-	bad  []*formats.BadRecord
-	err  error
-}
+type result = testutil.Result
 
 func read(t testing.TB, r io.Reader, opt formats.Options) result {
 	t.Helper()
-	var res result
-	rd := NewReader(r, opt)
-	for i := 0; ; i++ {
-		if i > 1e6 {
-			t.Fatal("reader does not reach EOF")
-		}
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return res
-		}
-		if b, ok := formats.AsBadRecord(err); ok {
-			res.bad = append(res.bad, b)
-			continue
-		}
-		if err != nil {
-			res.err = err
-			return res
-		}
-		biblio.Complete(rec)
-		res.recs = append(res.recs, rec)
-	}
+	return testutil.ReadAll(t, NewReader(r, opt))
 }
 
 func readFile(t testing.TB, path string, opt formats.Options) result {
@@ -83,10 +59,10 @@ func fieldsString(fs []tables.Field) string {
 
 func TestScopus(t *testing.T) {
 	res := readFile(t, "testdata/scopus.csv", formats.Options{})
-	if res.err != nil || len(res.recs) != 2 || len(res.bad) != 0 {
-		t.Fatalf("%d records, %d bad, err %v", len(res.recs), len(res.bad), res.err)
+	if res.Err != nil || len(res.Recs) != 2 || len(res.Bad) != 0 {
+		t.Fatalf("%d records, %d bad, err %v", len(res.Recs), len(res.Bad), res.Err)
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	runChecks(t, []check{
 		{"SourceKey", r.SourceKey, "2-s2.0-85140000000"},
 		{"Authors", j(r.Authors), "Tulloch, Catherine|Hing, Nerilee"}, // full names, Scopus author ids cut
@@ -102,10 +78,10 @@ func TestScopus(t *testing.T) {
 		{"PublicationType", j(r.PublicationType), "Article"},
 		{"Extra", fieldsString(r.Extra), "Authors=Tulloch C.; Hing N.|Author(s) ID=57190000001; 6602000002|Cited by=3|Publication Stage=Final|Source=Scopus"},
 	})
-	if r.SourceLine != 2 || res.recs[1].SourceLine != 4 { // the first row's abstract spans two lines
-		t.Errorf("SourceLines %d, %d", r.SourceLine, res.recs[1].SourceLine)
+	if r.SourceLine != 2 || res.Recs[1].SourceLine != 4 { // the first row's abstract spans two lines
+		t.Errorf("SourceLines %d, %d", r.SourceLine, res.Recs[1].SourceLine)
 	}
-	r = res.recs[1]
+	r = res.Recs[1]
 	runChecks(t, []check{
 		{"Pages", r.Pages, "4395-4410"},
 		{"Authors", j(r.Authors), "Browne, Matthew|Rawat, Vijay"},
@@ -114,10 +90,10 @@ func TestScopus(t *testing.T) {
 
 func TestASReview(t *testing.T) {
 	res := readFile(t, "testdata/asreview.csv", formats.Options{})
-	if res.err != nil || len(res.recs) != 2 {
-		t.Fatalf("%d records, err %v", len(res.recs), res.err)
+	if res.Err != nil || len(res.Recs) != 2 {
+		t.Fatalf("%d records, err %v", len(res.Recs), res.Err)
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	runChecks(t, []check{
 		{"SourceKey", r.SourceKey, "0"},
 		{"Authors", j(r.Authors), "Smith, John|Doe, Jane"},
@@ -130,10 +106,10 @@ func TestASReview(t *testing.T) {
 func TestGenericMapping(t *testing.T) {
 	opt := formats.Options{Columns: map[string]string{"title": "Titre", "authors": "Auteurs", "year": "Année", "journal": "Revue", "source_key": "Identifiant"}}
 	res := readFile(t, "testdata/generic-semicolon.csv", opt)
-	if res.err != nil || len(res.recs) != 1 {
-		t.Fatalf("%d records, err %v", len(res.recs), res.err)
+	if res.Err != nil || len(res.Recs) != 1 {
+		t.Fatalf("%d records, err %v", len(res.Recs), res.Err)
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	runChecks(t, []check{
 		{"Title", r.Title, "Le jeu; une revue"},
 		{"Authors", j(r.Authors), "Dupont, J.|Martin, A."},
@@ -145,16 +121,16 @@ func TestGenericMapping(t *testing.T) {
 	}
 	// Without the mapping there is no title column: a clear error.
 	res = readFile(t, "testdata/generic-semicolon.csv", formats.Options{})
-	if res.err == nil || !strings.Contains(res.err.Error(), "neither a title nor a DOI column") {
-		t.Errorf("err = %v", res.err)
+	if res.Err == nil || !strings.Contains(res.Err.Error(), "neither a title nor a DOI column") {
+		t.Errorf("err = %v", res.Err)
 	}
 	res = readFile(t, "testdata/generic-semicolon.csv", formats.Options{Columns: map[string]string{"title": "Title"}})
-	if res.err == nil || !strings.Contains(res.err.Error(), `"Title", which the header does not have`) {
-		t.Errorf("err = %v", res.err)
+	if res.Err == nil || !strings.Contains(res.Err.Error(), `"Title", which the header does not have`) {
+		t.Errorf("err = %v", res.Err)
 	}
 	res = readFile(t, "testdata/generic-semicolon.csv", formats.Options{Columns: map[string]string{"headline": "Titre"}})
-	if res.err == nil || !strings.Contains(res.err.Error(), `unknown field "headline"`) {
-		t.Errorf("err = %v", res.err)
+	if res.Err == nil || !strings.Contains(res.Err.Error(), `unknown field "headline"`) {
+		t.Errorf("err = %v", res.Err)
 	}
 }
 
@@ -167,10 +143,10 @@ func TestSharedScreeningTools(t *testing.T) {
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			res := readFile(t, path, formats.Options{})
-			if res.err != nil || len(res.bad) != 0 || len(res.recs) != 10 {
-				t.Fatalf("%d records (want 10), %d bad, err %v", len(res.recs), len(res.bad), res.err)
+			if res.Err != nil || len(res.Bad) != 0 || len(res.Recs) != 10 {
+				t.Fatalf("%d records (want 10), %d bad, err %v", len(res.Recs), len(res.Bad), res.Err)
 			}
-			for _, r := range res.recs {
+			for _, r := range res.Recs {
 				if r.Title == "" || r.SourceKey == "" || len(r.Authors) == 0 {
 					t.Errorf("line %d: title %q key %q authors %q", r.SourceLine, r.Title, r.SourceKey, r.Authors)
 				}
@@ -182,14 +158,14 @@ func TestSharedScreeningTools(t *testing.T) {
 func TestBadRows(t *testing.T) {
 	in := "title,doi\nok one,10.1/a\ntoo,many,fields,here\n,\n\"bare \"quote\" inside\",10.1/b\nlast,10.1/c\n"
 	res := read(t, strings.NewReader(in), formats.Options{})
-	if res.err != nil || len(res.recs) != 3 || len(res.bad) != 1 {
-		t.Fatalf("%d records %d bad err %v", len(res.recs), len(res.bad), res.err)
+	if res.Err != nil || len(res.Recs) != 3 || len(res.Bad) != 1 {
+		t.Fatalf("%d records %d bad err %v", len(res.Recs), len(res.Bad), res.Err)
 	}
-	if res.bad[0].Line != 3 || !strings.Contains(res.bad[0].Msg, "4 fields, the header has 2") {
-		t.Errorf("bad: line %d %s", res.bad[0].Line, res.bad[0].Msg)
+	if res.Bad[0].Line != 3 || !strings.Contains(res.Bad[0].Msg, "4 fields, the header has 2") {
+		t.Errorf("bad: line %d %s", res.Bad[0].Line, res.Bad[0].Msg)
 	}
-	if res.recs[1].Title != `bare "quote" inside` || res.recs[2].SourceLine != 6 {
-		t.Errorf("records after the bad row: %q line %d", res.recs[1].Title, res.recs[2].SourceLine)
+	if res.Recs[1].Title != `bare "quote" inside` || res.Recs[2].SourceLine != 6 {
+		t.Errorf("records after the bad row: %q line %d", res.Recs[1].Title, res.Recs[2].SourceLine)
 	}
 }
 
@@ -222,11 +198,11 @@ func TestHugeRow(t *testing.T) {
 	res := read(t, in, formats.Options{})
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
-	if res.err != nil || len(res.recs) != 1 || len(res.bad) != 1 {
-		t.Fatalf("%d records %d bad err %v", len(res.recs), len(res.bad), res.err)
+	if res.Err != nil || len(res.Recs) != 1 || len(res.Bad) != 1 {
+		t.Fatalf("%d records %d bad err %v", len(res.Recs), len(res.Bad), res.Err)
 	}
-	if res.bad[0].Line != 3 || !strings.Contains(res.bad[0].Msg, "record limit") || len(res.bad[0].Raw) > formats.MaxRawBytes {
-		t.Errorf("bad: line %d %q raw %d", res.bad[0].Line, res.bad[0].Msg, len(res.bad[0].Raw))
+	if res.Bad[0].Line != 3 || !strings.Contains(res.Bad[0].Msg, "record limit") || len(res.Bad[0].Raw) > formats.MaxRawBytes {
+		t.Errorf("bad: line %d %q raw %d", res.Bad[0].Line, res.Bad[0].Msg, len(res.Bad[0].Raw))
 	}
 	// The quote is never closed, so "after" belongs to the huge row: it is
 	// not a record. What matters is that memory did not follow the input.

@@ -12,9 +12,9 @@ import (
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"scopus.csv", "asreview.csv"} {
 		res := readFile(t, "testdata/"+name, formats.Options{})
-		if res.err != nil {
-			t.Fatal(res.err)
+		if res.Err != nil {
+			t.Fatal(res.Err)
 		}
-		goldentest.Check(t, "testdata/"+name+".golden.json", res.recs)
+		goldentest.Check(t, "testdata/"+name+".golden.json", res.Recs)
 	}
 }

@@ -34,8 +34,8 @@ func TestConservation(t *testing.T) {
 			}
 		}
 		res := read(t, strings.NewReader(b.String()), formats.Options{})
-		if res.err != nil || len(res.recs) != wantGood || len(res.bad) != wantBad {
-			t.Logf("seed %d: %d records, %d bad (err %v); want %d, %d", seed, len(res.recs), len(res.bad), res.err, wantGood, wantBad)
+		if res.Err != nil || len(res.Recs) != wantGood || len(res.Bad) != wantBad {
+			t.Logf("seed %d: %d records, %d bad (err %v); want %d, %d", seed, len(res.Recs), len(res.Bad), res.Err, wantGood, wantBad)
 			return false
 		}
 		return true

@@ -8,40 +8,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
+
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
-type result struct {
-	recs     []*tables.Record
-	bad      []*formats.BadRecord
-	warnings []string
-}
+type result = testutil.Result
 
 func read(t testing.TB, r io.Reader) result {
 	t.Helper()
-	var res result
-	rd := NewReader(r)
-	for i := 0; ; i++ {
-		if i > 1e6 {
-			t.Fatal("reader does not reach EOF")
-		}
-		rec, err := rd.Next()
-		res.warnings = append(res.warnings, rd.Warnings()...)
-		if err == io.EOF {
-			return res
-		}
-		if b, ok := formats.AsBadRecord(err); ok {
-			res.bad = append(res.bad, b)
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		biblio.Complete(rec)
-		res.recs = append(res.recs, rec)
-	}
+	return testutil.MustReadAll(t, NewReader(r))
 }
 
 func fieldsString(fs []tables.Field) string {
@@ -59,10 +36,10 @@ func TestLibrary(t *testing.T) {
 	}
 	defer f.Close()
 	res := read(t, f)
-	if len(res.recs) != 3 || len(res.bad) != 1 {
-		t.Fatalf("%d records, %d bad: %v", len(res.recs), len(res.bad), res.bad)
+	if len(res.Recs) != 3 || len(res.Bad) != 1 {
+		t.Fatalf("%d records, %d bad: %v", len(res.Recs), len(res.Bad), res.Bad)
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	checks := []struct{ name, got, want string }{
 		{"SourceKey", r.SourceKey, "12"},
 		{"Type", r.Type, "Journal Article"},
@@ -89,18 +66,18 @@ func TestLibrary(t *testing.T) {
 	if r.Year == nil || *r.Year != 2022 || r.SourceLine != 1 {
 		t.Errorf("Year %v SourceLine %d", r.Year, r.SourceLine)
 	}
-	r = res.recs[1]
+	r = res.Recs[1]
 	if r.Title != "A chapter & its <subtitle>" || r.Journal != "Handbook of Gambling" || strings.Join(r.ISBN, "") != "9780123456789" || r.SourceLine != 2 {
 		t.Errorf("second record: %+v", r)
 	}
-	if b := res.bad[0]; b.Line != 3 || !strings.Contains(b.Msg, "undefined") {
+	if b := res.Bad[0]; b.Line != 3 || !strings.Contains(b.Msg, "undefined") {
 		t.Errorf("bad record at line %d: %s", b.Line, b.Msg)
 	}
-	if r := res.recs[2]; r.SourceKey != "15" || r.Title != "After the broken one" || r.SourceLine != 4 {
+	if r := res.Recs[2]; r.SourceKey != "15" || r.Title != "After the broken one" || r.SourceLine != 4 {
 		t.Errorf("record after the broken one: key %q title %q line %d", r.SourceKey, r.Title, r.SourceLine)
 	}
-	if len(res.warnings) != 0 {
-		t.Errorf("warnings: %q", res.warnings)
+	if len(res.Warnings) != 0 {
+		t.Errorf("warnings: %q", res.Warnings)
 	}
 }
 
@@ -121,8 +98,8 @@ func TestEntityBomb(t *testing.T) {
 	in := dtd.String() + "<xml><records>\n<record><rec-number>1</rec-number><titles><title>&lol9;</title></titles></record>\n" +
 		"<record><rec-number>2</rec-number><titles><title>Fine</title></titles></record>\n</records></xml>"
 	res := read(t, strings.NewReader(in))
-	if len(res.recs) != 1 || res.recs[0].Title != "Fine" || len(res.bad) != 1 || res.bad[0].Line != 3 {
-		t.Fatalf("%d records, %d bad: %v", len(res.recs), len(res.bad), res.bad)
+	if len(res.Recs) != 1 || res.Recs[0].Title != "Fine" || len(res.Bad) != 1 || res.Bad[0].Line != 3 {
+		t.Fatalf("%d records, %d bad: %v", len(res.Recs), len(res.Bad), res.Bad)
 	}
 }
 
@@ -144,10 +121,10 @@ func TestAdversarial(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := read(t, strings.NewReader(c.in))
-			if len(res.recs) != c.records || len(res.bad) != c.bad {
-				t.Fatalf("%d records %d bad (%v), want %d %d", len(res.recs), len(res.bad), res.bad, c.records, c.bad)
+			if len(res.Recs) != c.records || len(res.Bad) != c.bad {
+				t.Fatalf("%d records %d bad (%v), want %d %d", len(res.Recs), len(res.Bad), res.Bad, c.records, c.bad)
 			}
-			for _, b := range res.bad {
+			for _, b := range res.Bad {
 				if !strings.Contains(b.Msg, c.msg) || len(b.Raw) > formats.MaxRawBytes {
 					t.Errorf("msg %q raw %d", b.Msg, len(b.Raw))
 				}

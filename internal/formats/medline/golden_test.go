@@ -15,5 +15,5 @@ func TestGolden(t *testing.T) {
 	}
 	defer f.Close()
 	res := read(t, f)
-	goldentest.Check(t, "testdata/three.nbib.golden.json", res.recs)
+	goldentest.Check(t, "testdata/three.nbib.golden.json", res.Recs)
 }

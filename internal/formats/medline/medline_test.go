@@ -8,38 +8,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
+
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
-type result struct {
-	recs []*tables.Record
-	bad  []*formats.BadRecord
-}
+type result = testutil.Result
 
 func read(t testing.TB, r io.Reader) result {
 	t.Helper()
-	var res result
-	rd := NewReader(r)
-	for i := 0; ; i++ {
-		if i > 1e6 {
-			t.Fatal("reader does not reach EOF")
-		}
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return res
-		}
-		if b, ok := formats.AsBadRecord(err); ok {
-			res.bad = append(res.bad, b)
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		biblio.Complete(rec)
-		res.recs = append(res.recs, rec)
-	}
+	return testutil.MustReadAll(t, NewReader(r))
 }
 
 func fieldsString(fs []tables.Field) string {
@@ -57,10 +36,10 @@ func TestThreeCitations(t *testing.T) {
 	}
 	defer f.Close()
 	res := read(t, f)
-	if len(res.bad) != 0 || len(res.recs) != 4 {
-		t.Fatalf("%d records, %d bad: %v", len(res.recs), len(res.bad), res.bad)
+	if len(res.Bad) != 0 || len(res.Recs) != 4 {
+		t.Fatalf("%d records, %d bad: %v", len(res.Recs), len(res.Bad), res.Bad)
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	checks := []struct{ name, got, want string }{
 		{"SourceKey", r.SourceKey, "35012345"},
 		{"PMID", r.PMID, "35012345"},
@@ -91,7 +70,7 @@ func TestThreeCitations(t *testing.T) {
 		t.Errorf("Year %v, SourceLine %d", r.Year, r.SourceLine)
 	}
 
-	r = res.recs[1]
+	r = res.Recs[1]
 	if r.OriginalTitle != "Aide par les pairs et jeu : une étude qualitative." || r.PMCID != "PMC8765432" ||
 		r.ArticleNumber != "e0262345" || r.DOI != "10.1371/journal.pone.0262345" || r.SourceLine != 37 {
 		t.Errorf("second citation: %+v", r)
@@ -99,9 +78,9 @@ func TestThreeCitations(t *testing.T) {
 	if got := strings.Join(r.AuthorsNormalised, "|"); got != "Müller, J." {
 		t.Errorf("AuthorsNormalised = %q", got)
 	}
-	if res.recs[2].SourceKey != "33000001" || res.recs[3].SourceKey != "33000002" || res.recs[3].SourceLine != 61 {
+	if res.Recs[2].SourceKey != "33000001" || res.Recs[3].SourceKey != "33000002" || res.Recs[3].SourceLine != 61 {
 		t.Errorf("citations without a blank line between them: %q line %d, %q line %d",
-			res.recs[2].SourceKey, res.recs[2].SourceLine, res.recs[3].SourceKey, res.recs[3].SourceLine)
+			res.Recs[2].SourceKey, res.Recs[2].SourceLine, res.Recs[3].SourceKey, res.Recs[3].SourceLine)
 	}
 }
 
@@ -121,10 +100,10 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := read(t, strings.NewReader(c.in))
-			if len(res.recs) != c.records || len(res.bad) != len(c.badLines) {
-				t.Fatalf("%d records, %d bad, want %d and %d", len(res.recs), len(res.bad), c.records, len(c.badLines))
+			if len(res.Recs) != c.records || len(res.Bad) != len(c.badLines) {
+				t.Fatalf("%d records, %d bad, want %d and %d", len(res.Recs), len(res.Bad), c.records, len(c.badLines))
 			}
-			for i, b := range res.bad {
+			for i, b := range res.Bad {
 				if b.Line != c.badLines[i] || b.Raw == "" || len(b.Raw) > formats.MaxRawBytes {
 					t.Errorf("bad record at line %d (want %d), raw %d bytes", b.Line, c.badLines[i], len(b.Raw))
 				}

@@ -35,8 +35,8 @@ func TestConservation(t *testing.T) {
 			}
 		}
 		res := read(t, strings.NewReader(b.String()))
-		if len(res.recs) != wantGood || len(res.bad) != wantBad {
-			t.Logf("seed %d: %d records, %d bad; want %d, %d", seed, len(res.recs), len(res.bad), wantGood, wantBad)
+		if len(res.Recs) != wantGood || len(res.Bad) != wantBad {
+			t.Logf("seed %d: %d records, %d bad; want %d, %d", seed, len(res.Recs), len(res.Bad), wantGood, wantBad)
 			return false
 		}
 		return true

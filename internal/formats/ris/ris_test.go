@@ -8,39 +8,19 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
+
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
 // result is what a reader made of one input: records and bad stretches.
-type result struct {
-	recs []*tables.Record
-	bad  []*formats.BadRecord
-}
+type result = testutil.Result
 
 func read(t testing.TB, input string) result {
 	t.Helper()
-	var res result
-	rd := NewReader(strings.NewReader(input))
-	for i := 0; ; i++ {
-		if i > 1e6 {
-			t.Fatal("reader does not reach EOF")
-		}
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return res
-		}
-		if b, ok := formats.AsBadRecord(err); ok {
-			res.bad = append(res.bad, b)
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		biblio.Complete(rec)
-		res.recs = append(res.recs, rec)
-	}
+	return testutil.MustReadAll(t, NewReader(strings.NewReader(input)))
 }
 
 func TestRecordFields(t *testing.T) {
@@ -52,10 +32,10 @@ func TestRecordFields(t *testing.T) {
 		"L3  - https://doi.org/10.1000/ABC.1\r\nSN  - 0028-3932 (Print)\r\nSN  - 1873-3514\r\nN1  - a note\r\n" +
 		"Z9  - unknown tag\r\nER  - \r\n"
 	res := read(t, in)
-	if len(res.recs) != 1 || len(res.bad) != 0 {
-		t.Fatalf("got %d records, %d bad", len(res.recs), len(res.bad))
+	if len(res.Recs) != 1 || len(res.Bad) != 0 {
+		t.Fatalf("got %d records, %d bad", len(res.Recs), len(res.Bad))
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	checks := []struct{ name, got, want string }{
 		{"SourceKey", r.SourceKey, "12345"},
 		{"Type", r.Type, "JOUR"},
@@ -101,10 +81,10 @@ func TestGluedTags(t *testing.T) {
 	in := "TY  - JOUR\nTI  - T\nWE  - Social Science Citation Index (SSCI)AN  - WOS:000440314900007\n" +
 		"UR  - https://example.org/x     U2  - L2029880245\nAB  - Scores rose (p  - 0.1 not a tag)\nER  -\n"
 	res := read(t, in)
-	if len(res.recs) != 1 {
-		t.Fatalf("got %d records, %d bad", len(res.recs), len(res.bad))
+	if len(res.Recs) != 1 {
+		t.Fatalf("got %d records, %d bad", len(res.Recs), len(res.Bad))
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	if r.SourceKey != "WOS:000440314900007" || r.AccessionNumber != "WOS:000440314900007" {
 		t.Errorf("SourceKey %q AccessionNumber %q", r.SourceKey, r.AccessionNumber)
 	}
@@ -129,8 +109,8 @@ func TestSourceKeyFallbacks(t *testing.T) {
 	}
 	for _, c := range cases {
 		res := read(t, c.in)
-		if len(res.recs) != 1 || res.recs[0].SourceKey != c.want {
-			t.Errorf("%q: key %q, want %q", c.in, res.recs[0].SourceKey, c.want)
+		if len(res.Recs) != 1 || res.Recs[0].SourceKey != c.want {
+			t.Errorf("%q: key %q, want %q", c.in, res.Recs[0].SourceKey, c.want)
 		}
 	}
 }
@@ -157,13 +137,13 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := read(t, c.in)
-			if len(res.recs) != c.records {
-				t.Errorf("%d records, want %d", len(res.recs), c.records)
+			if len(res.Recs) != c.records {
+				t.Errorf("%d records, want %d", len(res.Recs), c.records)
 			}
-			if len(res.bad) != len(c.badLines) {
-				t.Fatalf("%d bad records, want %d: %v", len(res.bad), len(c.badLines), res.bad)
+			if len(res.Bad) != len(c.badLines) {
+				t.Fatalf("%d bad records, want %d: %v", len(res.Bad), len(c.badLines), res.Bad)
 			}
-			for i, b := range res.bad {
+			for i, b := range res.Bad {
 				if b.Line != c.badLines[i] {
 					t.Errorf("bad record at line %d, want %d", b.Line, c.badLines[i])
 				}
@@ -184,11 +164,11 @@ func TestBadInput(t *testing.T) {
 func TestOverLimit(t *testing.T) {
 	long := strings.Repeat("x", formats.MaxLineBytes+10)
 	res := read(t, "TY  - JOUR\nAB  - "+long+"\nER  - \nTY  - JOUR\nTI  - ok\nER  - \n")
-	if len(res.recs) != 1 || res.recs[0].Title != "ok" {
-		t.Fatalf("records: %v", res.recs)
+	if len(res.Recs) != 1 || res.Recs[0].Title != "ok" {
+		t.Fatalf("records: %v", res.Recs)
 	}
-	if len(res.bad) != 1 || !strings.Contains(res.bad[0].Msg, "line limit") || len(res.bad[0].Raw) > formats.MaxRawBytes {
-		t.Fatalf("bad: %d, msg %q, raw %d bytes", len(res.bad), res.bad[0].Msg, len(res.bad[0].Raw))
+	if len(res.Bad) != 1 || !strings.Contains(res.Bad[0].Msg, "line limit") || len(res.Bad[0].Raw) > formats.MaxRawBytes {
+		t.Fatalf("bad: %d, msg %q, raw %d bytes", len(res.Bad), res.Bad[0].Msg, len(res.Bad[0].Raw))
 	}
 }
 

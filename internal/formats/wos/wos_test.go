@@ -8,38 +8,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
+
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
-type result struct {
-	recs []*tables.Record
-	bad  []*formats.BadRecord
-}
+type result = testutil.Result
 
 func read(t testing.TB, r io.Reader) result {
 	t.Helper()
-	var res result
-	rd := NewReader(r)
-	for i := 0; ; i++ {
-		if i > 1e6 {
-			t.Fatal("reader does not reach EOF")
-		}
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return res
-		}
-		if b, ok := formats.AsBadRecord(err); ok {
-			res.bad = append(res.bad, b)
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		biblio.Complete(rec)
-		res.recs = append(res.recs, rec)
-	}
+	return testutil.MustReadAll(t, NewReader(r))
 }
 
 func TestSavedRecs(t *testing.T) {
@@ -49,10 +29,10 @@ func TestSavedRecs(t *testing.T) {
 	}
 	defer f.Close()
 	res := read(t, f)
-	if len(res.recs) != 2 || len(res.bad) != 1 {
-		t.Fatalf("%d records, %d bad", len(res.recs), len(res.bad))
+	if len(res.Recs) != 2 || len(res.Bad) != 1 {
+		t.Fatalf("%d records, %d bad", len(res.Recs), len(res.Bad))
 	}
-	r := res.recs[0]
+	r := res.Recs[0]
 	checks := []struct{ name, got, want string }{
 		{"SourceKey", r.SourceKey, "WOS:000440314900007"},
 		{"Type", r.Type, "J"},
@@ -78,10 +58,10 @@ func TestSavedRecs(t *testing.T) {
 	if r.SourceLine != 3 || r.Year == nil || *r.Year != 2018 {
 		t.Errorf("SourceLine %d Year %v", r.SourceLine, r.Year)
 	}
-	if b := res.bad[0]; b.Line != 37 || !strings.Contains(b.Msg, "before line 42") {
+	if b := res.Bad[0]; b.Line != 37 || !strings.Contains(b.Msg, "before line 42") {
 		t.Errorf("bad record at %d: %s", b.Line, b.Msg)
 	}
-	r = res.recs[1]
+	r = res.Recs[1]
 	if r.SourceLine != 42 || r.ArticleNumber != "105" || strings.Join(r.PublicationType, "|") != "Article|Early Access" {
 		t.Errorf("second record: %+v", r)
 	}
@@ -111,10 +91,10 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res := read(t, strings.NewReader(c.in))
-			if len(res.recs) != c.records || len(res.bad) != len(c.bad) {
-				t.Fatalf("%d records %d bad, want %d %d", len(res.recs), len(res.bad), c.records, len(c.bad))
+			if len(res.Recs) != c.records || len(res.Bad) != len(c.bad) {
+				t.Fatalf("%d records %d bad, want %d %d", len(res.Recs), len(res.Bad), c.records, len(c.bad))
 			}
-			for i, b := range res.bad {
+			for i, b := range res.Bad {
 				if b.Line != c.bad[i] || len(b.Raw) > formats.MaxRawBytes {
 					t.Errorf("bad at %d, want %d", b.Line, c.bad[i])
 				}
