@@ -32,6 +32,7 @@ type LineReader struct {
 	r      *bufio.Reader
 	no     int64
 	lastCR bool
+	unread *Line // a line given back with Unread
 }
 
 // NewLineReader reads decoded UTF-8 text.
@@ -39,8 +40,19 @@ func NewLineReader(r io.Reader) *LineReader {
 	return &LineReader{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
-// Next returns the next line, or io.EOF.
+// Unread gives back the line Next last returned, so the next call returns
+// it again: a reader that meets the start of the next record while closing
+// one (a TY line where ER was expected) leaves it for the next record.
+func (lr *LineReader) Unread(l Line) { lr.unread = &l }
+
+// Next returns the next line, or io.EOF. A byte-order mark at the start of
+// the first line is dropped, for readers used on undecoded text.
 func (lr *LineReader) Next() (Line, error) {
+	if lr.unread != nil {
+		l := *lr.unread
+		lr.unread = nil
+		return l, nil
+	}
 	var buf []byte
 	tooLong := false
 	for {
@@ -94,6 +106,9 @@ func (lr *LineReader) Next() (Line, error) {
 func (lr *LineReader) emit(buf []byte, tooLong bool) Line {
 	lr.no++
 	l := Line{No: lr.no, TooLong: tooLong}
+	if lr.no == 1 {
+		buf = bytes.TrimPrefix(buf, []byte("\ufeff"))
+	}
 	if !utf8.Valid(buf) {
 		l.BadUTF8 = true
 		buf = bytes.ToValidUTF8(buf, []byte("\uFFFD"))

@@ -32,32 +32,16 @@ const MaxRecordBytes = 8 << 20
 // Reader reads MEDLINE citations, holding one in memory at a time.
 type Reader struct {
 	lines    *formats.LineReader
-	pending  *formats.Line
-	first    bool
 	warnings formatutil.Warnings
 }
 
 // NewReader reads MEDLINE text already decoded to UTF-8.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{lines: formats.NewLineReader(r), first: true}
+	return &Reader{lines: formats.NewLineReader(r)}
 }
 
 // Warnings returns and forgets the warnings gathered since the last call.
 func (rd *Reader) Warnings() []string { return rd.warnings.Take() }
-
-func (rd *Reader) next() (formats.Line, error) {
-	if rd.pending != nil {
-		l := *rd.pending
-		rd.pending = nil
-		return l, nil
-	}
-	l, err := rd.lines.Next()
-	if err == nil && rd.first {
-		rd.first = false
-		l.Text = strings.TrimPrefix(l.Text, "\ufeff")
-	}
-	return l, err
-}
 
 // Field is one tag of a citation with its value, continuation lines joined
 // with "\n".
@@ -71,7 +55,7 @@ type Field struct {
 func (rd *Reader) Next() (*tables.Record, error) {
 	var start formats.Line
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err != nil {
 			return nil, err // io.EOF included
 		}
@@ -92,7 +76,7 @@ func (rd *Reader) skipJunk(start formats.Line) error {
 	var raw formatutil.RawText
 	raw.Add(start.Text)
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err != nil {
 			if err != io.EOF {
 				return err
@@ -103,7 +87,7 @@ func (rd *Reader) skipJunk(start formats.Line) error {
 			break
 		}
 		if tag, _, ok := SplitTag(l.Text); ok && tag == "PMID" {
-			rd.pending = &l
+			rd.lines.Unread(l)
 			break
 		}
 		raw.Add(l.Text)
@@ -141,7 +125,7 @@ func (rd *Reader) readBlock(start formats.Line) (*tables.Record, error) {
 	}
 	add(start)
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err == io.EOF || (err == nil && strings.TrimSpace(l.Text) == "") {
 			break
 		}
@@ -150,7 +134,7 @@ func (rd *Reader) readBlock(start formats.Line) (*tables.Record, error) {
 		}
 		// A PMID line starts a new citation even without a blank line before it.
 		if tag, _, ok := SplitTag(l.Text); ok && tag == "PMID" && hasTag(fields, "PMID") {
-			rd.pending = &l
+			rd.lines.Unread(l)
 			break
 		}
 		add(l)

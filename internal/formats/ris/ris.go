@@ -37,9 +37,7 @@ const MaxRecordBytes = 8 << 20
 
 // Reader reads RIS records. It holds at most one record in memory.
 type Reader struct {
-	lines   *formats.LineReader
-	pending *formats.Line // a TY line read while closing a record without ER
-	first   bool
+	lines *formats.LineReader
 	// seenRecord is set once a TY line was met: text after it is not a header.
 	seenRecord bool
 	warnings   formatutil.Warnings
@@ -47,26 +45,12 @@ type Reader struct {
 
 // NewReader reads RIS text already decoded to UTF-8.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{lines: formats.NewLineReader(r), first: true}
+	return &Reader{lines: formats.NewLineReader(r)}
 }
 
 // Warnings returns and forgets the warnings gathered since the last call:
 // lines with bytes that are not UTF-8 (replaced by U+FFFD, record kept).
 func (rd *Reader) Warnings() []string { return rd.warnings.Take() }
-
-func (rd *Reader) next() (formats.Line, error) {
-	if rd.pending != nil {
-		l := *rd.pending
-		rd.pending = nil
-		return l, nil
-	}
-	l, err := rd.lines.Next()
-	if err == nil && rd.first {
-		rd.first = false
-		l.Text = strings.TrimPrefix(l.Text, "\ufeff")
-	}
-	return l, err
-}
 
 // Field is one tag of a record with its value, continuation lines joined
 // with "\n".
@@ -87,7 +71,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 	var junkStart int64
 	junkHasTags, junkHasBinary := false, false
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err == io.EOF {
 			if junkStart > 0 {
 				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
@@ -103,7 +87,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 				if !rd.seenRecord && !junkHasTags && !junkHasBinary {
 					rd.warnings.Add("lines %d-%d before the first record are not RIS and were skipped", junkStart, l.No-1)
 				} else {
-					rd.pending = &l
+					rd.lines.Unread(l)
 					return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
 				}
 			}
@@ -142,7 +126,7 @@ func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {
 		problem = fmt.Sprintf("line %d is longer than the %d-byte line limit", ty.No, formats.MaxLineBytes)
 	}
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err == io.EOF {
 			return nil, fail(`record has no "ER  -" line before the end of the file`)
 		}
@@ -151,7 +135,7 @@ func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {
 		}
 		tag, val, isTag := SplitTag(l.Text)
 		if isTag && tag == "TY" {
-			rd.pending = &l
+			rd.lines.Unread(l)
 			return nil, fail(fmt.Sprintf(`record has no "ER  -" line before the next record at line %d`, l.No))
 		}
 		raw.Add(l.Text)

@@ -47,33 +47,17 @@ const MaxRecordBytes = 8 << 20
 // Reader reads WoS records one at a time.
 type Reader struct {
 	lines    *formats.LineReader
-	pending  *formats.Line
-	first    bool
 	ended    bool // EF seen
 	warnings formatutil.Warnings
 }
 
 // NewReader reads WoS text already decoded to UTF-8.
 func NewReader(r io.Reader) *Reader {
-	return &Reader{lines: formats.NewLineReader(r), first: true}
+	return &Reader{lines: formats.NewLineReader(r)}
 }
 
 // Warnings returns and forgets the warnings gathered since the last call.
 func (rd *Reader) Warnings() []string { return rd.warnings.Take() }
-
-func (rd *Reader) next() (formats.Line, error) {
-	if rd.pending != nil {
-		l := *rd.pending
-		rd.pending = nil
-		return l, nil
-	}
-	l, err := rd.lines.Next()
-	if err == nil && rd.first {
-		rd.first = false
-		l.Text = strings.TrimPrefix(l.Text, "\ufeff")
-	}
-	return l, err
-}
 
 // Field is one tag with its lines (the first line's value and each
 // continuation line, without the indentation).
@@ -92,7 +76,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 	var junk formatutil.RawText
 	var junkStart int64
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err == io.EOF {
 			if junkStart > 0 {
 				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
@@ -105,7 +89,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		tag, _, isTag := SplitTag(l.Text)
 		if isTag && tag == "PT" {
 			if junkStart > 0 {
-				rd.pending = &l
+				rd.lines.Unread(l)
 				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
 			}
 			return rd.readRecord(l)
@@ -142,7 +126,7 @@ func (rd *Reader) readRecord(pt formats.Line) (*tables.Record, error) {
 		return &formats.BadRecord{Line: pt.No, Msg: msg, Raw: raw.String()}
 	}
 	for {
-		l, err := rd.next()
+		l, err := rd.lines.Next()
 		if err == io.EOF {
 			return nil, fail(`record has no "ER" line before the end of the file`)
 		}
@@ -151,7 +135,7 @@ func (rd *Reader) readRecord(pt formats.Line) (*tables.Record, error) {
 		}
 		tag, val, isTag := SplitTag(l.Text)
 		if isTag && (tag == "PT" || tag == "EF") {
-			rd.pending = &l
+			rd.lines.Unread(l)
 			return nil, fail(fmt.Sprintf(`record has no "ER" line before line %d`, l.No))
 		}
 		raw.Add(l.Text)
