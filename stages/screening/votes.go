@@ -825,17 +825,8 @@ func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
 			ref.Year = &y
 		}
-		notes := cell(row, cNotes)
-		labels := splitList(cell(row, cTags), ";")
-		for _, sd := range covidenceLists[list] {
-			v := rawVote{File: rel, Line: line, Format: "covidence", Ref: ref, Stage: sd[0], Reviewer: reviewer, Decision: sd[1], Labels: labels}
-			if sd[0] == stageFT && sd[1] == exclude {
-				for _, m := range covidenceReason.FindAllStringSubmatch(notes, -1) {
-					v.Reasons = append(v.Reasons, strings.TrimSpace(m[1]))
-				}
-			}
-			votes = append(votes, v)
-		}
+		v := rawVote{File: rel, Line: line, Format: "covidence", Ref: ref, Reviewer: reviewer, Labels: splitList(cell(row, cTags), ";")}
+		votes = append(votes, covidenceVotes(list, v, cell(row, cNotes))...)
 	}
 }
 
@@ -869,17 +860,28 @@ func readCovidenceRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) (
 		if ref.PMID == "" && isDigits(ref.Key) {
 			ref.PMID = ref.Key
 		}
-		notes := strings.Join(rec.Notes, "\n")
-		for _, sd := range covidenceLists[list] {
-			v := rawVote{File: rel, Line: rec.SourceLine, Format: "covidence-ris", Ref: ref, Stage: sd[0], Reviewer: reviewer, Decision: sd[1], Labels: rec.Keywords}
-			if sd[0] == stageFT && sd[1] == exclude {
-				for _, m := range covidenceReason.FindAllStringSubmatch(notes, -1) {
-					v.Reasons = append(v.Reasons, strings.TrimSpace(m[1]))
-				}
-			}
-			votes = append(votes, v)
-		}
+		v := rawVote{File: rel, Line: rec.SourceLine, Format: "covidence-ris", Ref: ref, Reviewer: reviewer, Labels: rec.Keywords}
+		votes = append(votes, covidenceVotes(list, v, strings.Join(rec.Notes, "\n"))...)
 	}
+}
+
+// covidenceVotes turns one reference of a Covidence list export into the
+// votes its list implies (an "included" record was included at both
+// stages), taking full-text exclusion reasons from its notes. base holds
+// the reference and provenance shared by the votes.
+func covidenceVotes(list string, base rawVote, notes string) []rawVote {
+	var votes []rawVote
+	for _, sd := range covidenceLists[list] {
+		v := base
+		v.Stage, v.Decision = sd[0], sd[1]
+		if sd[0] == stageFT && sd[1] == exclude {
+			for _, m := range covidenceReason.FindAllStringSubmatch(notes, -1) {
+				v.Reasons = append(v.Reasons, strings.TrimSpace(m[1]))
+			}
+		}
+		votes = append(votes, v)
+	}
+	return votes
 }
 
 // readASReview reads an ASReview LAB export: the imported columns plus a
