@@ -15,6 +15,7 @@ import (
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/ris"
+	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
 )
 
@@ -537,6 +538,22 @@ func readRayyanRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 	if err != nil {
 		return nil, err
 	}
+	return votesFromRIS(r, rel, "rayyan-ris", func(rec *tables.Record) []rawVote {
+		base := rawVote{File: rel, Line: rec.SourceLine, Format: "rayyan-ris", Ref: recordRef{
+			ToolID: rec.SourceKey, Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year,
+		}}
+		var votes []rawVote
+		for _, n := range rec.Notes {
+			votes = append(votes, rayyanVotes(base, n, stage)...)
+		}
+		return votes
+	})
+}
+
+// votesFromRIS reads a screening tool's RIS export with the RIS reader and
+// turns each record into votes; an unreadable record becomes an invalid
+// vote row (reported in unmatched_votes) rather than being dropped.
+func votesFromRIS(r io.Reader, rel, format string, votesOf func(*tables.Record) []rawVote) ([]rawVote, error) {
 	rd := ris.NewReader(r)
 	var votes []rawVote
 	for {
@@ -545,19 +562,14 @@ func readRayyanRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 			return votes, nil
 		}
 		if bad, ok := formats.AsBadRecord(err); ok {
-			votes = append(votes, rawVote{File: rel, Line: int64(bad.Line), Format: "rayyan-ris", Err: "unreadable RIS record: " + bad.Msg})
+			votes = append(votes, rawVote{File: rel, Line: bad.Line, Format: format, Err: "unreadable RIS record: " + bad.Msg})
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
 		biblio.Complete(rec)
-		base := rawVote{File: rel, Line: rec.SourceLine, Format: "rayyan-ris", Ref: recordRef{
-			ToolID: rec.SourceKey, Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year,
-		}}
-		for _, n := range rec.Notes {
-			votes = append(votes, rayyanVotes(base, n, stage)...)
-		}
+		votes = append(votes, votesOf(rec)...)
 	}
 }
 
@@ -841,28 +853,14 @@ func readCovidenceRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) (
 	if reviewer == "" {
 		reviewer = "covidence"
 	}
-	rd := ris.NewReader(r)
-	var votes []rawVote
-	for {
-		rec, err := rd.Next()
-		if err == io.EOF {
-			return votes, nil
-		}
-		if bad, ok := formats.AsBadRecord(err); ok {
-			votes = append(votes, rawVote{File: rel, Line: int64(bad.Line), Format: "covidence-ris", Err: "unreadable RIS record: " + bad.Msg})
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		biblio.Complete(rec)
+	return votesFromRIS(r, rel, "covidence-ris", func(rec *tables.Record) []rawVote {
 		ref := recordRef{Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year}
 		if ref.PMID == "" && isDigits(ref.Key) {
 			ref.PMID = ref.Key
 		}
 		v := rawVote{File: rel, Line: rec.SourceLine, Format: "covidence-ris", Ref: ref, Reviewer: reviewer, Labels: rec.Keywords}
-		votes = append(votes, covidenceVotes(list, v, strings.Join(rec.Notes, "\n"))...)
-	}
+		return covidenceVotes(list, v, strings.Join(rec.Notes, "\n"))
+	})
 }
 
 // covidenceVotes turns one reference of a Covidence list export into the
