@@ -3,6 +3,7 @@ package pipeline
 import (
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -62,6 +63,7 @@ func (l logProgress) Start(what string, total int64) Progress {
 // logLine logs at most every few seconds so a long run shows it is alive
 // without flooding a log file.
 type logLine struct {
+	mu          sync.Mutex // stages may report from several goroutines
 	log         *slog.Logger
 	what        string
 	total, n    int64
@@ -69,6 +71,8 @@ type logLine struct {
 }
 
 func (l *logLine) Add(n int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.n += n
 	if time.Since(l.last) >= 5*time.Second {
 		l.last = time.Now()
@@ -77,5 +81,7 @@ func (l *logLine) Add(n int64) {
 }
 
 func (l *logLine) Done() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.log.Info("done", "what", l.what, "count", l.n, "seconds", time.Since(l.start).Round(time.Millisecond).Seconds())
 }

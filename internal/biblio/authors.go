@@ -43,18 +43,50 @@ var groupWords = map[string]bool{
 }
 
 // IsGroupAuthor reports whether name looks like a corporate or group author.
+// It runs once per author of every record, so it scans the name in place
+// instead of splitting and lower-casing each word.
 func IsGroupAuthor(name string) bool {
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if len(w) >= 4 && groupWords[strings.ToLower(w)] {
+	start := -1
+	for i, r := range name {
+		switch {
+		case unicode.IsDigit(r):
 			return true
+		case unicode.IsLetter(r):
+			if start < 0 {
+				start = i
+			}
+		default:
+			if start >= 0 && isGroupWord(name[start:i]) {
+				return true
+			}
+			start = -1
 		}
 	}
-	for _, r := range name {
-		if unicode.IsDigit(r) {
-			return true
-		}
+	if start >= 0 && isGroupWord(name[start:]) {
+		return true
 	}
 	return !strings.Contains(name, ",") && len(strings.Fields(name)) > 5
+}
+
+// maxGroupWord is the length of the longest word in groupWords.
+const maxGroupWord = len("collaborative")
+
+func isGroupWord(w string) bool {
+	if len(w) < 4 || len(w) > maxGroupWord {
+		return false
+	}
+	var buf [maxGroupWord]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf {
+			return groupWords[strings.ToLower(w)]
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return groupWords[string(buf[:len(w)])]
 }
 
 var nameSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "2nd": true, "3rd": true}

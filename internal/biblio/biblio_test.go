@@ -58,7 +58,9 @@ func TestNormaliseAuthor(t *testing.T) {
 		{"World Health Organization", "World Health Organization"},
 		{"GBD 2019 Collaborators", "GBD 2019 Collaborators"},
 		{"Gambling Harms Research Collaborative", "Gambling Harms Research Collaborative"},
-		{"Boardman, Anna", "Boardman, A."}, // "board" inside a name is not a group
+		{"Boardman, Anna", "Boardman, A."},                       // "board" inside a name is not a group
+		{"ANZICS WRITING COMMITTEE", "ANZICS WRITING COMMITTEE"}, // upper-case group words
+		{"Müller-Lüdenscheidt, Hans", "Müller-Lüdenscheidt, H."}, // non-ASCII words are not groups
 	}
 	for _, c := range cases {
 		if got := NormaliseAuthor(c.in); got != c.want {

@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
@@ -100,19 +102,49 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 	progress := run.Progress("ingest (bytes)", total)
 	defer progress.Done()
 
+	// Files are parsed concurrently (parsing and normalising are most of
+	// ingest's cost), then assembled in config order, and only then given
+	// ids, so the tables do not depend on which file finished first.
+	results := make([]fileResult, len(jobs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if ctx.Err() != nil {
+				results[i].err = ctx.Err()
+				return
+			}
+			results[i] = readExport(run, j.round, j.search, j.file, progress)
+		}()
+	}
+	wg.Wait()
+
+	n, nq := 0, 0
+	for _, r := range results {
+		if r.err != nil {
+			return r.err
+		}
+		n += len(r.records)
+		nq += len(r.quarantine)
+	}
 	ids := newIDAssigner()
-	var records []tables.Record
-	var quarantine []tables.Quarantine
-	for _, j := range jobs {
-		if err := ctx.Err(); err != nil {
-			return err
+	records := make([]tables.Record, 0, n)
+	quarantine := make([]tables.Quarantine, 0, nq)
+	for i := range results {
+		r := &results[i]
+		for _, msg := range r.warnings {
+			run.Warn("%s", msg)
 		}
-		recs, bad, err := readExport(run, j.round, j.search, j.file, ids, progress)
-		if err != nil {
-			return err
+		for k := range r.records {
+			r.records[k].RecordID = ids.assign(&r.records[k])
 		}
-		records = append(records, recs...)
-		quarantine = append(quarantine, bad...)
+		records = append(records, r.records...)
+		quarantine = append(quarantine, r.quarantine...)
+		run.AddInput(r.input)
+		*r = fileResult{} // let the file's slice go before the next is copied
 	}
 	if len(quarantine) > 0 {
 		msg := fmt.Sprintf("%d input record(s) quarantined; see quarantine.parquet (first: %s:%d: %s)",
@@ -128,25 +160,36 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 	return pipeline.Put(run, "quarantine", quarantine)
 }
 
-// readExport streams one file through its reader.
-func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path string, ids *idAssigner, progress pipeline.Progress) (recs []tables.Record, bad []tables.Quarantine, err error) {
+// fileResult is what one export file gave: its records (completed, not
+// yet given ids), quarantined input, reader warnings and manifest entry.
+type fileResult struct {
+	records    []tables.Record
+	quarantine []tables.Quarantine
+	warnings   []string
+	input      pipeline.InputFile
+	err        error
+}
+
+// readExport streams one file through its reader. It runs concurrently
+// with other files, so it reports warnings in its result, not to run.
+func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path string, progress pipeline.Progress) (res fileResult) {
 	rel := run.RelPath(path)
 	format, err := formatFor(s, path)
 	if err != nil {
-		return nil, nil, err
+		return fileResult{err: err}
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", rel, err)
+		return fileResult{err: fmt.Errorf("%s: %w", rel, err)}
 	}
 	defer f.Close()
 	hr := pipeline.NewHashingReader(&progressReader{r: f, p: progress})
 	decoded, encoding, err := formats.Decode(hr, s.Encoding)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", rel, err)
+		return fileResult{err: fmt.Errorf("%s: %w", rel, err)}
 	}
 	if s.Encoding == "" && encoding == "windows-1252" {
-		run.Warn("%s: not valid UTF-8; read as Windows-1252 (set encoding: in the config to choose another)", rel)
+		res.warnings = append(res.warnings, rel+": not valid UTF-8; read as Windows-1252 (set encoding: in the config to choose another)")
 	}
 	reader := format.NewReader(decoded, formats.Options{Encoding: s.Encoding, Columns: s.Columns})
 
@@ -155,7 +198,7 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 	lastLine := int64(0)
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%s reader failed near %s:%d (please report this with the file): %v", format.Name, rel, lastLine, r)
+			res = fileResult{err: fmt.Errorf("%s reader failed near %s:%d (please report this with the file): %v", format.Name, rel, lastLine, r)}
 		}
 	}()
 	for {
@@ -165,36 +208,35 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 		}
 		if b, ok := formats.AsBadRecord(rerr); ok {
 			lastLine = b.Line
-			bad = append(bad, tables.Quarantine{
+			res.quarantine = append(res.quarantine, tables.Quarantine{
 				Round: round.ID, Database: s.Database, SourceFile: rel, SourceLine: b.Line,
 				Format: format.Name, Error: b.Msg, Raw: formats.CutRaw(b.Raw),
 			})
 			continue
 		}
 		if rerr != nil {
-			return nil, nil, fmt.Errorf("%s %s:%d: %w", format.Name, rel, lastLine, rerr)
+			return fileResult{err: fmt.Errorf("%s %s:%d: %w", format.Name, rel, lastLine, rerr)}
 		}
 		lastLine = rec.SourceLine
 		rec.Round, rec.Database, rec.SourceFile, rec.Format = round.ID, s.Database, rel, format.Name
 		biblio.Complete(rec)
-		rec.RecordID = ids.assign(rec)
-		recs = append(recs, *rec)
+		res.records = append(res.records, *rec)
 	}
 	if w, ok := reader.(interface{ Warnings() []string }); ok {
 		for _, msg := range w.Warnings() {
-			run.Warn("%s: %s", rel, msg)
+			res.warnings = append(res.warnings, rel+": "+msg)
 		}
 	}
 	// Hash the whole file even if the reader stopped early.
 	if _, err := io.Copy(io.Discard, hr); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", rel, err)
+		return fileResult{err: fmt.Errorf("%s: %w", rel, err)}
 	}
-	run.AddInput(pipeline.InputFile{
+	res.input = pipeline.InputFile{
 		Path: rel, Bytes: hr.N, SHA256: hr.SHA256(), Kind: "search export",
 		Round: round.ID, Database: s.Database, Format: format.Name, Encoding: encoding,
-		Records: len(recs), Quarantined: len(bad),
-	})
-	return recs, bad, nil
+		Records: len(res.records), Quarantined: len(res.quarantine),
+	}
+	return res
 }
 
 type progressReader struct {
