@@ -1,0 +1,124 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+)
+
+func ris(title, id string) string {
+	s := "TY  - JOUR\nTI  - " + title + "\n"
+	if id != "" {
+		s += "ID  - " + id + "\n"
+	}
+	return s + "PY  - 2020\nER  - \n\n"
+}
+
+// ingestFiles writes files into a temp review and runs the stage on them:
+// one search per file, in the order given, in round r1.
+func ingestFiles(t *testing.T, files [][2]string) ([]tables.Record, []tables.Quarantine, *pipeline.Run) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := &pipeline.Config{Dir: dir, Rounds: []pipeline.Round{{ID: "r1"}}}
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f[0]), []byte(f[1]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db := strings.TrimSuffix(f[0], filepath.Ext(f[0]))
+		cfg.Rounds[0].Searches = append(cfg.Rounds[0].Searches, pipeline.Search{Database: db, Path: f[0]})
+	}
+	run := pipeline.NewRun(cfg, nil, nil)
+	if err := IngestExports(context.Background(), run, &Params{}); err != nil {
+		t.Fatal(err)
+	}
+	recs, _, _ := pipeline.Get[tables.Record](run, "records")
+	quar, _, _ := pipeline.Get[tables.Quarantine](run, "quarantine")
+	return recs, quar, run
+}
+
+// TestRecordIDsDoNotDependOnPosition: moving a record within its export
+// (a re-export sorted differently) keeps its id; ids differ between
+// databases, and a keyless record is identified by its content.
+func TestRecordIDsDoNotDependOnPosition(t *testing.T) {
+	a, _, _ := ingestFiles(t, [][2]string{{"embase.ris", ris("Peer work", "E1") + ris("Stigma", "E2") + ris("No key", "")}})
+	b, _, _ := ingestFiles(t, [][2]string{{"embase.ris", ris("No key", "") + ris("Stigma", "E2") + ris("Peer work", "E1")}})
+	ids := func(recs []tables.Record) map[string]string {
+		m := map[string]string{}
+		for _, r := range recs {
+			m[r.Title] = r.RecordID
+		}
+		return m
+	}
+	ia, ib := ids(a), ids(b)
+	for title, id := range ia {
+		if ib[title] != id {
+			t.Errorf("%q: id %s in one order, %s in the other", title, id, ib[title])
+		}
+	}
+	c, _, _ := ingestFiles(t, [][2]string{{"scopus.ris", ris("Peer work", "E1")}})
+	if c[0].RecordID == ia["Peer work"] {
+		t.Error("the same key in another database gave the same id")
+	}
+}
+
+// TestConcurrentFilesKeepConfigOrder: files are parsed concurrently, but
+// records come out in config order, file order within, every time, and a
+// key repeated within one export is told apart by order of appearance.
+func TestConcurrentFilesKeepConfigOrder(t *testing.T) {
+	var files [][2]string
+	var want []string
+	for i, db := range []string{"medline", "embase", "cinahl", "scopus", "psycinfo"} {
+		var body strings.Builder
+		for j := 0; j < 50+i*7; j++ {
+			title := db + "-" + string(rune('a'+j%26)) + strings.Repeat("x", j/26)
+			body.WriteString(ris(title, ""))
+			want = append(want, title)
+		}
+		files = append(files, [2]string{db + ".ris", body.String()})
+	}
+	files = append(files, [2]string{"dup.ris", ris("First", "K") + ris("Second", "K")})
+	want = append(want, "First", "Second")
+	for attempt := 0; attempt < 5; attempt++ {
+		recs, quar, _ := ingestFiles(t, files)
+		if len(quar) != 0 || len(recs) != len(want) {
+			t.Fatalf("%d records, %d quarantined; want %d, 0", len(recs), len(quar), len(want))
+		}
+		for i := range want {
+			if recs[i].Title != want[i] {
+				t.Fatalf("attempt %d: record %d is %q, want %q", attempt, i, recs[i].Title, want[i])
+			}
+		}
+		first, second := recs[len(recs)-2].RecordID, recs[len(recs)-1].RecordID
+		if second != first+"-2" {
+			t.Errorf("repeated key: ids %s and %s, want the second to be the first plus -2", first, second)
+		}
+	}
+}
+
+// TestEveryRecordIsAccountedFor: records + quarantined = records in the
+// files, and the manifest lists each file with its counts and hash.
+func TestEveryRecordIsAccountedFor(t *testing.T) {
+	recs, quar, run := ingestFiles(t, [][2]string{
+		{"good.ris", ris("One", "1") + ris("Two", "2")},
+		{"cut.ris", ris("Three", "3") + "TY  - JOUR\nTI  - Cut off\n"},
+	})
+	if len(recs) != 3 || len(quar) != 1 {
+		t.Fatalf("%d records, %d quarantined; want 3 and 1", len(recs), len(quar))
+	}
+	if q := quar[0]; q.SourceFile != "cut.ris" || q.SourceLine != 7 || q.Database != "cut" || q.Round != "r1" {
+		t.Errorf("quarantine row %+v: want cut.ris line 7 (6 lines of the first record, then TY) in database cut, round r1", q)
+	}
+	for _, r := range recs {
+		if r.Round != "r1" || r.SourceFile == "" || r.SourceLine < 1 || r.Format != "ris" || r.RecordID == "" {
+			t.Errorf("provenance missing: %+v", r)
+		}
+	}
+	if w := run.Warnings(); len(w) != 1 || !strings.Contains(w[0], "1 input record(s) quarantined") {
+		t.Errorf("warnings %q", w)
+	}
+}
