@@ -12,7 +12,6 @@ import (
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/tables"
 )
 
 type result = testutil.Result
@@ -79,7 +78,7 @@ func TestSample(t *testing.T) {
 		{"ISSN", strings.Join(r.ISSN, "|"), "1050-5350"},
 		{"Keywords", strings.Join(r.Keywords, "|"), "gambling|peer support|realist"},
 		{"Abstract", r.Abstract, "Contact: j.muller@example.org. Gambling harm is common."}, // "#" concatenation, "@" in a value
-		{"Extra", fieldsString(r.Extra), "publisher=Springer"},
+		{"Extra", testutil.FieldsString(r.Extra), "publisher=Springer"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -104,14 +103,6 @@ func TestSample(t *testing.T) {
 	if r.SourceKey != "after_broken" || strings.Join(r.Authors, "|") != "Škoda, Jiří" || r.Title != "Façade" || r.SourceLine != 37 {
 		t.Errorf("entry after the broken one: %+v", r)
 	}
-}
-
-func fieldsString(fs []tables.Field) string {
-	var parts []string
-	for _, f := range fs {
-		parts = append(parts, f.Tag+"="+f.Value)
-	}
-	return strings.Join(parts, "|")
 }
 
 func TestAdversarial(t *testing.T) {

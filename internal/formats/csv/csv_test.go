@@ -13,7 +13,6 @@ import (
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
-	"github.com/realsynth/realsynth/internal/tables"
 )
 
 type result = testutil.Result
@@ -49,14 +48,6 @@ func runChecks(t *testing.T, checks []check) {
 
 func j(s []string) string { return strings.Join(s, "|") }
 
-func fieldsString(fs []tables.Field) string {
-	var parts []string
-	for _, f := range fs {
-		parts = append(parts, f.Tag+"="+f.Value)
-	}
-	return strings.Join(parts, "|")
-}
-
 func TestScopus(t *testing.T) {
 	res := readFile(t, "testdata/scopus.csv", formats.Options{})
 	if res.Err != nil || len(res.Recs) != 2 || len(res.Bad) != 0 {
@@ -76,7 +67,7 @@ func TestScopus(t *testing.T) {
 		{"Abstract", r.Abstract, "Gambling harms can impact the health\nand wellbeing of both individuals who gamble and those close to them."},
 		{"Keywords", j(r.Keywords), "gambling harm|wellbeing|adult|Australia|household"},
 		{"PublicationType", j(r.PublicationType), "Article"},
-		{"Extra", fieldsString(r.Extra), "Authors=Tulloch C.; Hing N.|Author(s) ID=57190000001; 6602000002|Cited by=3|Publication Stage=Final|Source=Scopus"},
+		{"Extra", testutil.FieldsString(r.Extra), "Authors=Tulloch C.; Hing N.|Author(s) ID=57190000001; 6602000002|Cited by=3|Publication Stage=Final|Source=Scopus"},
 	})
 	if r.SourceLine != 2 || res.Recs[1].SourceLine != 4 { // the first row's abstract spans two lines
 		t.Errorf("SourceLines %d, %d", r.SourceLine, res.Recs[1].SourceLine)
@@ -99,7 +90,7 @@ func TestASReview(t *testing.T) {
 		{"Authors", j(r.Authors), "Smith, John|Doe, Jane"},
 		{"Keywords", j(r.Keywords), "peer support|gambling"},
 		{"DOI", r.DOI, "10.1000/peer.1"},
-		{"Extra", fieldsString(r.Extra), "included=1|asreview_ranking=1"},
+		{"Extra", testutil.FieldsString(r.Extra), "included=1|asreview_ranking=1"},
 	})
 }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/tables"
 )
 
 type result = testutil.Result
@@ -19,14 +18,6 @@ type result = testutil.Result
 func read(t testing.TB, r io.Reader) result {
 	t.Helper()
 	return testutil.MustReadAll(t, NewReader(r))
-}
-
-func fieldsString(fs []tables.Field) string {
-	var parts []string
-	for _, f := range fs {
-		parts = append(parts, f.Tag+"="+f.Value)
-	}
-	return strings.Join(parts, "|")
 }
 
 func TestLibrary(t *testing.T) {
@@ -56,7 +47,7 @@ func TestLibrary(t *testing.T) {
 		{"ISSN", strings.Join(r.ISSN, "|"), "1573-3602|1050-5350"},
 		{"Keywords", strings.Join(r.Keywords, "|"), "Aged|*Gambling/psychology"},
 		{"URLs", strings.Join(r.URLs, "|"), "https://pubmed.ncbi.nlm.nih.gov/35012345/"},
-		{"Extra", fieldsString(r.Extra), `database=Gambling.enl|source-app=EndNote|foreign-keys/key=12|auth-address=University of Lyon, France.|titles/secondary-title=J Gambl Stud|edition=2021/01/06|custom2=PMC8765432|custom1=Include: older adults|caption=Table 2|label=FT-include|remote-database-name=PubMed|remote-database-provider=NLM`},
+		{"Extra", testutil.FieldsString(r.Extra), `database=Gambling.enl|source-app=EndNote|foreign-keys/key=12|auth-address=University of Lyon, France.|titles/secondary-title=J Gambl Stud|edition=2021/01/06|custom2=PMC8765432|custom1=Include: older adults|caption=Table 2|label=FT-include|remote-database-name=PubMed|remote-database-provider=NLM`},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

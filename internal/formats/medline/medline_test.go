@@ -21,14 +21,6 @@ func read(t testing.TB, r io.Reader) result {
 	return testutil.MustReadAll(t, NewReader(r))
 }
 
-func fieldsString(fs []tables.Field) string {
-	var parts []string
-	for _, f := range fs {
-		parts = append(parts, f.Tag+"="+f.Value)
-	}
-	return strings.Join(parts, "|")
-}
-
 func TestThreeCitations(t *testing.T) {
 	f, err := os.Open("testdata/three.nbib")
 	if err != nil {
@@ -59,7 +51,7 @@ func TestThreeCitations(t *testing.T) {
 		{"Keywords", strings.Join(r.Keywords, "|"), "Aged|*Gambling/psychology|peer support"},
 		{"Language", r.Language, "eng"},
 		{"PublicationType", strings.Join(r.PublicationType, "|"), "Journal Article|Review"},
-		{"Extra", fieldsString(r.Extra), "OWN=NLM|STAT=MEDLINE|DCOM=20220315|AD=University of Lyon, France.|DEP=20210105|JID=9425991|EDAT=2021/01/06 06:00|AID=10.1007/s10899-021-10012-3 [pii]|SO=J Gambl Stud. 2022 Jun;38(2):221-228. doi: 10.1007/s10899-021-10012-3."},
+		{"Extra", testutil.FieldsString(r.Extra), "OWN=NLM|STAT=MEDLINE|DCOM=20220315|AD=University of Lyon, France.|DEP=20210105|JID=9425991|EDAT=2021/01/06 06:00|AID=10.1007/s10899-021-10012-3 [pii]|SO=J Gambl Stud. 2022 Jun;38(2):221-228. doi: 10.1007/s10899-021-10012-3."},
 	}
 	for _, c := range checks {
 		if c.got != c.want {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/tables"
 )
 
 // result is what a reader made of one input: records and bad stretches.
@@ -53,7 +52,7 @@ func TestRecordFields(t *testing.T) {
 		{"DOI", r.DOI, "10.1000/abc.1"},
 		{"ISSN", strings.Join(r.ISSN, "|"), "0028-3932|1873-3514"},
 		{"Notes", strings.Join(r.Notes, "|"), "a note"},
-		{"Extra", fieldsString(r.Extra), "Z9=unknown tag"},
+		{"Extra", testutil.FieldsString(r.Extra), "Z9=unknown tag"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -66,14 +65,6 @@ func TestRecordFields(t *testing.T) {
 	if r.SourceLine != 1 {
 		t.Errorf("SourceLine = %d, want 1", r.SourceLine)
 	}
-}
-
-func fieldsString(fs []tables.Field) string {
-	var parts []string
-	for _, f := range fs {
-		parts = append(parts, f.Tag+"="+f.Value)
-	}
-	return strings.Join(parts, "|")
 }
 
 func TestGluedTags(t *testing.T) {
@@ -91,7 +82,7 @@ func TestGluedTags(t *testing.T) {
 	if strings.Join(r.URLs, "|") != "https://example.org/x" {
 		t.Errorf("URLs = %q", r.URLs)
 	}
-	if got := fieldsString(r.Extra); got != "WE=Social Science Citation Index (SSCI)|U2=L2029880245" {
+	if got := testutil.FieldsString(r.Extra); got != "WE=Social Science Citation Index (SSCI)|U2=L2029880245" {
 		t.Errorf("Extra = %q", got)
 	}
 	if r.Abstract != "Scores rose (p - 0.1 not a tag)" {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
-	"github.com/realsynth/realsynth/internal/tables"
 )
 
 type result = testutil.Result
@@ -48,7 +47,7 @@ func TestSavedRecs(t *testing.T) {
 		{"ISSN", strings.Join(r.ISSN, "|"), "0714-9808|1710-1107"},
 		{"Keywords", strings.Join(r.Keywords, "|"), "aging|older adults|problem gambling|LATER LIFE|HEALTH BEHAVIOR"},
 		{"PublicationType", strings.Join(r.PublicationType, "|"), "Article"},
-		{"Extra", fieldsString(r.Extra), "C1=[Elton-Marshall, Tara] Ctr Addict & Mental Hlth, London, ON, Canada.|C1=[van der Maas, Mark] Univ Toronto, Toronto, ON, Canada.|CR=Dykstra PA, 2004, J MARRIAGE FAM, V66, P1|CR=Turner NE, 2018, J GAMBL STUD, V34, P1|NR=63|TC=12|J9=CAN J AGING"},
+		{"Extra", testutil.FieldsString(r.Extra), "C1=[Elton-Marshall, Tara] Ctr Addict & Mental Hlth, London, ON, Canada.|C1=[van der Maas, Mark] Univ Toronto, Toronto, ON, Canada.|CR=Dykstra PA, 2004, J MARRIAGE FAM, V66, P1|CR=Turner NE, 2018, J GAMBL STUD, V34, P1|NR=63|TC=12|J9=CAN J AGING"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -65,14 +64,6 @@ func TestSavedRecs(t *testing.T) {
 	if r.SourceLine != 42 || r.ArticleNumber != "105" || strings.Join(r.PublicationType, "|") != "Article|Early Access" {
 		t.Errorf("second record: %+v", r)
 	}
-}
-
-func fieldsString(fs []tables.Field) string {
-	var parts []string
-	for _, f := range fs {
-		parts = append(parts, f.Tag+"="+f.Value)
-	}
-	return strings.Join(parts, "|")
 }
 
 func TestBadInput(t *testing.T) {

@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/biblio"
@@ -55,4 +56,14 @@ func MustReadAll(t testing.TB, rd formats.Reader) Result {
 		t.Fatal(res.Err)
 	}
 	return res
+}
+
+// FieldsString renders a record's extra fields as "TAG=value|TAG=value",
+// for compact assertions on what a reader kept beyond the columns.
+func FieldsString(fs []tables.Field) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, f.Tag+"="+f.Value)
+	}
+	return strings.Join(parts, "|")
 }
