@@ -127,7 +127,7 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 		if r.err != nil {
 			return r.err
 		}
-		n += len(r.records)
+		n += r.n
 		nq += len(r.quarantine)
 	}
 	ids := newIDAssigner()
@@ -138,10 +138,12 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 		for _, msg := range r.warnings {
 			run.Warn("%s", msg)
 		}
-		for k := range r.records {
-			r.records[k].RecordID = ids.assign(&r.records[k])
+		for _, chunk := range r.records {
+			for k := range chunk {
+				chunk[k].RecordID = ids.assign(&chunk[k])
+			}
+			records = append(records, chunk...)
 		}
-		records = append(records, r.records...)
 		quarantine = append(quarantine, r.quarantine...)
 		run.AddInput(r.input)
 		*r = fileResult{} // let the file's slice go before the next is copied
@@ -163,12 +165,19 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 // fileResult is what one export file gave: its records (completed, not
 // yet given ids), quarantined input, reader warnings and manifest entry.
 type fileResult struct {
-	records    []tables.Record
+	// records come in chunks of chunkRecords: a record is 600-odd bytes,
+	// and regrowing one slice per file copied every record several times
+	// over (seconds at a million records); assembly copies each once.
+	records    [][]tables.Record
+	n          int
 	quarantine []tables.Quarantine
 	warnings   []string
 	input      pipeline.InputFile
 	err        error
 }
+
+// chunkRecords is how many records a file's results hold per chunk.
+const chunkRecords = 4096
 
 // readExport streams one file through its reader. It runs concurrently
 // with other files, so it reports warnings in its result, not to run.
@@ -220,7 +229,12 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 		lastLine = rec.SourceLine
 		rec.Round, rec.Database, rec.SourceFile, rec.Format = round.ID, s.Database, rel, format.Name
 		biblio.Complete(rec)
-		res.records = append(res.records, *rec)
+		if k := len(res.records); k == 0 || len(res.records[k-1]) == chunkRecords {
+			res.records = append(res.records, make([]tables.Record, 0, chunkRecords))
+		}
+		last := &res.records[len(res.records)-1]
+		*last = append(*last, *rec)
+		res.n++
 	}
 	if w, ok := reader.(interface{ Warnings() []string }); ok {
 		for _, msg := range w.Warnings() {
@@ -234,7 +248,7 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 	res.input = pipeline.InputFile{
 		Path: rel, Bytes: hr.N, SHA256: hr.SHA256(), Kind: "search export",
 		Round: round.ID, Database: s.Database, Format: format.Name, Encoding: encoding,
-		Records: len(res.records), Quarantined: len(res.quarantine),
+		Records: res.n, Quarantined: len(res.quarantine),
 	}
 	return res
 }

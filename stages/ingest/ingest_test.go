@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,5 +121,27 @@ func TestEveryRecordIsAccountedFor(t *testing.T) {
 	}
 	if w := run.Warnings(); len(w) != 1 || !strings.Contains(w[0], "1 input record(s) quarantined") {
 		t.Errorf("warnings %q", w)
+	}
+}
+
+// TestFileSpanningChunks: a file longer than one result chunk keeps every
+// record, in order, across the chunk boundaries.
+func TestFileSpanningChunks(t *testing.T) {
+	n := 2*chunkRecords + 3
+	var body strings.Builder
+	for i := 0; i < n; i++ {
+		body.WriteString(ris("T"+strconv.Itoa(i), "K"+strconv.Itoa(i)))
+	}
+	recs, quar, _ := ingestFiles(t, [][2]string{{"big.ris", body.String()}, {"small.ris", ris("Last", "L")}})
+	if len(quar) != 0 || len(recs) != n+1 {
+		t.Fatalf("%d records, %d quarantined; want %d, 0", len(recs), len(quar), n+1)
+	}
+	for i := 0; i < n; i++ {
+		if recs[i].Title != "T"+strconv.Itoa(i) {
+			t.Fatalf("record %d is %q", i, recs[i].Title)
+		}
+	}
+	if recs[n].Title != "Last" {
+		t.Errorf("the second file's record is %q", recs[n].Title)
 	}
 }
