@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -110,21 +111,65 @@ Nothing is written.`,
 func printSummary(w io.Writer, res *pipeline.Result) error {
 	fmt.Fprintf(w, "\nrealsynth %s — %s\n", pipeline.Version, res.Manifest.Review)
 	printRecordCounts(w, res.Run)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "\nTables written to %s:\n", res.Output)
+	if line := headline(res.Run); line != "" {
+		fmt.Fprintf(w, "\n%s\n", line)
+	}
+	fmt.Fprintf(w, "\nWritten to %s (row counts; manifest.json lists every file):\n", res.Output)
+	var cells []string
 	for _, t := range res.Manifest.Tables {
-		fmt.Fprintf(tw, "  %s\t%d rows\t\n", t.File, t.Rows)
+		cells = append(cells, fmt.Sprintf("%s\t%d", strings.TrimSuffix(t.File, ".parquet"), t.Rows))
 	}
 	for _, f := range res.Manifest.Files {
-		fmt.Fprintf(tw, "  %s\t%d bytes\t\n", f.File, f.Bytes)
+		cells = append(cells, f.File+"\t")
 	}
-	fmt.Fprintf(tw, "  %s\t\t\n", "manifest.json")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	half := (len(cells) + 1) / 2
+	for i := 0; i < half; i++ {
+		right := ""
+		if i+half < len(cells) {
+			right = cells[i+half]
+		}
+		fmt.Fprintf(tw, "  %s\t  %s\n", cells[i], right)
+	}
 	tw.Flush()
 	if n := len(res.Manifest.Warnings); n > 0 {
-		fmt.Fprintf(w, "\n%d warning(s); the first:\n  %s\n(all of them are in manifest.json)\n", n, res.Manifest.Warnings[0])
+		fmt.Fprintf(w, "\n%d warning(s); the first: %s\n", n, res.Manifest.Warnings[0])
 	}
 	fmt.Fprintf(w, "\nDone in %.1fs.\n", res.Manifest.Seconds)
 	return nil
+}
+
+// headline gives the numbers a team looks for first after a round: works,
+// how many are new in the latest round (to screen), included studies and
+// demi-regularity candidates. Parts whose stage did not run are left out.
+func headline(run *pipeline.Run) string {
+	var parts []string
+	if works, ok, _ := pipeline.Get[tables.Work](run, "works"); ok {
+		last := ""
+		if n := len(run.Config.Rounds); n > 0 {
+			last = run.Config.Rounds[n-1].ID
+		}
+		fresh := 0
+		for _, wk := range works {
+			if wk.FirstRound == last {
+				fresh++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d works (%d first found in %s)", len(works), fresh, last))
+	}
+	if decisions, ok, _ := pipeline.Get[tables.Decision](run, "decisions"); ok {
+		studies := map[string]bool{}
+		for _, d := range decisions {
+			if d.Stage == "full_text" && d.Decision == "include" {
+				studies[d.StudyID] = true
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%d studies included", len(studies)))
+	}
+	if cands, ok, _ := pipeline.Get[tables.DemiRegularityCandidate](run, "demi_regularity_candidates"); ok {
+		parts = append(parts, fmt.Sprintf("%d demi-regularity candidates", len(cands)))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // printRecordCounts shows records per round and database, and quarantine.
