@@ -65,7 +65,24 @@ func IsGroupAuthor(name string) bool {
 	if start >= 0 && isGroupWord(name[start:]) {
 		return true
 	}
-	return !strings.Contains(name, ",") && len(strings.Fields(name)) > 5
+	return !strings.Contains(name, ",") && moreWordsThan(name, 5)
+}
+
+// moreWordsThan is len(strings.Fields(s)) > n without building the slice.
+func moreWordsThan(s string, n int) bool {
+	words, inWord := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			words++
+			if words > n {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxGroupWord is the length of the longest word in groupWords.
@@ -92,7 +109,11 @@ func isGroupWord(w string) bool {
 var nameSuffixes = map[string]bool{"jr": true, "sr": true, "ii": true, "iii": true, "iv": true, "2nd": true, "3rd": true}
 
 func isSuffix(tok string) bool {
-	return nameSuffixes[strings.ToLower(strings.Trim(tok, ".,"))]
+	tok = strings.Trim(tok, ".,")
+	if len(tok) > 3 { // every suffix is at most 3 letters: skip the lower-casing
+		return false
+	}
+	return nameSuffixes[strings.ToLower(tok)]
 }
 
 // splitName finds the family name and the given names (or initials).
