@@ -31,11 +31,11 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 ## bench: the benchmarks (readers, the real ingest + dedupe stages at 10k/100k, agreement, synthesis), then 1M records
-## (the 1M run uses the CLI's soft memory limit, 3500 MiB; BENCHCOUNT=3 for medians)
+## (the 1M run uses the CLI's memory settings, GOMEMLIMIT=3500MiB GOGC=400; BENCHCOUNT=3 for medians)
 BENCHCOUNT ?= 1
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
-	GOMEMLIMIT=3500MiB $(GO) test -run '^$$' -bench 'RunIngestDedupe1M' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./stages
+	GOMEMLIMIT=3500MiB GOGC=400 $(GO) test -run '^$$' -bench 'RunIngestDedupe1M' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./stages
 
 ## eval-dedup: precision, recall, F1 and false merges on the labelled sets in ../shared
 eval-dedup: build
