@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -181,6 +182,7 @@ func checkVotes(votes []rawVote) {
 // csvTable reads a CSV with a header and finds columns by header name,
 // case-insensitively, so that column order never matters.
 type csvTable struct {
+	err  error // a read error that ended rows()
 	r    *csv.Reader
 	cols map[string]int
 }
@@ -203,6 +205,27 @@ func newCSVTable(r io.Reader) (*csvTable, error) {
 		}
 	}
 	return &csvTable{r: cr, cols: cols}, nil
+}
+
+// rows iterates over the data rows with their 1-based lines. A read error
+// ends the loop and is kept in t.err (with its line) for the caller to check
+// after it; the end of the file is not an error.
+func (t *csvTable) rows() iter.Seq2[[]string, int64] {
+	return func(yield func([]string, int64) bool) {
+		for {
+			row, line, err := t.next()
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				t.err = fmt.Errorf("line %d: %w", line, err)
+				return
+			}
+			if !yield(row, line) {
+				return
+			}
+		}
+	}
 }
 
 // col returns the index of the first of names present in the header, or -1.
@@ -269,14 +292,7 @@ func readLong(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVot
 		return nil, errors.New(`line 1: no "record" column (nor doi or title) to say which record a vote is about`)
 	}
 	var votes []rawVote
-	for {
-		row, line, err := t.next()
-		if err == io.EOF {
-			return votes, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	for row, line := range t.rows() {
 		v := rawVote{File: rel, Line: line, Format: "long", Timestamp: cell(row, cTime)}
 		v.Ref = refFromText(cell(row, cRecord))
 		if d := cell(row, cDOI); d != "" {
@@ -312,6 +328,10 @@ func readLong(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]rawVot
 		v.Err = strings.Join(problems, "; ")
 		votes = append(votes, v)
 	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return votes, nil
 }
 
 // refFromText reads a record reference that may be a source key, a DOI, a
@@ -489,6 +509,15 @@ func rayyanVotes(base rawVote, notes string, stage string) []rawVote {
 	return votes
 }
 
+// reviewerOr is the reviewer a source's votes are credited to: the one the
+// config names, else the tool's name (team-decision exports carry none).
+func reviewerOr(src VoteSource, tool string) string {
+	if src.Reviewer != "" {
+		return src.Reviewer
+	}
+	return tool
+}
+
 func sourceStage(src VoteSource) (string, error) {
 	st, err := parseStage(src.Stage, stageTA)
 	if err != nil {
@@ -513,14 +542,7 @@ func readRayyanCSV(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 	}
 	cKey, cTitle, cYear, cDOI, cPMID := t.col("key"), t.col("title"), t.col("year"), t.col("doi"), t.col("pubmed_id", "pmid")
 	var votes []rawVote
-	for {
-		row, line, err := t.next()
-		if err == io.EOF {
-			return votes, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	for row, line := range t.rows() {
 		base := rawVote{File: rel, Line: line, Format: "rayyan", Ref: recordRef{
 			ToolID: cell(row, cKey), Key: cell(row, cKey), DOI: normaliseDOI(cell(row, cDOI)),
 			PMID: cell(row, cPMID), Title: cell(row, cTitle),
@@ -530,6 +552,10 @@ func readRayyanCSV(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 		}
 		votes = append(votes, rayyanVotes(base, cell(row, cNotes), stage)...)
 	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return votes, nil
 }
 
 // readRayyanRIS reads Rayyan's RIS export; votes are in N1.
@@ -623,14 +649,7 @@ func readRayyanLog(run pathResolver, src VoteSource, rel string, r io.Reader) ([
 	}
 	var events []event
 	var bad []rawVote
-	for {
-		row, line, err := t.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	for row, line := range t.rows() {
 		user := cell(row, cUser)
 		if n, ok := names[user]; ok {
 			user = n
@@ -646,6 +665,9 @@ func readRayyanLog(run pathResolver, src VoteSource, rel string, r io.Reader) ([
 			user = "rayyan-user-" + user
 		}
 		events = append(events, event{line, cell(row, cArticle), user, strings.Trim(cell(row, cKey), `"`), cell(row, cValue), cell(row, cTime)})
+	}
+	if t.err != nil {
+		return nil, t.err
 	}
 	// Created_at is ISO-like ("2023-05-02 10:11:12 UTC"), so text order is time order.
 	sort.SliceStable(events, func(i, j int) bool { return events[i].at < events[j].at })
@@ -741,20 +763,17 @@ func readRayyanArticles(path string) (map[string]recordRef, error) {
 	}
 	cTitle, cYear, cDOI, cPMID := t.col("title"), t.col("year"), t.col("doi"), t.col("pubmed_id", "pmid")
 	out := map[string]recordRef{}
-	for {
-		row, line, err := t.next()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	for row := range t.rows() {
 		ref := recordRef{Key: cell(row, cKey), DOI: normaliseDOI(cell(row, cDOI)), PMID: cell(row, cPMID), Title: cell(row, cTitle)}
 		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
 			ref.Year = &y
 		}
 		out[ref.Key] = ref
 	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return out, nil
 }
 
 // Covidence lists, and the votes a record in each list implies.
@@ -804,10 +823,7 @@ func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 	if err != nil {
 		return nil, err
 	}
-	reviewer := src.Reviewer
-	if reviewer == "" {
-		reviewer = "covidence"
-	}
+	reviewer := reviewerOr(src, "covidence")
 	t, err := newCSVTable(r)
 	if err != nil {
 		return nil, err
@@ -819,14 +835,7 @@ func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 		return nil, errors.New(`line 1: no "Covidence #", "Title" or "DOI" column`)
 	}
 	var votes []rawVote
-	for {
-		row, line, err := t.next()
-		if err == io.EOF {
-			return votes, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	for row, line := range t.rows() {
 		ref := recordRef{ToolID: cell(row, cID), Key: cell(row, cAN), DOI: normaliseDOI(cell(row, cDOI)), Title: cell(row, cTitle)}
 		if ref.Key == "" {
 			ref.Key = cell(row, cRef)
@@ -840,6 +849,10 @@ func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 		v := rawVote{File: rel, Line: line, Format: "covidence", Ref: ref, Reviewer: reviewer, Labels: splitList(cell(row, cTags), ";")}
 		votes = append(votes, covidenceVotes(list, v, cell(row, cNotes))...)
 	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return votes, nil
 }
 
 // readCovidenceRIS reads a Covidence RIS export of one list; reasons come
@@ -849,10 +862,7 @@ func readCovidenceRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) (
 	if err != nil {
 		return nil, err
 	}
-	reviewer := src.Reviewer
-	if reviewer == "" {
-		reviewer = "covidence"
-	}
+	reviewer := reviewerOr(src, "covidence")
 	return votesFromRIS(r, rel, "covidence-ris", func(rec *tables.Record) []rawVote {
 		ref := recordRef{Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year}
 		if ref.PMID == "" && isDigits(ref.Key) {
@@ -890,10 +900,7 @@ func readASReview(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]ra
 	if err != nil {
 		return nil, err
 	}
-	reviewer := src.Reviewer
-	if reviewer == "" {
-		reviewer = "asreview"
-	}
+	reviewer := reviewerOr(src, "asreview")
 	t, err := newCSVTable(r)
 	if err != nil {
 		return nil, err
@@ -906,14 +913,7 @@ func readASReview(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]ra
 	cTitle, cYear, cDOI, cPMID := t.col("title", "primary_title"), t.col("year", "publication_year"), t.col("doi"), t.col("pmid", "pubmed_id")
 	cTime := t.col("asreview_time", "labeling_time")
 	var votes []rawVote
-	for {
-		row, line, err := t.next()
-		if err == io.EOF {
-			return votes, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
+	for row, line := range t.rows() {
 		label := cell(row, cLabel)
 		if label == "" || label == "-1" || strings.EqualFold(label, "nan") {
 			continue // not labelled: the record was never shown
@@ -933,4 +933,8 @@ func readASReview(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]ra
 		}
 		votes = append(votes, v)
 	}
+	if t.err != nil {
+		return nil, t.err
+	}
+	return votes, nil
 }
