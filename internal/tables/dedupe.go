@@ -97,10 +97,16 @@ type DuplicatePair struct {
 	// Rule names the rule or guard that decided. duplicate: "doi+title",
 	// "pmid+title", "title+authors+year+source", "title+authors+source, year±1",
 	// "title+authors+volume+pages", "title+volume+pages, no authors",
-	// "close-title+authors+volume+pages", "preprint+article (merge_preprints)",
-	// "human:same". related: "related:erratum", "related:retraction",
-	// "related:comment" (a notice and its article) or "related:KIND1/KIND2"
-	// (the two report kinds in alphabetical order, e.g. "related:article/preprint"). review: "title-only", "close-title",
+	// "close-title+authors+volume+pages",
+	// "translated-title+authors+year+journal+volume+pages",
+	// "preprint+article (merge_preprints)", "human:same". related:
+	// "related:erratum", "related:retraction", "related:comment" (a notice
+	// and its article), "related:erratum-cited" (printed where the other's
+	// "[Erratum appears in ...]" note points), "related:short-item" (a
+	// one-page item under a multi-page article's title, authors and
+	// journal) or "related:KIND1/KIND2" (the two report kinds in
+	// alphabetical order, e.g. "related:article/preprint"). review:
+	// "title-only", "close-title",
 	// "weak-title+authors+volume+pages", "title+bib, authors differ",
 	// "doi-agree-title-differs", "pmid-agree-title-differs",
 	// "missing-title+identifier", or a duplicate rule whose merge was refused.

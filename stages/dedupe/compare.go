@@ -291,12 +291,18 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 		}
 		return verdict{distinct, "missing-title"}
 	}
+	if (a.erratumAt != "" || b.erratumAt != "") && citesErratum(a, b, e) {
+		return verdict{related, "related:erratum-cited"}
+	}
 	if a.kind != b.kind {
 		if v, ok := decideKinds(a, b, e, mergePreprints); ok {
 			return v
 		}
 	}
 	if g := guard(a, b, e); g != "" {
+		if g == "guard:pages-conflict" && shortItemOfArticle(a, b, e) {
+			return verdict{related, "related:short-item"}
+		}
 		return verdict{distinct, g}
 	}
 	T := e.titleScore
@@ -346,10 +352,57 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 		}
 	case T >= titleWeak:
 		if authorsOK && volPages && e.year == agree {
+			if translatedSameItem(a, b, e) {
+				return verdict{duplicate, "translated-title+authors+year+journal+volume+pages"}
+			}
 			return verdict{review, "weak-title+authors+volume+pages"}
 		}
 	}
 	return verdict{distinct, "titles-differ"}
+}
+
+// translatedSameItem: one title is a translation, and everything that
+// places the item in print agrees: the same first author, year, journal,
+// volume and a page range starting and ending on the same pages. Two
+// databases translate one title differently; two different papers do not
+// share a multi-page range in one volume.
+func translatedSameItem(a, b *prepared, e *evidence) bool {
+	return (a.translated || b.translated) && e.firstAuthor == agree && e.journal == agree &&
+		a.pageEnd != "" && a.pageEnd != a.page && a.pageEnd == b.pageEnd
+}
+
+// citesErratum: one record's title says its erratum appears at the volume
+// and page where the other record, with the same title, is printed — MEDLINE
+// indexes such errata under the article's own title.
+func citesErratum(a, b *prepared, e *evidence) bool {
+	if !(e.titleScore >= titleClose || e.titleContained) || e.journal == conflict || (e.year != missing && e.yearDiff > 2) {
+		return false
+	}
+	cites := func(x, y *prepared) bool {
+		if x.erratumAt == "" || y.volume == "" || y.page == "" {
+			return false
+		}
+		key := y.volume + ":" + y.page
+		for _, at := range strings.Fields(x.erratumAt) {
+			if at == key {
+				return true
+			}
+		}
+		return false
+	}
+	return cites(a, b) || cites(b, a)
+}
+
+// shortItemOfArticle: the same title, authors and journal, printed within a
+// year, once as a single page and once as a multi-page article. The single
+// page is a meeting abstract, an erratum or a comment printed under the
+// article's title: a related report of the same study, not a duplicate.
+func shortItemOfArticle(a, b *prepared, e *evidence) bool {
+	if e.titleScore < titleSame || e.firstAuthor != agree || e.journal != agree || e.year == missing || e.yearDiff > 1 {
+		return false
+	}
+	single := func(p *prepared) bool { return p.pageEnd == "" || p.pageEnd == p.page }
+	return single(a) != single(b)
 }
 
 // guard returns the name of the first hard guard the pair trips, or "".

@@ -196,6 +196,56 @@ func cleanTitle(t string) string {
 	return strings.TrimSpace(t)
 }
 
+// languageNotes are the trailing notes MEDLINE and Embase put after a
+// translated title: "[Spanish]", "[Article in German]".
+var languageNotes = map[string]bool{}
+
+func init() {
+	for _, l := range strings.Fields("afrikaans arabic bulgarian catalan chinese croatian czech danish dutch estonian finnish french " +
+		"german greek hebrew hungarian icelandic indonesian italian japanese korean latvian lithuanian malay norwegian persian " +
+		"polish portuguese romanian russian serbian slovak slovenian spanish swedish thai turkish ukrainian vietnamese") {
+		languageNotes[l] = true
+	}
+}
+
+// isTranslatedTitle: the whole title is bracketed (MEDLINE's convention for
+// a translated title), or a bracketed note names the original language.
+func isTranslatedTitle(t string) bool {
+	t = strings.TrimRight(t, " .\t")
+	if !strings.HasSuffix(t, "]") {
+		return false
+	}
+	for strings.HasSuffix(t, "]") {
+		open := matchingOpen(t)
+		if open < 0 {
+			return false
+		}
+		if open == 0 {
+			return true
+		}
+		note := strings.ToLower(strings.TrimSpace(t[open+1 : len(t)-1]))
+		if languageNotes[note] || strings.HasPrefix(note, "article in ") {
+			return true
+		}
+		t = strings.TrimRight(t[:open], " .\t")
+	}
+	return false
+}
+
+// erratumNote finds MEDLINE's "[Erratum appears in <journal>. <date>;<volume>(<issue>):<page>"
+// notes, also when the title's length limit cut the bracket off.
+var erratumNote = regexp.MustCompile(`(?i)erratum appears in [^\[\];]*;\s*([0-9]+)\s*(?:\([^()]*\))?\s*:\s*[a-z]?([0-9]+)`)
+
+// erratumLocations returns the "volume:page" of every erratum the title
+// cites, space-separated.
+func erratumLocations(t string) string {
+	var out []string
+	for _, m := range erratumNote.FindAllStringSubmatch(t, -1) {
+		out = append(out, volumeKey(m[1])+":"+pageKey(m[2]))
+	}
+	return strings.Join(out, " ")
+}
+
 // matchingOpen returns the index of the '[' matching the final ']' of t.
 func matchingOpen(t string) int {
 	depth := 0

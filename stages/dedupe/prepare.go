@@ -27,18 +27,26 @@ type prepared struct {
 	tokHash []uint32 // sorted, unique hashes of title words, for a cheap overlap bound
 	numbers string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
 	generic bool     // "Editorial", "Reply", or too short to identify a paper
-	kind    string
-	authors []author
-	year    int32
-	hasYear bool
-	dois    []string
-	pmid    string
-	volume  string
-	issue   string
-	page    string
-	pageEnd string
-	journal []string
-	issn    []string
+	// translated: the title is an English translation ("[Title in
+	// brackets]", "Title. [Spanish]"); another database may translate it
+	// differently, so bibliographic identity counts for more than wording.
+	translated bool
+	kind       string
+	// erratumAt lists where the title says an erratum to this record was
+	// printed ("[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205]"),
+	// as "volume:page" keys separated by spaces; usually empty.
+	erratumAt string
+	authors   []author
+	year      int32
+	hasYear   bool
+	dois      []string
+	pmid      string
+	volume    string
+	issue     string
+	page      string
+	pageEnd   string
+	journal   []string
+	issn      []string
 }
 
 var (
@@ -93,6 +101,10 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	} else if m := noticeLead.FindStringIndex(rawTitle); m != nil && m[1] < len(rawTitle) {
 		// "Erratum: <title>" is compared by its subject; its kind keeps it apart.
 		rawTitle = rawTitle[m[1]:]
+	}
+	p.translated = isTranslatedTitle(rawTitle)
+	if strings.Contains(rawTitle, "rratum appears in") {
+		p.erratumAt = erratumLocations(rawTitle)
 	}
 	clean := cleanTitle(rawTitle)
 	folded := fold(clean)
