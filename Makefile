@@ -39,7 +39,7 @@ bench:
 
 ## eval-dedup: precision, recall, F1 and false merges on the labelled sets in ../shared
 eval-dedup: build
-	./$(BIN) eval-dedup $(SHARED)/data/dedup-dev/*/
+	./$(BIN) eval-dedup --studies --misses $(SHARED)/data/dedup-dev/*/
 
 clean:
 	rm -rf bin out

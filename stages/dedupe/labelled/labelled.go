@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -122,6 +123,28 @@ type Metrics struct {
 	Precision   float64
 	Recall      float64
 	F1          float64
+}
+
+// Missed lists the gold pairs that workOf puts in different clusters, each
+// pair in id order, sorted.
+func (s *Set) Missed(workOf map[string]string) [][2]string {
+	var out [][2]string
+	for _, ids := range s.Groups {
+		for i := 0; i < len(ids); i++ {
+			for j := i + 1; j < len(ids); j++ {
+				if workOf[ids[i]] != workOf[ids[j]] {
+					out = append(out, [2]string{min(ids[i], ids[j]), max(ids[i], ids[j])})
+				}
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b [2]string) int {
+		if c := strings.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		return strings.Compare(a[1], b[1])
+	})
+	return out
 }
 
 // Score compares workOf (record id → cluster id; every record of the set)

@@ -3,6 +3,7 @@ package labelled
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,10 @@ func TestLoadAndScore(t *testing.T) {
 	want := Metrics{Records: 6, GoldPairs: 4, PredictedPairs: 4, TruePairs: 2, FalseMerges: 2, Precision: 0.5, Recall: 0.5, F1: 0.5}
 	if m != want {
 		t.Errorf("metrics %+v, want %+v", m, want)
+	}
+	// Gold pairs ac and bc are split across clusters 1 and 2.
+	if got, want := s.Missed(map[string]string{"a": "1", "b": "1", "c": "2", "d": "3", "e": "3", "f": "3"}), [][2]string{{"a", "c"}, {"b", "c"}}; !slices.Equal(got, want) {
+		t.Errorf("missed %v, want %v", got, want)
 	}
 }
 
