@@ -239,6 +239,10 @@ var erratumNote = regexp.MustCompile(`(?i)erratum appears in [^\[\];]*;\s*([0-9]
 // erratumLocations returns the "volume:page" of every erratum the title
 // cites, space-separated.
 func erratumLocations(t string) string {
+	// Nearly every title has no such note; skip the case-folding regexp.
+	if !strings.Contains(t, "rratum") && !strings.Contains(t, "RRATUM") {
+		return ""
+	}
 	var out []string
 	for _, m := range erratumNote.FindAllStringSubmatch(t, -1) {
 		out = append(out, volumeKey(m[1])+":"+pageKey(m[2]))
