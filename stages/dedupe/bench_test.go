@@ -37,6 +37,36 @@ func BenchmarkDedupe1M(b *testing.B) {
 	benchmarkDedupe(b, 1_000_000)
 }
 
+// BenchmarkDedupeRerun100k is the scheduled run after an update search:
+// every record of a committed run comes back with the previous records and
+// works, so each must keep its work id. It reports how many records changed
+// work (should be 0) and guards the cost of matching earlier works.
+func BenchmarkDedupeRerun100k(b *testing.B) {
+	dir, _ := benchCorpus(b, 100_000)
+	first := deduplicate(ingestDir(b, dir), options{maxBlock: 64})
+	opt := options{maxBlock: 64, prevWorkOf: map[string]string{}, prevWorks: map[string]*tables.Work{}}
+	for _, r := range first.records {
+		opt.prevWorkOf[r.RecordID] = r.WorkID
+	}
+	for i := range first.works {
+		opt.prevWorks[first.works[i].WorkID] = &first.works[i]
+	}
+	b.ResetTimer()
+	var res *result
+	for i := 0; i < b.N; i++ {
+		res = deduplicate(ingestDir(b, dir), opt)
+	}
+	b.StopTimer()
+	changed := 0
+	for _, r := range res.records {
+		if r.WorkID != opt.prevWorkOf[r.RecordID] {
+			changed++
+		}
+	}
+	b.ReportMetric(float64(changed), "changed-work-ids")
+	b.ReportMetric(float64(maxRSSKiB())/1024, "peak-RSS-MiB")
+}
+
 const benchSeed = 20261122
 
 func benchmarkDedupe(b *testing.B, n int) {

@@ -72,14 +72,15 @@ func (e *engine) assignWorkIDs(res *result) []string {
 	for w := range best {
 		used[w] = true
 	}
+	// Grouped once: scanning every claim for every root is quadratic when a
+	// later round meets hundreds of thousands of earlier works.
+	keptBy := map[int][]string{}
+	for w, b := range best {
+		keptBy[b.root] = append(keptBy[b.root], w)
+	}
 	idOf := make(map[int]string, len(roots))
 	for _, r := range roots {
-		var kept []string
-		for w, b := range best {
-			if b.root == r {
-				kept = append(kept, w)
-			}
-		}
+		kept := keptBy[r]
 		slices.Sort(kept)
 		if len(kept) > 0 {
 			idOf[r] = kept[0]
