@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/realsynth/realsynth/internal/synthgen"
 	"github.com/realsynth/realsynth/internal/tables"
@@ -44,19 +45,26 @@ func benchmarkRun(b *testing.B, n int) {
 		cfg.Rounds[0].Searches = append(cfg.Rounds[0].Searches, pipeline.Search{Database: db, Path: filepath.Base(f)})
 	}
 	var works int
+	// Seconds per stage, so a slower run shows which stage moved.
+	stageSeconds := make([]float64, 2)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		run := pipeline.NewRun(cfg, discardLog(), nil)
-		for _, st := range stages.Pipeline[:2] { // ingest, dedupe
+		for k, st := range stages.Pipeline[:2] { // ingest, dedupe
+			start := time.Now()
 			if err := st.Run(context.Background(), run, st.Params()); err != nil {
 				b.Fatal(err)
 			}
+			stageSeconds[k] += time.Since(start).Seconds()
 		}
 		w, _, _ := pipeline.Get[tables.Work](run, "works")
 		works = len(w)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(works), "works")
+	for k, st := range stages.Pipeline[:2] {
+		b.ReportMetric(stageSeconds[k]/float64(b.N), st.Name+"-s")
+	}
 	b.ReportMetric(float64(n)/(b.Elapsed().Seconds()/float64(b.N)), "records/s")
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {

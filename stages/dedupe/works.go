@@ -53,9 +53,12 @@ func (e *engine) assignWorkIDs(res *result) []string {
 	type claim struct{ root, count int }
 	best := map[string]claim{}
 	for _, r := range roots {
-		counts := map[string]int{}
+		var counts map[string]int // most clusters are new: no map for them
 		for _, m := range e.membersOf(r) {
 			if w := e.prevWork[m]; w != "" {
+				if counts == nil {
+					counts = map[string]int{}
+				}
 				counts[w]++
 			}
 		}
@@ -78,7 +81,7 @@ func (e *engine) assignWorkIDs(res *result) []string {
 	for w, b := range best {
 		keptBy[b.root] = append(keptBy[b.root], w)
 	}
-	idOf := make(map[int]string, len(roots))
+	idOf := make([]string, n) // by root
 	for _, r := range roots {
 		kept := keptBy[r]
 		slices.Sort(kept)

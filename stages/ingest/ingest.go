@@ -140,7 +140,7 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 		}
 		for _, chunk := range r.records {
 			for k := range chunk {
-				chunk[k].RecordID = ids.assign(&chunk[k])
+				chunk[k].RecordID = ids.unique(chunk[k].RecordID)
 			}
 			records = append(records, chunk...)
 		}
@@ -229,6 +229,9 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 		lastLine = rec.SourceLine
 		rec.Round, rec.Database, rec.SourceFile, rec.Format = round.ID, s.Database, rel, format.Name
 		biblio.Complete(rec)
+		// The hash is computed here, in the file's goroutine; assembly
+		// only makes repeated ids unique.
+		rec.RecordID = baseRecordID(rec)
 		if k := len(res.records); k == 0 || len(res.records[k-1]) == chunkRecords {
 			res.records = append(res.records, make([]tables.Record, 0, chunkRecords))
 		}
@@ -276,7 +279,9 @@ type idAssigner struct {
 
 func newIDAssigner() *idAssigner { return &idAssigner{seen: map[string]int{}} }
 
-func (a *idAssigner) assign(rec *tables.Record) string {
+// baseRecordID hashes what identifies rec in its export: round, database
+// and key, or its content when the database gives no key.
+func baseRecordID(rec *tables.Record) string {
 	h := sha256.New()
 	writeField := func(s string) {
 		h.Write([]byte(s))
@@ -294,12 +299,16 @@ func (a *idAssigner) assign(rec *tables.Record) string {
 			writeField(f)
 		}
 	}
-	id := "rec-" + hex.EncodeToString(h.Sum(nil))[:16]
+	return "rec-" + hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// unique returns id, or id-N for its Nth appearance: the same key (or
+// identical keyless content) twice in one round and database keeps both
+// rows, told apart by their order of appearance.
+func (a *idAssigner) unique(id string) string {
 	a.seen[id]++
 	if n := a.seen[id]; n > 1 {
-		// The same key (or identical keyless content) twice in one round and
-		// database: keep both rows, told apart by their order of appearance.
-		id += "-" + strconv.Itoa(n)
+		return id + "-" + strconv.Itoa(n)
 	}
 	return id
 }
