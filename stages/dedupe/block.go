@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 )
@@ -67,40 +68,99 @@ func blockingKeys(out []keyed, i int, p *prepared) []keyed {
 
 // candidatePairs returns the sorted, unique record pairs (i<j packed as
 // i<<32|j) that share at least one blocking key.
+//
+// At a million records this is seven million keys and tens of millions of
+// pairs, so it runs on every CPU: keys are made per chunk of records, then
+// split by the key's top bits into buckets (a key is a hash, so buckets are
+// even and a block never spans two); each bucket is sorted and expanded
+// into pairs on its own. The pairs are split the same way by their first
+// record, so sorting the buckets sorts the whole. The result does not
+// depend on the number of CPUs.
 func candidatePairs(recs []prepared, maxBlock int) []uint64 {
-	keys := make([]keyed, 0, len(recs)*7)
-	for i := range recs {
-		keys = blockingKeys(keys, i, &recs[i])
-	}
-	slices.SortFunc(keys, func(a, b keyed) int {
-		if a.key != b.key {
-			if a.key < b.key {
-				return -1
-			}
-			return 1
+	const chunk = 8192
+	chunkKeys := make([][]keyed, (len(recs)+chunk-1)/chunk)
+	parallelTasks(len(chunkKeys), func(c int) {
+		var out []keyed
+		for i := c * chunk; i < min((c+1)*chunk, len(recs)); i++ {
+			out = blockingKeys(out, i, &recs[i])
 		}
-		return int(a.rec) - int(b.rec)
+		chunkKeys[c] = out
 	})
-	pairs := make([]uint64, 0, len(recs)*4)
-	var block []uint32
-	for start := 0; start < len(keys); {
-		end := start + 1
-		for end < len(keys) && keys[end].key == keys[start].key {
-			end++
-		}
-		if end-start > 1 {
-			block = block[:0]
-			for _, k := range keys[start:end] {
-				if len(block) == 0 || block[len(block)-1] != k.rec {
-					block = append(block, k.rec)
-				}
+	const bucketBits = 6
+	keyBuckets := scatter(chunkKeys, bucketBits, func(k keyed) int { return int(k.key >> (64 - bucketBits)) })
+	chunkKeys = nil
+
+	bucketPairs := make([][]uint64, len(keyBuckets))
+	parallelTasks(len(keyBuckets), func(b int) {
+		var block []uint32
+		keys := keyBuckets[b]
+		slices.SortFunc(keys, func(x, y keyed) int {
+			return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.rec, y.rec))
+		})
+		var pairs []uint64
+		for start := 0; start < len(keys); {
+			end := start + 1
+			for end < len(keys) && keys[end].key == keys[start].key {
+				end++
 			}
-			pairs = appendBlockPairs(pairs, block, recs, maxBlock)
+			if end-start > 1 {
+				block = block[:0]
+				for _, k := range keys[start:end] {
+					if len(block) == 0 || block[len(block)-1] != k.rec {
+						block = append(block, k.rec)
+					}
+				}
+				pairs = appendBlockPairs(pairs, block, recs, maxBlock)
+			}
+			start = end
 		}
-		start = end
+		bucketPairs[b] = pairs
+		keyBuckets[b] = nil
+	})
+
+	// Split pairs by first record into ranges of record indexes, so the
+	// sorted ranges laid end to end are sorted.
+	shift := 0
+	for (len(recs)-1)>>shift >= 1<<bucketBits {
+		shift++
 	}
-	slices.Sort(pairs)
-	return slices.Compact(pairs)
+	pairBuckets := scatter(bucketPairs, bucketBits, func(p uint64) int { return int(p>>32) >> shift })
+	bucketPairs = nil
+	parallelTasks(len(pairBuckets), func(b int) {
+		slices.Sort(pairBuckets[b])
+		pairBuckets[b] = slices.Compact(pairBuckets[b])
+	})
+	total := 0
+	for _, b := range pairBuckets {
+		total += len(b)
+	}
+	pairs := make([]uint64, 0, total)
+	for _, b := range pairBuckets {
+		pairs = append(pairs, b...)
+	}
+	return pairs
+}
+
+// scatter moves the items of parts, in order, into 1<<bits buckets by
+// bucketOf (which must return a value below 1<<bits).
+func scatter[T any](parts [][]T, bits int, bucketOf func(T) int) [][]T {
+	counts := make([]int, 1<<bits)
+	for _, part := range parts {
+		for _, x := range part {
+			counts[bucketOf(x)]++
+		}
+	}
+	buckets := make([][]T, len(counts))
+	for b, n := range counts {
+		buckets[b] = make([]T, 0, n)
+	}
+	for _, part := range parts {
+		for _, x := range part {
+			b := bucketOf(x)
+			buckets[b] = append(buckets[b], x)
+		}
+	}
+	return buckets
 }
 
 func appendBlockPairs(pairs []uint64, block []uint32, recs []prepared, maxBlock int) []uint64 {

@@ -95,11 +95,22 @@ func newEngine(records []tables.Record, opt options) *engine {
 	return e
 }
 
-// parallel runs fn over [0,n) in chunks on every CPU.
-func parallel(n int, fn func(lo, hi int)) {
-	const chunk = 2048
+// parallel runs fn over [0,n) in chunks of 2048 items on every CPU.
+func parallel(n int, fn func(lo, hi int)) { parallelChunks(n, 2048, fn) }
+
+// parallelTasks runs fn once per item on every CPU: for a few large tasks
+// (chunks of records, buckets of keys).
+func parallelTasks(n int, fn func(i int)) {
+	parallelChunks(n, 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			fn(i)
+		}
+	})
+}
+
+func parallelChunks(n, chunk int, fn func(lo, hi int)) {
 	workers := runtime.GOMAXPROCS(0)
-	if n < chunk || workers == 1 {
+	if n <= chunk || workers == 1 {
 		fn(0, n)
 		return
 	}
@@ -110,7 +121,7 @@ func parallel(n int, fn func(lo, hi int)) {
 		go func() {
 			defer wg.Done()
 			for {
-				lo := int(next.Add(chunk)) - chunk
+				lo := int(next.Add(int64(chunk))) - chunk
 				if lo >= n {
 					return
 				}
@@ -169,17 +180,15 @@ func (e *engine) comparePairs() {
 	const chunk = 4096
 	nChunks := (len(cands) + chunk - 1) / chunk
 	results := make([][]pairResult, nChunks)
-	parallel(nChunks, func(lo, hi int) {
-		for c := lo; c < hi; c++ {
-			var kept []pairResult
-			for _, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
-				i, j := int(k>>32), int(k&0xffffffff)
-				if r, keep := e.comparePair(i, j); keep {
-					kept = append(kept, r)
-				}
+	parallelTasks(nChunks, func(c int) {
+		var kept []pairResult
+		for _, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
+			i, j := int(k>>32), int(k&0xffffffff)
+			if r, keep := e.comparePair(i, j); keep {
+				kept = append(kept, r)
 			}
-			results[c] = kept
 		}
+		results[c] = kept
 	})
 	total := 0
 	for _, r := range results {
