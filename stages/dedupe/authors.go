@@ -3,6 +3,8 @@ package dedupe
 import (
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // author is one name reduced for matching: the folded family name with
@@ -71,8 +73,11 @@ func parseAuthor(name string) (author, bool) {
 		toks := strings.Fields(f)
 		// "Smith JA" (MEDLINE style): the family name comes first when the
 		// last token is short upper-case initials; "John A. Smith" otherwise.
-		rawToks := strings.Fields(name)
-		last := rawToks[len(rawToks)-1]
+		last := name // the last whitespace-separated token, as strings.Fields would give it
+		if i := strings.LastIndexFunc(name, unicode.IsSpace); i >= 0 {
+			_, size := utf8.DecodeRuneInString(name[i:])
+			last = name[i+size:]
+		}
 		if len(toks) > 1 && isInitials(last) {
 			family, given = strings.Join(toks[:len(toks)-1], " "), toks[len(toks)-1]
 		} else {
@@ -83,7 +88,7 @@ func parseAuthor(name string) (author, bool) {
 	if given != "" && given[0] >= 'a' && given[0] <= 'z' {
 		a.initial = given[0]
 	}
-	for _, p := range strings.Fields(f) {
+	for p := range strings.FieldsSeq(f) {
 		if len(p) >= 2 && !ignoredAuthors[p] {
 			a.parts = append(a.parts, uint32(hashString(p)))
 		}

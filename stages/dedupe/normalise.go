@@ -367,7 +367,7 @@ func journalTokens(j string) []string {
 		return nil
 	}
 	var out []string
-	for _, t := range strings.Fields(fold(j)) {
+	for t := range strings.FieldsSeq(fold(j)) {
 		if !journalStop[t] {
 			out = append(out, t)
 		}
