@@ -383,7 +383,7 @@ func citesErratum(a, b *prepared, e *evidence) bool {
 			return false
 		}
 		key := y.volume + ":" + y.page
-		for _, at := range strings.Fields(x.erratumAt) {
+		for at := range strings.FieldsSeq(x.erratumAt) {
 			if at == key {
 				return true
 			}

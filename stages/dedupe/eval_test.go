@@ -128,14 +128,7 @@ func debugMisses(t *testing.T, s *labelled.Set, res *result, workOf map[string]s
 			t.Logf("STUDY LINK OUTSIDE GOLD [%s]\n  %s\n  %s", p.Rule, show(p.RecordA), show(p.RecordB))
 		}
 	}
-	for _, ids := range s.Groups {
-		for i := 0; i < len(ids); i++ {
-			for j := i + 1; j < len(ids); j++ {
-				if workOf[ids[i]] != workOf[ids[j]] {
-					a, b := min(ids[i], ids[j]), max(ids[i], ids[j])
-					t.Logf("MISS [%s]\n  %s\n  %s", pairRule[[2]string{a, b}], show(a), show(b))
-				}
-			}
-		}
+	for _, m := range s.Missed(workOf) {
+		t.Logf("MISS [%s]\n  %s\n  %s", pairRule[m], show(m[0]), show(m[1]))
 	}
 }

@@ -103,9 +103,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		rawTitle = rawTitle[m[1]:]
 	}
 	p.translated = isTranslatedTitle(rawTitle)
-	if strings.Contains(rawTitle, "rratum appears in") {
-		p.erratumAt = erratumLocations(rawTitle)
-	}
+	p.erratumAt = erratumLocations(rawTitle)
 	clean := cleanTitle(rawTitle)
 	folded := fold(clean)
 	nTokens := 0
