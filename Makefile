@@ -31,11 +31,13 @@ fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
 ## bench: the benchmarks (readers, the real ingest + dedupe stages at 10k/100k, agreement, synthesis), then 1M records
-## (the 1M run uses the CLI's memory settings, GOMEMLIMIT=3500MiB GOGC=400; BENCHCOUNT=3 for medians)
+## (the 1M run uses the CLI's memory settings, GOMEMLIMIT=3500MiB GOGC=400; BENCHCOUNT=3 for medians),
+## then the byte-identity check: 5 CLI runs of a 1M-record review and one each with GOMAXPROCS=1, 2, 8
 BENCHCOUNT ?= 1
-bench:
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
 	GOMEMLIMIT=3500MiB GOGC=400 $(GO) test -run '^$$' -bench 'RunIngestDedupe1M' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./stages
+	$(GO) run ./scripts/reproducible -bin $(BIN) -records 1000000 -runs 5 -procs 1,2,8
 
 ## eval-dedup: precision, recall, F1 and false merges on the labelled sets in ../shared
 eval-dedup: build

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -23,14 +24,10 @@ type Meta struct {
 	ConfigSHA256 string
 }
 
-func (m Meta) pairs() (keys, values []string) {
-	return []string{"realsynth.table", "realsynth.version", "realsynth.config_sha256"},
-		[]string{m.Table, m.ToolVersion, m.ConfigSHA256}
-}
-
 func (m Meta) arrowMetadata() arrow.Metadata {
-	k, v := m.pairs()
-	return arrow.NewMetadata(k, v)
+	return arrow.NewMetadata(
+		[]string{"realsynth.table", "realsynth.version", "realsynth.config_sha256"},
+		[]string{m.Table, m.ToolVersion, m.ConfigSHA256})
 }
 
 // BatchRows is the number of rows per Arrow batch and Parquet row group:
@@ -77,21 +74,11 @@ func WriteAny(w io.Writer, rows reflect.Value, meta Meta) error {
 	if err != nil {
 		return err
 	}
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithStats(true),
-		parquet.WithMaxRowGroupLength(BatchRows),
-		parquet.WithCreatedBy("realsynth "+meta.ToolVersion),
-	)
-	fw, err := pqarrow.NewFileWriter(schema, w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	// The schema's metadata (meta) reaches the footer's key-value metadata
+	// through pqarrow, once; appending it again would write every key twice.
+	fw, err := pqarrow.NewFileWriter(schema, w, writerProperties(meta), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return fmt.Errorf("table %s: %w", meta.Table, err)
-	}
-	keys, values := meta.pairs()
-	for i := range keys {
-		if err := fw.AppendKeyValueMetadata(keys[i], values[i]); err != nil {
-			return err
-		}
 	}
 	mem := memory.NewGoAllocator()
 	n := rows.Len()
@@ -110,9 +97,66 @@ func WriteAny(w io.Writer, rows reflect.Value, meta Meta) error {
 	if err := fw.Close(); err != nil {
 		return fmt.Errorf("table %s: %w", meta.Table, err)
 	}
+	md, err := fw.FileMetadata()
+	if err != nil {
+		return fmt.Errorf("table %s: %w", meta.Table, err)
+	}
+	if err := checkOneEncodingPerChunk(md); err != nil {
+		return fmt.Errorf("table %s: %w", meta.Table, err)
+	}
 	return nil
 }
 
+// writerProperties are the Parquet settings of every table: zstd, column
+// statistics, row groups of BatchRows rows, and no dictionary encoding.
+//
+// Dictionary encoding is off because it made the bytes of a file depend on
+// Go's map order. When a column's dictionary outgrows its page size limit
+// after a dictionary-indexed page was written, arrow-go (v18.8.0) writes
+// the rest of the column chunk PLAIN, and then fills the chunk's
+// encoding_stats in the footer by ranging over a map of page encodings
+// (metadata.ColumnChunkMetaDataBuilder.Finish): two entries, in random
+// order. Whether that happens depends on the data (a column of 1.3 KB
+// abstracts crosses the 1 MiB limit at ~800 distinct values), so no limit
+// is safe at every size. With PLAIN pages only, every chunk has one
+// encoding and the footer one order. zstd recovers most of what the
+// dictionary saved on repetitive columns.
+func writerProperties(meta Meta) *parquet.WriterProperties {
+	return parquet.NewWriterProperties(
+		parquet.WithCompression(compress.Codecs.Zstd),
+		parquet.WithStats(true),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithMaxRowGroupLength(BatchRows),
+		parquet.WithCreatedBy("realsynth "+meta.ToolVersion),
+	)
+}
+
+// checkOneEncodingPerChunk fails a write in which a column chunk has pages
+// of one type (data, dictionary) in two encodings: arrow-go orders exactly
+// those footer entries by map iteration. It guards writerProperties: a
+// future setting that lets a chunk mix encodings is an error here, not a
+// silent difference between reruns.
+func checkOneEncodingPerChunk(md *metadata.FileMetaData) error {
+	for g := range md.NumRowGroups() {
+		rg := md.RowGroup(g)
+		for c := range rg.NumColumns() {
+			cc, err := rg.ColumnChunk(c)
+			if err != nil {
+				return err
+			}
+			stats := cc.EncodingStats()
+			for i := range stats {
+				for j := range i {
+					if stats[i].PageType == stats[j].PageType {
+						return fmt.Errorf("column %s, row group %d: %v pages in %v and %v; the footer would depend on map order",
+							cc.PathInSchema(), g, stats[i].PageType, stats[j].Encoding, stats[i].Encoding)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
 func buildBatch(mem memory.Allocator, schema *arrow.Schema, cols []column, rows reflect.Value, start, end int) arrow.RecordBatch {
 	b := array.NewRecordBuilder(mem, schema)
 	defer b.Release()
