@@ -10,9 +10,12 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/xitongsys/parquet-go/reader"
 	"github.com/xitongsys/parquet-go/source"
+
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 // osFile adapts *os.File to parquet-go's source.ParquetFile; the library's
@@ -128,7 +131,7 @@ func flattenInto(row Row, prefix string, v reflect.Value, inList bool) {
 		key := prefix + name
 		f := v.Field(i)
 		switch {
-		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.Struct:
+		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.Struct && !isValue(f.Type().Elem()):
 			st := f.Type().Elem()
 			for j := 0; j < st.NumField(); j++ {
 				if sub, ok := st.Field(j).Tag.Lookup("table"); ok {
@@ -163,8 +166,20 @@ func flattenInto(row Row, prefix string, v reflect.Value, inList bool) {
 	}
 }
 
-// scalar converts to the Go types parquet-go returns for each physical type.
+// isValue reports the struct types the writer stores as one value.
+func isValue(t reflect.Type) bool {
+	return t == reflect.TypeFor[time.Time]() || t == reflect.TypeFor[table.Date]()
+}
+
+// scalar converts to the Go types parquet-go returns for each physical type:
+// a timestamp is INT64 microseconds since the epoch, a date INT32 days.
 func scalar(v reflect.Value) any {
+	switch x := v.Interface().(type) {
+	case time.Time:
+		return x.UnixMicro()
+	case table.Date:
+		return int32(x.Time().Unix() / 86400) // midnight: an exact multiple
+	}
 	switch v.Kind() {
 	case reflect.String:
 		return v.String()

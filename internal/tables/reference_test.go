@@ -11,6 +11,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/tables.md from the table declarations")
@@ -111,18 +114,30 @@ func writeColumns(b *bytes.Buffer, rt reflect.Type, prefix string, docs map[stri
 			typ += ", nullable"
 		}
 		fmt.Fprintf(b, "| `%s%s` | %s | %s |\n", prefix, name, typ, oneParagraph(docs[rt.Name()][f.Name]))
-		if f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Struct {
+		if f.Type.Kind() == reflect.Slice && isRowStruct(f.Type.Elem()) {
 			writeColumns(b, f.Type.Elem(), prefix+name+"[].", docs)
 		}
 	}
 }
 
+// isRowStruct tells a struct of tagged columns from the struct types the
+// writer stores as one value (timestamps, dates).
+func isRowStruct(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t != reflect.TypeFor[time.Time]() && t != reflect.TypeFor[table.Date]()
+}
+
 func typeName(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[time.Time]():
+		return "timestamp (µs, UTC)"
+	case reflect.TypeFor[table.Date]():
+		return "date"
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		return typeName(t.Elem())
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Struct {
+		if isRowStruct(t.Elem()) {
 			return "list of struct"
 		}
 		return "list of " + typeName(t.Elem())

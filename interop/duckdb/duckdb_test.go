@@ -12,11 +12,13 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/pipeline/table"
 	"github.com/realsynth/realsynth/stages"
 )
 
@@ -123,6 +125,12 @@ func expectedTypes(t reflect.Type) map[string]string {
 }
 
 func duckType(t reflect.Type) string {
+	switch t {
+	case reflect.TypeFor[time.Time]():
+		return "TIMESTAMP WITH TIME ZONE"
+	case reflect.TypeFor[table.Date]():
+		return "DATE"
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		return duckType(t.Elem())

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -94,17 +95,22 @@ func setValue(dst reflect.Value, c column, arr arrow.Array, i int) {
 	}
 }
 
-func setScalar(dst reflect.Value, k reflect.Kind, arr arrow.Array, i int) {
+func setScalar(dst reflect.Value, k scalar, arr arrow.Array, i int) {
 	switch k {
-	case reflect.String:
+	case kString:
 		dst.SetString(arr.(*array.String).Value(i))
-	case reflect.Bool:
+	case kBool:
 		dst.SetBool(arr.(*array.Boolean).Value(i))
-	case reflect.Int32:
+	case kInt32:
 		dst.SetInt(int64(arr.(*array.Int32).Value(i)))
-	case reflect.Int64:
+	case kInt64:
 		dst.SetInt(arr.(*array.Int64).Value(i))
-	case reflect.Float64:
+	case kFloat64:
 		dst.SetFloat(arr.(*array.Float64).Value(i))
+	case kTimestamp:
+		t := time.UnixMicro(int64(arr.(*array.Timestamp).Value(i))).UTC()
+		dst.Set(reflect.ValueOf(t))
+	case kDate:
+		dst.Set(reflect.ValueOf(dateFromDays(int32(arr.(*array.Date32).Value(i)))))
 	}
 }

@@ -9,9 +9,32 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 )
+
+// scalar is the kind of value one column (or one list element) holds.
+type scalar int
+
+const (
+	kString scalar = iota
+	kBool
+	kInt32
+	kInt64
+	kFloat64
+	kTimestamp // time.Time: Arrow timestamp[us, UTC]
+	kDate      // Date: Arrow date32
+)
+
+var (
+	timeType = reflect.TypeFor[time.Time]()
+	dateType = reflect.TypeFor[Date]()
+)
+
+// timestampType is how every time.Time column is stored: microseconds since
+// the epoch, adjusted to UTC, which Parquet readers restore as a zoned timestamp.
+var timestampType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
 
 // column is one struct field mapped to one Arrow field.
 type column struct {
@@ -20,7 +43,7 @@ type column struct {
 	goType   reflect.Type // the field's type
 	optional bool         // zero value ("" / 0) is written as null
 	pointer  bool         // *T: nil is null
-	scalar   reflect.Kind // for scalars and list elements
+	scalar   scalar       // for scalars and list elements
 	list     bool         // []T
 	fields   []column     // for []struct: the struct's columns
 	arrow    arrow.DataType
@@ -70,18 +93,18 @@ func columnsOf(t reflect.Type) ([]column, error) {
 }
 
 func (c *column) resolveType(t reflect.Type) error {
-	switch t.Kind() {
-	case reflect.Pointer:
-		dt, err := scalarType(t.Elem().Kind())
+	switch {
+	case t.Kind() == reflect.Pointer:
+		k, dt, err := scalarType(t.Elem())
 		if err != nil {
 			return err
 		}
-		c.pointer, c.scalar, c.arrow = true, t.Elem().Kind(), dt
+		c.pointer, c.scalar, c.arrow = true, k, dt
 		return nil
-	case reflect.Slice:
+	case t.Kind() == reflect.Slice:
 		c.list = true
 		elem := t.Elem()
-		if elem.Kind() == reflect.Struct {
+		if elem.Kind() == reflect.Struct && elem != timeType && elem != dateType {
 			sub, err := columnsOf(elem)
 			if err != nil {
 				return err
@@ -90,37 +113,43 @@ func (c *column) resolveType(t reflect.Type) error {
 			c.arrow = arrow.ListOfNonNullable(arrow.StructOf(arrowFields(sub)...))
 			return nil
 		}
-		dt, err := scalarType(elem.Kind())
+		k, dt, err := scalarType(elem)
 		if err != nil {
 			return err
 		}
-		c.scalar = elem.Kind()
+		c.scalar = k
 		c.arrow = arrow.ListOfNonNullable(dt)
 		return nil
 	default:
-		dt, err := scalarType(t.Kind())
+		k, dt, err := scalarType(t)
 		if err != nil {
 			return err
 		}
-		c.scalar, c.arrow = t.Kind(), dt
+		c.scalar, c.arrow = k, dt
 		return nil
 	}
 }
 
-func scalarType(k reflect.Kind) (arrow.DataType, error) {
-	switch k {
-	case reflect.String:
-		return arrow.BinaryTypes.String, nil
-	case reflect.Bool:
-		return arrow.FixedWidthTypes.Boolean, nil
-	case reflect.Int32:
-		return arrow.PrimitiveTypes.Int32, nil
-	case reflect.Int64:
-		return arrow.PrimitiveTypes.Int64, nil
-	case reflect.Float64:
-		return arrow.PrimitiveTypes.Float64, nil
+func scalarType(t reflect.Type) (scalar, arrow.DataType, error) {
+	switch t {
+	case timeType:
+		return kTimestamp, timestampType, nil
+	case dateType:
+		return kDate, arrow.FixedWidthTypes.Date32, nil
 	}
-	return nil, fmt.Errorf("unsupported column type %v (use string, bool, int32, int64, float64, pointers to them, or slices)", k)
+	switch t.Kind() {
+	case reflect.String:
+		return kString, arrow.BinaryTypes.String, nil
+	case reflect.Bool:
+		return kBool, arrow.FixedWidthTypes.Boolean, nil
+	case reflect.Int32:
+		return kInt32, arrow.PrimitiveTypes.Int32, nil
+	case reflect.Int64:
+		return kInt64, arrow.PrimitiveTypes.Int64, nil
+	case reflect.Float64:
+		return kFloat64, arrow.PrimitiveTypes.Float64, nil
+	}
+	return 0, nil, fmt.Errorf("unsupported column type %v (use string, bool, int32, int64, float64, time.Time, table.Date, pointers to them, or slices of them or of tagged structs)", t)
 }
 
 func (c column) nullable() bool { return c.optional || c.pointer }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/realsynth/realsynth/internal/parquetcheck"
 	"github.com/realsynth/realsynth/internal/tables"
@@ -127,5 +128,98 @@ func TestRejectsUnsupportedTypes(t *testing.T) {
 	}
 	if err := table.Write(&bytes.Buffer{}, []bad{{}}, table.Meta{Table: "bad"}); err == nil {
 		t.Fatal("a map column was accepted")
+	}
+}
+
+// timed has a timestamp and a date column, required and optional, and a
+// list of structs holding a date: the types analysts would otherwise parse
+// from text.
+type timed struct {
+	ID      string     `table:"id"`
+	At      time.Time  `table:"at,optional"`
+	On      table.Date `table:"on,optional"`
+	Created time.Time  `table:"created"`
+	Events  []event    `table:"events"`
+}
+
+type event struct {
+	On    table.Date `table:"on"`
+	Count int64      `table:"count"`
+}
+
+func TestTimestampsAndDates(t *testing.T) {
+	// 2026-03-20 09:29:00 +01:00 is 08:29 UTC; the writer stores the instant.
+	at := time.Date(2026, 3, 20, 9, 29, 0, 0, time.FixedZone("CET", 3600))
+	rows := []timed{
+		{ID: "a", At: at, On: table.Date{Year: 2026, Month: 9, Day: 14}, Created: time.Date(1969, 12, 31, 23, 0, 0, 0, time.UTC),
+			Events: []event{{table.Date{Year: 1969, Month: 12, Day: 31}, 2}, {table.Date{Year: 2000, Month: 2, Day: 29}, 1}}},
+		{ID: "b", Created: time.Unix(0, 0).UTC(), Events: []event{}},
+	}
+	path := filepath.Join(t.TempDir(), "timed.parquet")
+	if err := table.WriteFile(path, rows, table.Meta{Table: "timed"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := table.ReadFile[timed](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got[0].At.Equal(at) || got[0].At.Location() != time.UTC || got[0].On.String() != "2026-09-14" {
+		t.Errorf("row a read back as at=%v on=%v", got[0].At, got[0].On)
+	}
+	if !got[1].At.IsZero() || !got[1].On.IsZero() {
+		t.Errorf("row b: null timestamp and date read back as %v, %v", got[1].At, got[1].On)
+	}
+	if e := got[0].Events; len(e) != 2 || e[0].On.String() != "1969-12-31" || e[1].On.String() != "2000-02-29" || e[1].Count != 1 {
+		t.Errorf("events read back as %+v", e)
+	}
+
+	// The independent reader sees the physical values: microseconds since
+	// the epoch (UTC) and days since 1970-01-01, worked out by hand.
+	raw, err := parquetcheck.ReadRows(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := parquetcheck.Diff(raw, parquetcheck.Flatten(rows)); d != "" {
+		t.Error(d)
+	}
+	if v := raw[0]["at"]; v != int64(1773995340000000) { // 2026-03-20T08:29:00Z
+		t.Errorf("at stored as %v", v)
+	}
+	if v := raw[0]["on"]; v != int32(20710) { // 2026-09-14
+		t.Errorf("on stored as %v", v)
+	}
+	if v := raw[0]["created"]; v != int64(-3600000000) {
+		t.Errorf("created stored as %v", v)
+	}
+	if v := raw[0]["events.on"].([]any); v[0] != int32(-1) || v[1] != int32(11016) {
+		t.Errorf("events.on stored as %v", v)
+	}
+	if raw[1]["at"] != nil || raw[1]["on"] != nil {
+		t.Errorf("nulls stored as %v, %v", raw[1]["at"], raw[1]["on"])
+	}
+
+	// The Arrow schema says what the values are, so readers restore them as
+	// timestamps and dates.
+	schema, err := table.Schema(reflect.TypeFor[timed](), table.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"at": "timestamp[us, tz=UTC]", "on": "date32", "events": "list<item: struct<on: date32, count: int64>>"} {
+		f, _ := schema.FieldsByName(name)
+		if len(f) != 1 || f[0].Type.String() != want {
+			t.Errorf("column %s: %v, want %s", name, f, want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	d, err := table.ParseDate("2024-02-29")
+	if err != nil || d != (table.Date{Year: 2024, Month: time.February, Day: 29}) {
+		t.Errorf("ParseDate(2024-02-29) = %v, %v", d, err)
+	}
+	for _, bad := range []string{"2023-02-29", "29/02/2024", "2024-2-9", ""} {
+		if _, err := table.ParseDate(bad); err == nil {
+			t.Errorf("ParseDate(%q) accepted", bad)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -199,17 +200,22 @@ func appendValue(b array.Builder, c column, v reflect.Value) {
 	}
 }
 
-func appendScalar(b array.Builder, k reflect.Kind, v reflect.Value) {
+func appendScalar(b array.Builder, k scalar, v reflect.Value) {
 	switch k {
-	case reflect.String:
+	case kString:
 		b.(*array.StringBuilder).Append(v.String())
-	case reflect.Bool:
+	case kBool:
 		b.(*array.BooleanBuilder).Append(v.Bool())
-	case reflect.Int32:
+	case kInt32:
 		b.(*array.Int32Builder).Append(int32(v.Int()))
-	case reflect.Int64:
+	case kInt64:
 		b.(*array.Int64Builder).Append(v.Int())
-	case reflect.Float64:
+	case kFloat64:
 		b.(*array.Float64Builder).Append(v.Float())
+	case kTimestamp:
+		t := v.Interface().(time.Time)
+		b.(*array.TimestampBuilder).Append(arrow.Timestamp(t.UnixMicro()))
+	case kDate:
+		b.(*array.Date32Builder).Append(arrow.Date32(v.Interface().(Date).days()))
 	}
 }
