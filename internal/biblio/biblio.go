@@ -75,6 +75,7 @@ func Complete(rec *tables.Record) {
 		// "Jun", "SEP": a month without its year (EndNote pub-dates, WoS DA).
 		rec.Date += " " + strconv.Itoa(int(*rec.Year))
 	}
+	rec.PublicationDate, rec.PublicationDatePrecision = PublicationDate(rec.Date, rec.Year)
 	ensureSlices(rec)
 }
 

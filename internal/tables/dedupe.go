@@ -74,7 +74,7 @@ type Work struct {
 	// was screened when first found, so these records are not screened again; empty when none.
 	AlreadySeenRecordIDs []string `table:"already_seen_record_ids"`
 	// MemberCount is len(RecordIDs): the number of records merged into the work (1 for a record with no duplicate).
-	MemberCount int32 `table:"member_count"`
+	MemberCount int64 `table:"member_count"`
 }
 
 // DuplicatePair is the evidence for one compared pair of records. Pairs that

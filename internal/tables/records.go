@@ -8,6 +8,8 @@
 // sentinel strings. Pointers are nullable too. Slices become Parquet LISTs.
 package tables
 
+import "github.com/realsynth/realsynth/pipeline/table"
+
 // Record is one entry of one search export: a RIS block, a MEDLINE citation,
 // a CSV row. Ingest writes one row per parsed input record; dedupe fills WorkID.
 type Record struct {
@@ -48,6 +50,15 @@ type Record struct {
 	Year *int32 `table:"year"`
 	// Date is the fuller publication date when the export has one, as written.
 	Date string `table:"date,optional"`
+	// PublicationDate is Date read as a date (else Year's 1 January), for
+	// sorting and filtering: the first day of the month or year when the export
+	// gives no day, so read it with PublicationDatePrecision. Null when neither
+	// Date nor Year gives a year.
+	PublicationDate table.Date `table:"publication_date,optional"`
+	// PublicationDatePrecision is day, month or year: the parts of
+	// PublicationDate the export gave (a season or a month range counts as its
+	// year or first month); null when PublicationDate is.
+	PublicationDatePrecision string `table:"publication_date_precision,optional"`
 	// Journal is the full journal or source title (RIS T2/JF/JO, MEDLINE JT).
 	Journal string `table:"journal,optional"`
 	// JournalAbbrev is the abbreviated title (RIS J2/JA, MEDLINE TA).

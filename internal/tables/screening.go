@@ -1,5 +1,7 @@
 package tables
 
+import "time"
+
 // Tables of the screening stage: votes, decisions, agreement, PRISMA.
 // Declare each row type in this file and list it here, in the order the stage writes them.
 var screeningTables = []Spec{
@@ -43,8 +45,14 @@ type Vote struct {
 	// Labels are the screening tool's labels or tags on the record (Rayyan
 	// labels, Covidence tags); empty for formats without them.
 	Labels []string `table:"labels"`
-	// Timestamp is the vote's time as exported, when the tool gives one.
-	Timestamp string `table:"timestamp,optional"`
+	// Timestamp is the vote's time, when the tool gives one that reads as a
+	// time (ISO 8601, "YYYY-MM-DD hh:mm[:ss]", "DD/MM/YYYY"…): an offset is
+	// converted to UTC, and a time written without a zone is taken as UTC.
+	// Null when the export gives none or it does not read as a time.
+	Timestamp time.Time `table:"timestamp,optional"`
+	// TimestampAsExported is the vote's time as written in the export, so a
+	// time that does not read as one is kept; null when the export gives none.
+	TimestampAsExported string `table:"timestamp_as_exported,optional"`
 	// Superseded is true when a later vote of the same reviewer on the same
 	// work and stage replaced this one.
 	Superseded bool `table:"superseded"`
@@ -85,8 +93,14 @@ type UnmatchedVote struct {
 	Decision string `table:"decision"`
 	// Reasons are the exclusion reasons given with the vote, as written.
 	Reasons []string `table:"reasons"`
-	// Timestamp is the vote's time as exported, when the tool gives one.
-	Timestamp string `table:"timestamp,optional"`
+	// Timestamp is the vote's time, when the tool gives one that reads as a
+	// time (ISO 8601, "YYYY-MM-DD hh:mm[:ss]", "DD/MM/YYYY"…): an offset is
+	// converted to UTC, and a time written without a zone is taken as UTC.
+	// Null when the export gives none or it does not read as a time.
+	Timestamp time.Time `table:"timestamp,optional"`
+	// TimestampAsExported is the vote's time as written in the export, so a
+	// time that does not read as one is kept; null when the export gives none.
+	TimestampAsExported string `table:"timestamp_as_exported,optional"`
 	// SourceFile is the vote export, relative to the config file.
 	SourceFile string `table:"source_file"`
 	// SourceLine is the 1-based line where the vote's row or event starts.
@@ -154,9 +168,9 @@ type Agreement struct {
 	// Categories are the rating categories in table order (q = their number):
 	// include, maybe (when it is its own category), exclude, not_retrieved (when used).
 	Categories []string `table:"categories"`
-	// Table is the q×q contingency table, row-major: Table[i*q+j] counts works
-	// reviewer A put in category i and reviewer B in category j.
-	Table []int64 `table:"table"`
+	// Table is the q×q contingency table, one cell per pair of categories
+	// (zeros included), reviewer A's category then reviewer B's, in the order of Categories.
+	Table []AgreementCell `table:"table"`
 	// N is the number of works both rated: the units every statistic uses.
 	N int64 `table:"n"`
 	// OnlyA counts works only reviewer A rated (left out of every statistic).
@@ -197,6 +211,16 @@ type Agreement struct {
 	Conventions string `table:"conventions"`
 	// Notes says why a statistic is null, or other caveats.
 	Notes []string `table:"notes"`
+}
+
+// AgreementCell is one cell of a reviewer pair's contingency table.
+type AgreementCell struct {
+	// ReviewerA is the category reviewer A put the works in.
+	ReviewerA string `table:"reviewer_a"`
+	// ReviewerB is the category reviewer B put them in.
+	ReviewerB string `table:"reviewer_b"`
+	// Works counts the works rated so by the pair.
+	Works int64 `table:"works"`
 }
 
 // PrismaCount is one number of the PRISMA 2020 flow.

@@ -1,5 +1,7 @@
 package tables
 
+import "github.com/realsynth/realsynth/pipeline/table"
+
 // Tables of the synthesis stage: CMO tallies, chains, demi-regularity candidates.
 // Declare each row type in this file and list it here, in the order the stage writes them.
 var synthesisTables = []Spec{
@@ -26,7 +28,7 @@ type ThemeTally struct {
 	// ParentID is the parent code's id; null for a top-level code.
 	ParentID string `table:"parent_id,optional"`
 	// Depth is 1 for a top-level code, 2 for its children, and so on.
-	Depth int32 `table:"depth"`
+	Depth int64 `table:"depth"`
 	// Roles are the CMO slots the codebook allows the code in: C, MR, MX, O, I, A.
 	Roles []string `table:"roles"`
 	// Status is active or deprecated (merged codes are counted under their target).
@@ -34,29 +36,29 @@ type ThemeTally struct {
 	// Round is the round the counts run up to (inclusive).
 	Round string `table:"round"`
 	// Studies is the number of distinct studies coded at the code or any descendant.
-	Studies int32 `table:"studies"`
+	Studies int64 `table:"studies"`
 	// DirectStudies counts studies coded at this code itself, not a descendant.
-	DirectStudies int32 `table:"direct_studies"`
+	DirectStudies int64 `table:"direct_studies"`
 	// Clusters counts distinct clusters (programmes); a study without one is its own cluster.
-	Clusters int32 `table:"clusters"`
+	Clusters int64 `table:"clusters"`
 	// Reports counts distinct report ids cited by the configurations (empty report ids are not counted).
-	Reports int32 `table:"reports"`
+	Reports int64 `table:"reports"`
 	// Configurations counts distinct consensus configurations.
-	Configurations int32 `table:"configurations"`
+	Configurations int64 `table:"configurations"`
 	// Excerpts counts distinct quotes (study, report, page, text); configurations without a quote add none.
-	Excerpts int32 `table:"excerpts"`
+	Excerpts int64 `table:"excerpts"`
 	// PositiveStudies counts studies with at least one positive configuration
 	// at the code; a study can count under several polarities.
-	PositiveStudies int32 `table:"positive_studies"`
+	PositiveStudies int64 `table:"positive_studies"`
 	// NegativeStudies counts studies with at least one negative configuration at the code.
-	NegativeStudies int32 `table:"negative_studies"`
+	NegativeStudies int64 `table:"negative_studies"`
 	// MixedStudies counts studies with at least one mixed configuration at the code.
-	MixedStudies int32 `table:"mixed_studies"`
+	MixedStudies int64 `table:"mixed_studies"`
 	// UnclearStudies counts studies with at least one unclear (or blank) polarity configuration at the code.
-	UnclearStudies int32 `table:"unclear_studies"`
+	UnclearStudies int64 `table:"unclear_studies"`
 	// IncludedStudies is the denominator: studies included up to this round
 	// (coded or not; every coded study when screening is off).
-	IncludedStudies int32 `table:"included_studies"`
+	IncludedStudies int64 `table:"included_studies"`
 	// ShareOfIncluded is Studies / IncludedStudies (a proportion, 0–1); null when nothing is included.
 	ShareOfIncluded *float64 `table:"share_of_included"`
 	// StudyIDs lists the counted studies (the team's study labels), sorted.
@@ -64,10 +66,10 @@ type ThemeTally struct {
 	// FirstRound is the first round in which any study was counted; null if none yet.
 	FirstRound string `table:"first_round,optional"`
 	// NewStudies is the change in Studies since the previous round.
-	NewStudies int32 `table:"new_studies"`
+	NewStudies int64 `table:"new_studies"`
 	// ProvisionalStudies counts included studies coded by reviewers but not yet
 	// adjudicated (no consensus rows); they are not in Studies.
-	ProvisionalStudies int32 `table:"provisional_studies"`
+	ProvisionalStudies int64 `table:"provisional_studies"`
 	// ProvisionalStudyIDs lists those provisional studies' labels, sorted.
 	ProvisionalStudyIDs []string `table:"provisional_study_ids"`
 }
@@ -110,21 +112,21 @@ type CMOChain struct {
 	InterventionID string `table:"intervention_id,optional"`
 	// SupportingStudies counts studies with a consensus configuration linking
 	// all parts of the chain (coded together in one configuration).
-	SupportingStudies int32 `table:"supporting_studies"`
+	SupportingStudies int64 `table:"supporting_studies"`
 	// SupportingClusters counts the distinct clusters of the supporting studies.
-	SupportingClusters int32 `table:"supporting_clusters"`
+	SupportingClusters int64 `table:"supporting_clusters"`
 	// SupportingStudyIDs lists the supporting studies' labels, sorted.
 	SupportingStudyIDs []string `table:"supporting_study_ids"`
 	// Configurations counts the linking configurations.
-	Configurations int32 `table:"configurations"`
+	Configurations int64 `table:"configurations"`
 	// ContradictingStudies have the same context and mechanism linked to an
 	// outcome of the opposite polarity (positive vs negative only).
-	ContradictingStudies int32 `table:"contradicting_studies"`
+	ContradictingStudies int64 `table:"contradicting_studies"`
 	// ContradictingStudyIDs lists the contradicting studies' labels, sorted; empty for mixed or unclear chains.
 	ContradictingStudyIDs []string `table:"contradicting_study_ids"`
 	// CooccurrenceStudies have every part of the chain coded in the same study
 	// but never together in one configuration; they are not support.
-	CooccurrenceStudies int32 `table:"cooccurrence_studies"`
+	CooccurrenceStudies int64 `table:"cooccurrence_studies"`
 	// CooccurrenceStudyIDs lists the co-occurring studies' labels, sorted;
 	// always empty for a chain without a context.
 	CooccurrenceStudyIDs []string `table:"cooccurrence_study_ids"`
@@ -156,15 +158,15 @@ type DemiRegularityCandidate struct {
 	// Unit is study or cluster: what Support, Contradicting and Consistency count.
 	Unit string `table:"unit"`
 	// Support is the number of supporting studies, or their distinct clusters with unit cluster.
-	Support int32 `table:"support"`
+	Support int64 `table:"support"`
 	// Contradicting is the number of contradicting studies, or their distinct clusters with unit cluster.
-	Contradicting int32 `table:"contradicting"`
+	Contradicting int64 `table:"contradicting"`
 	// Consistency is Support / (Support + Contradicting); null with no evidence.
 	Consistency *float64 `table:"consistency"`
 	// SupportingStudies counts the supporting studies, whatever the unit (0 for a decided chain that has gone).
-	SupportingStudies int32 `table:"supporting_studies"`
+	SupportingStudies int64 `table:"supporting_studies"`
 	// SupportingClusters counts the supporting studies' distinct clusters.
-	SupportingClusters int32 `table:"supporting_clusters"`
+	SupportingClusters int64 `table:"supporting_clusters"`
 	// SupportingStudyIDs lists the supporting studies' labels, sorted.
 	SupportingStudyIDs []string `table:"supporting_study_ids"`
 	// ContradictingStudyIDs lists the contradicting studies' labels, sorted.
@@ -193,8 +195,8 @@ type DemiRegularityCandidate struct {
 	// MergedInto is the candidate a merged decision folds this one into, as
 	// written in the decisions CSV; null if none.
 	MergedInto string `table:"merged_into,optional"`
-	// DecidedOn is the decision's date as written in the decisions CSV; null if none.
-	DecidedOn string `table:"decided_on,optional"`
+	// DecidedOn is the decision's date from the decisions CSV (written there as YYYY-MM-DD); null if none.
+	DecidedOn table.Date `table:"decided_on,optional"`
 	// ConfigHash identifies the thresholds and codebook that produced the flags
 	// (first 16 hex digits of a SHA-256 over the settings and codebook bytes).
 	ConfigHash string `table:"config_hash"`
@@ -205,7 +207,7 @@ type ContextCount struct {
 	// ContextID is the context code (rolled up to chain_depth).
 	ContextID string `table:"context_id"`
 	// Studies counts distinct studies coding the context on that side.
-	Studies int32 `table:"studies"`
+	Studies int64 `table:"studies"`
 }
 
 // Contradiction sets the studies where a mechanism (or intervention) is
@@ -219,9 +221,9 @@ type Contradiction struct {
 	// Label is that code's label.
 	Label string `table:"label"`
 	// PositiveStudies counts studies with a positive consensus configuration of the code that has an outcome.
-	PositiveStudies int32 `table:"positive_studies"`
+	PositiveStudies int64 `table:"positive_studies"`
 	// NegativeStudies counts studies with a negative consensus configuration of the code that has an outcome.
-	NegativeStudies int32 `table:"negative_studies"`
+	NegativeStudies int64 `table:"negative_studies"`
 	// PositiveStudyIDs lists the positive side's study labels, sorted.
 	PositiveStudyIDs []string `table:"positive_study_ids"`
 	// NegativeStudyIDs lists the negative side's study labels, sorted.
@@ -259,7 +261,7 @@ type StudyTheme struct {
 	// order positive, negative, mixed, unclear.
 	Polarities []string `table:"polarities"`
 	// Configurations counts the configurations coding it in this study and role.
-	Configurations int32 `table:"configurations"`
+	Configurations int64 `table:"configurations"`
 	// Status is included (consensus rows), provisional (reviewer rows only)
 	// or not_included (a study screening did not include; left out of tallies).
 	Status string `table:"status"`
@@ -283,15 +285,15 @@ type CodingAgreement struct {
 	// Reviewers lists the reviewers compared: the pair, or every reviewer for scope all.
 	Reviewers []string `table:"reviewers"`
 	// Studies counts the studies coded by both reviewers (pair) or by at least two (all).
-	Studies int32 `table:"studies"`
+	Studies int64 `table:"studies"`
 	// BothPresent counts studies where both reviewers applied the code (0 for scope all).
-	BothPresent int32 `table:"both_present"`
+	BothPresent int64 `table:"both_present"`
 	// OnlyA counts studies where only reviewer A applied it (0 for scope all).
-	OnlyA int32 `table:"only_a"`
+	OnlyA int64 `table:"only_a"`
 	// OnlyB counts studies where only reviewer B applied it (0 for scope all).
-	OnlyB int32 `table:"only_b"`
+	OnlyB int64 `table:"only_b"`
 	// BothAbsent counts studies both coded where neither applied it (0 for scope all).
-	BothAbsent int32 `table:"both_absent"`
+	BothAbsent int64 `table:"both_absent"`
 	// PercentAgreement is the share of studies where the reviewers agree, as
 	// a proportion from 0 to 1, like agreement.percent_agreement (for scope
 	// all, the mean share of agreeing reviewer pairs).
@@ -323,11 +325,11 @@ type ScaleSummary struct {
 	// LevelLabel is the level's label (e.g. Consult).
 	LevelLabel string `table:"level_label"`
 	// Rank is the level's position on the scale; null for unclear.
-	Rank *int32 `table:"rank"`
+	Rank *int64 `table:"rank"`
 	// Unclear is true for the scale's unclear level (a level without a rank), sorted last.
 	Unclear bool `table:"unclear"`
 	// Studies counts distinct included studies with a consensus configuration at the level (and activity).
-	Studies int32 `table:"studies"`
+	Studies int64 `table:"studies"`
 	// StudyIDs lists those studies' labels, sorted.
 	StudyIDs []string `table:"study_ids"`
 }
@@ -338,20 +340,20 @@ type Saturation struct {
 	// Round is the round of the study's first consensus configuration.
 	Round string `table:"round"`
 	// Order is the study's position over all rounds (1-based).
-	Order int32 `table:"order"`
+	Order int64 `table:"order"`
 	// StudyID is the team's study label.
 	StudyID string `table:"study_id"`
 	// NewCodes are the codes (as coded, after merges, without parents) the
 	// study is the first to use, sorted.
 	NewCodes []string `table:"new_codes"`
 	// NewCodeCount is the number of NewCodes.
-	NewCodeCount int32 `table:"new_code_count"`
+	NewCodeCount int64 `table:"new_code_count"`
 	// NewChainIDs are the chains the study is the first to link, sorted.
 	NewChainIDs []string `table:"new_chain_ids"`
 	// NewChainCount is the number of NewChainIDs.
-	NewChainCount int32 `table:"new_chain_count"`
+	NewChainCount int64 `table:"new_chain_count"`
 	// CumulativeCodes is the number of distinct codes used by this study and every earlier one.
-	CumulativeCodes int32 `table:"cumulative_codes"`
+	CumulativeCodes int64 `table:"cumulative_codes"`
 	// CumulativeChains is the number of distinct chains linked by this study and every earlier one.
-	CumulativeChains int32 `table:"cumulative_chains"`
+	CumulativeChains int64 `table:"cumulative_chains"`
 }

@@ -50,7 +50,7 @@ func fromTable[T any](tbl arrow.Table) ([]T, error) {
 			continue
 		}
 		col := tbl.Column(idx[0])
-		if !arrow.TypeEqual(col.DataType(), c.arrow) {
+		if !arrow.TypeEqual(col.DataType(), c.arrow) && !widens(col.DataType(), c.arrow) {
 			return nil, fmt.Errorf("column %s is %s, want %s", c.name, col.DataType(), c.arrow)
 		}
 		r := 0
@@ -62,6 +62,19 @@ func fromTable[T any](tbl arrow.Table) ([]T, error) {
 		}
 	}
 	return rows, nil
+}
+
+// widens reports whether a file's column type can be read into a declared
+// one without loss: an int32 column (or list of int32) into int64. Outputs
+// committed before counts became int64 are read by the next run.
+func widens(file, declared arrow.DataType) bool {
+	if fl, ok := file.(*arrow.ListType); ok {
+		if dl, ok := declared.(*arrow.ListType); ok {
+			return widens(fl.Elem(), dl.Elem())
+		}
+		return false
+	}
+	return file.ID() == arrow.INT32 && declared.ID() == arrow.INT64
 }
 
 func setValue(dst reflect.Value, c column, arr arrow.Array, i int) {
@@ -104,6 +117,10 @@ func setScalar(dst reflect.Value, k scalar, arr arrow.Array, i int) {
 	case kInt32:
 		dst.SetInt(int64(arr.(*array.Int32).Value(i)))
 	case kInt64:
+		if narrow, ok := arr.(*array.Int32); ok { // written before counts were int64
+			dst.SetInt(int64(narrow.Value(i)))
+			return
+		}
 		dst.SetInt(arr.(*array.Int64).Value(i))
 	case kFloat64:
 		dst.SetFloat(arr.(*array.Float64).Value(i))

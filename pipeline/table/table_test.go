@@ -223,3 +223,38 @@ func TestParseDate(t *testing.T) {
 		}
 	}
 }
+
+// A committed output written when a count was int32 is read by the next run
+// into today's int64 column; a narrowing or a change of kind is an error.
+func TestReadWidensInt32(t *testing.T) {
+	type before struct {
+		ID    string  `table:"id"`
+		Count int32   `table:"count"`
+		Rank  *int32  `table:"rank"`
+		Sizes []int32 `table:"sizes"`
+	}
+	type after struct {
+		ID    string  `table:"id"`
+		Count int64   `table:"count"`
+		Rank  *int64  `table:"rank"`
+		Sizes []int64 `table:"sizes"`
+	}
+	path := filepath.Join(t.TempDir(), "old.parquet")
+	two := int32(2)
+	if err := table.WriteFile(path, []before{{"a", 2147483647, &two, []int32{1, -5}}, {"b", -3, nil, nil}}, table.Meta{Table: "old"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := table.ReadFile[after](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Count != 2147483647 || *got[0].Rank != 2 || !reflect.DeepEqual(got[0].Sizes, []int64{1, -5}) || got[1].Count != -3 || got[1].Rank != nil {
+		t.Errorf("read %+v", got)
+	}
+	type narrower struct {
+		Count string `table:"count"`
+	}
+	if _, err := table.ReadFile[narrower](path); err == nil {
+		t.Error("an int32 column was read into a string")
+	}
+}

@@ -333,7 +333,7 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 		DOI:               c.DOI,
 		PMID:              c.PMID,
 		Abstract:          c.Abstract,
-		MemberCount:       int32(len(members)),
+		MemberCount:       int64(len(members)),
 	}
 	others := members
 	if len(members) > 1 {

@@ -308,7 +308,7 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 			row := tables.Agreement{Stage: g.stage, Round: g.round, Subset: subset, ReviewerA: names[i], ReviewerB: names[j],
 				Categories: cats, N: int64(pair.N), OnlyA: onlyA, OnlyB: onlyB, Agreed: int64(pair.Agreements), Conventions: conv, Notes: []string{}}
 			for _, c := range pair.Confusion {
-				row.Table = append(row.Table, int64(c.Count))
+				row.Table = append(row.Table, tables.AgreementCell{ReviewerA: c.A, ReviewerB: c.B, Works: int64(c.Count)})
 			}
 			row.PercentAgreement = pair.ObservedAgreement
 			row.ExpectedAgreement = pair.Cohen.Pe

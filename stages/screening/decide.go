@@ -21,14 +21,6 @@ func parseTime(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// laterTime reports whether a is strictly later than b; false when either
-// cannot be read as a time.
-func laterTime(a, b string) bool {
-	ta, okA := parseTime(a)
-	tb, okB := parseTime(b)
-	return okA && okB && ta.After(tb)
-}
-
 // effective is the decision a vote counts as under the rules: maybe counts
 // as include at title/abstract when configured, and a full-text exclusion
 // for a "not retrieved" reason is a report not retrieved.

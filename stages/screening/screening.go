@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
@@ -335,7 +336,8 @@ func unmatchedRow(rv rawVote, problem string, candidates []string) tables.Unmatc
 	}
 	return tables.UnmatchedVote{
 		Problem: problem, Error: rv.Err, Candidates: candidates, Stage: rv.Stage, Reviewer: rv.Reviewer,
-		Decision: rv.Decision, Reasons: nonNil(rv.Reasons), Timestamp: rv.Timestamp,
+		Decision: rv.Decision, Reasons: nonNil(rv.Reasons),
+		Timestamp: voteTime(rv.Timestamp), TimestampAsExported: rv.Timestamp,
 		SourceFile: rv.File, SourceLine: rv.Line, Format: rv.Format, RecordRef: rv.Ref.display(),
 		RefDOI: rv.Ref.DOI, RefPMID: rv.Ref.PMID, RefTitle: rv.Ref.Title, RefYear: rv.Ref.Year,
 	}
@@ -352,9 +354,18 @@ func voteRow(rv rawVote, m match, round string, p *Params) tables.Vote {
 	return tables.Vote{
 		WorkID: m.workID, RecordID: m.recordID, MatchedBy: m.by, Round: round, Stage: rv.Stage,
 		Reviewer: rv.Reviewer, Role: role, Decision: rv.Decision, Reasons: nonNil(rv.Reasons), Labels: nonNil(rv.Labels),
-		Timestamp: rv.Timestamp, SourceFile: rv.File, SourceLine: rv.Line, Format: rv.Format, RecordRef: rv.Ref.display(),
+		Timestamp: voteTime(rv.Timestamp), TimestampAsExported: rv.Timestamp, SourceFile: rv.File, SourceLine: rv.Line, Format: rv.Format, RecordRef: rv.Ref.display(),
 		RefDOI: rv.Ref.DOI, RefPMID: rv.Ref.PMID, RefTitle: rv.Ref.Title, RefYear: rv.Ref.Year,
 	}
+}
+
+// voteTime reads an exported vote time; the zero time (null) when it does not read as one.
+func voteTime(s string) time.Time {
+	t, ok := parseTime(s)
+	if !ok {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func nonNil(s []string) []string {
@@ -379,7 +390,7 @@ func markSuperseded(votes []tables.Vote) {
 			continue
 		}
 		prev := &votes[j]
-		if prev.Timestamp != "" && v.Timestamp != "" && laterTime(prev.Timestamp, v.Timestamp) {
+		if !prev.Timestamp.IsZero() && !v.Timestamp.IsZero() && prev.Timestamp.After(v.Timestamp) {
 			v.Superseded = true
 			continue
 		}

@@ -87,9 +87,9 @@ func (m *firstRounds) note(unit, code, round int) {
 }
 
 // cumulative returns counts[code][round]: distinct units first seen at or before round.
-func (m *firstRounds) cumulative(rounds int) [][]int32 {
-	out := make([][]int32, m.codes)
-	flat := make([]int32, m.codes*rounds)
+func (m *firstRounds) cumulative(rounds int) [][]int64 {
+	out := make([][]int64, m.codes)
+	flat := make([]int64, m.codes*rounds)
 	for i := range out {
 		out[i] = flat[i*rounds : (i+1)*rounds]
 	}
@@ -252,9 +252,9 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 		}
 		return i
 	}
-	nConfigsAt := make([][]int32, K)
+	nConfigsAt := make([][]int64, K)
 	for k := range nConfigsAt {
-		nConfigsAt[k] = make([]int32, R)
+		nConfigsAt[k] = make([]int64, R)
 	}
 	var buf, dbuf []int
 	for _, c := range consensus {
@@ -322,13 +322,13 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 		firstRound := ""
 		for r := range R {
 			row := tables.ThemeTally{
-				CodeID: code.ID, Label: code.Label, ParentID: code.ParentID, Depth: int32(cb.depth[k]), Roles: code.Roles,
+				CodeID: code.ID, Label: code.Label, ParentID: code.ParentID, Depth: int64(cb.depth[k]), Roles: code.Roles,
 				Status: code.Status, Round: in.Rounds[r],
 				Studies: nStudies[k][r], DirectStudies: nDirect[k][r], Clusters: nClusters[k][r], Reports: nReports[k][r],
 				Configurations: nConfigs[k][r], Excerpts: nExcerpts[k][r],
 				PositiveStudies: nPol[k*4+polPositive][r], NegativeStudies: nPol[k*4+polNegative][r],
 				MixedStudies: nPol[k*4+polMixed][r], UnclearStudies: nPol[k*4+polUnclear][r],
-				IncludedStudies:    int32(included[r]),
+				IncludedStudies:    int64(included[r]),
 				StudyIDs:           labelsUpTo(studies, studiesOf[k], r),
 				ProvisionalStudies: nProv[k][r], ProvisionalStudyIDs: labelsUpTo(studies, provOf[k], r),
 			}
@@ -373,7 +373,7 @@ func polarityNames(set uint8) []string {
 func studyMatrix(cb *Codebook, studies []Study, codings []coding, hasConsensus []bool, consensusName string, rounds []string) []tables.StudyTheme {
 	type acc struct {
 		pols    uint8
-		configs int32
+		configs int64
 		round   int
 	}
 	// One study at a time (codings are sorted by study), in a dense

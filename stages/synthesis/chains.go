@@ -277,10 +277,10 @@ func (cs *chainSet) table(cb *Codebook, p Params, studies []Study, clusterOf []i
 			MechanismID: cb.idOf(k.mechanism), MechanismLabel: cb.labelOf(k.mechanism),
 			OutcomeID: cb.idOf(k.outcome), OutcomeLabel: cb.labelOf(k.outcome),
 			Polarity: polarities[k.polarity], InterventionID: cb.idOf(k.intervention),
-			SupportingStudies: int32(len(a.studies)), SupportingClusters: int32(distinctClusters(clusterOf, a.studies)),
-			SupportingStudyIDs: studyLabels(studies, a.studies), Configurations: int32(len(a.codings)),
-			ContradictingStudies: int32(len(contra)), ContradictingStudyIDs: studyLabels(studies, contra),
-			CooccurrenceStudies: int32(len(cooc)), CooccurrenceStudyIDs: studyLabels(studies, cooc),
+			SupportingStudies: int64(len(a.studies)), SupportingClusters: int64(distinctClusters(clusterOf, a.studies)),
+			SupportingStudyIDs: studyLabels(studies, a.studies), Configurations: int64(len(a.codings)),
+			ContradictingStudies: int64(len(contra)), ContradictingStudyIDs: studyLabels(studies, contra),
+			CooccurrenceStudies: int64(len(cooc)), CooccurrenceStudyIDs: studyLabels(studies, cooc),
 			OtherContexts: others, UpstreamChainIDs: upstream, Quotes: quotes,
 		})
 	}
@@ -306,14 +306,14 @@ func candidates(cb *Codebook, p Params, studies []Study, clusterOf []int, cs *ch
 		row := tables.DemiRegularityCandidate{
 			CandidateID: id, ContextID: cb.idOf(k.context), MechanismID: cb.idOf(k.mechanism), OutcomeID: cb.idOf(k.outcome),
 			Polarity: polarities[k.polarity], InterventionID: cb.idOf(k.intervention), Unit: p.Unit,
-			SupportingStudies: int32(len(support)), SupportingClusters: int32(distinctClusters(clusterOf, support)),
+			SupportingStudies: int64(len(support)), SupportingClusters: int64(distinctClusters(clusterOf, support)),
 			SupportingStudyIDs: studyLabels(studies, support), ContradictingStudyIDs: studyLabels(studies, contra),
 			ConfigHash: hash,
 		}
 		if p.Unit == "cluster" {
-			row.Support, row.Contradicting = row.SupportingClusters, int32(distinctClusters(clusterOf, contra))
+			row.Support, row.Contradicting = row.SupportingClusters, int64(distinctClusters(clusterOf, contra))
 		} else {
-			row.Support, row.Contradicting = row.SupportingStudies, int32(len(contra))
+			row.Support, row.Contradicting = row.SupportingStudies, int64(len(contra))
 		}
 		if total := row.Support + row.Contradicting; total > 0 {
 			c := float64(row.Support) / float64(total)
@@ -418,7 +418,7 @@ func contradictions(cb *Codebook, p Params, studies []Study, consensus []coding)
 		}
 		rows = append(rows, tables.Contradiction{
 			SubjectKind: sub.kind, CodeID: cb.idOf(sub.code), Label: cb.labelOf(sub.code),
-			PositiveStudies: int32(len(pos)), NegativeStudies: int32(len(neg)),
+			PositiveStudies: int64(len(pos)), NegativeStudies: int64(len(neg)),
 			PositiveStudyIDs: studyLabels(studies, pos), NegativeStudyIDs: studyLabels(studies, neg),
 			BothSidesIDs: studyLabels(studies, both), PositiveContexts: posCtx, NegativeContexts: negCtx,
 			SharedContexts: shared, NegativeOnlyContexts: negOnly, PositiveOnlyContexts: posOnly,
@@ -433,7 +433,7 @@ func contradictions(cb *Codebook, p Params, studies []Study, consensus []coding)
 func contextCounts(cb *Codebook, m map[int32][]int) []tables.ContextCount {
 	out := make([]tables.ContextCount, 0, len(m))
 	for cx, st := range m {
-		out = append(out, tables.ContextCount{ContextID: cb.idOf(cx), Studies: int32(len(uniqueInts(st)))})
+		out = append(out, tables.ContextCount{ContextID: cb.idOf(cx), Studies: int64(len(uniqueInts(st)))})
 	}
 	slices.SortFunc(out, func(a, b tables.ContextCount) int { return strings.Compare(a.ContextID, b.ContextID) })
 	return out

@@ -167,7 +167,7 @@ func TestCandidateDecisionsJoinAndPersist(t *testing.T) {
 	if !ok {
 		t.Fatalf("decided candidate missing; have %+v", out.Candidates)
 	}
-	if c.Flagged || c.Decision != "accepted" || c.DecidedOn != "2026-01-10" || !strings.HasPrefix(c.Wording, "Where stigma") {
+	if c.Flagged || c.Decision != "accepted" || c.DecidedOn.String() != "2026-01-10" || !strings.HasPrefix(c.Wording, "Where stigma") {
 		t.Errorf("decided candidate = flagged %v decision %q on %q wording %q", c.Flagged, c.Decision, c.DecidedOn, c.Wording)
 	}
 	if len(c.ConfigHash) != 16 {
@@ -193,4 +193,15 @@ func TestUpstreamChains(t *testing.T) {
 		"2,S1,consensus,O.ESTEEM,M.TRUST,O.BURNOUT,negative,1\n"}.analyse(t).must(t)
 	c := out.chain(t, "O.ESTEEM|M.TRUST|O.BURNOUT|negative")
 	eqStrings(t, "upstream", c.UpstreamChainIDs, []string{"C.STIGMA|M.TRUST|O.ESTEEM|positive"})
+}
+
+// decided_on is a date column, so a date that does not read as YYYY-MM-DD
+// is an error naming the file and line, not text passed on to analysts.
+func TestCandidateDecisionDateMustBeISO(t *testing.T) {
+	r := fixture{cmo: candidateCMO, studies: candidateStudies, decisions: "candidate_id,decision,decided_on\n" +
+		"C.STIGMA|M.TRUST|O.ESTEEM|positive,accepted,2026-01-10\n" +
+		"C.ROLE|M.TRUST|O.BURNOUT|negative,rejected,10/01/2026\n"}.analyse(t)
+	if r.err == nil || !strings.Contains(r.err.Error(), "decisions.csv:3:") || !strings.Contains(r.err.Error(), `decided_on: "10/01/2026" is not a date as YYYY-MM-DD`) {
+		t.Fatalf("error %v, want decisions.csv:3 and the bad date", r.err)
+	}
 }

@@ -151,7 +151,7 @@ func eqStrings(t *testing.T, what string, got, want []string) {
 	}
 }
 
-func eqInt(t *testing.T, what string, got int32, want int) {
+func eqInt(t *testing.T, what string, got int64, want int) {
 	t.Helper()
 	if int(got) != want {
 		t.Errorf("%s = %d, want %d", what, got, want)

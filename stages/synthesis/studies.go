@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 // StudyRow is one row of the studies CSV: the team's study label, the works
@@ -74,7 +76,7 @@ type CandidateDecision struct {
 	Wording     string
 	Rationale   string
 	MergedInto  string
-	DecidedOn   string
+	DecidedOn   table.Date
 }
 
 var decisionValues = []string{"accepted", "rejected", "merged", "needs_more_evidence"}
@@ -91,7 +93,14 @@ func ReadDecisions(path, name string, cb *Codebook, warn func(string, ...any)) (
 		func(col string) { warn("%s: ignoring unknown column %q", name, col) },
 		func(r csvRow) error {
 			d := CandidateDecision{File: name, Line: r.line, CandidateID: r.get("candidate_id"), Decision: strings.ToLower(r.get("decision")),
-				Wording: r.get("wording"), Rationale: r.get("rationale"), MergedInto: r.get("merged_into"), DecidedOn: r.get("decided_on")}
+				Wording: r.get("wording"), Rationale: r.get("rationale"), MergedInto: r.get("merged_into")}
+			if on := r.get("decided_on"); on != "" {
+				date, err := table.ParseDate(on)
+				if err != nil {
+					return r.errorf("decided_on: %v", err)
+				}
+				d.DecidedOn = date
+			}
 			if !slices.Contains(decisionValues, d.Decision) {
 				return r.errorf("decision %q, want one of %s", r.get("decision"), strings.Join(decisionValues, ", "))
 			}

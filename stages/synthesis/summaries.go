@@ -84,7 +84,7 @@ func codingAgreement(cb *Codebook, studies []Study, reviewerRows []coding) ([]ta
 				}
 				rows = append(rows, tables.CodingAgreement{
 					CodeID: code.ID, Label: code.Label, Scope: "pair", ReviewerA: a, ReviewerB: b, Reviewers: []string{a, b},
-					Studies: int32(common), BothPresent: int32(both[k]), OnlyA: int32(onlyA[k]), OnlyB: int32(onlyB[k]), BothAbsent: int32(absent),
+					Studies: int64(common), BothPresent: int64(both[k]), OnlyA: int64(onlyA[k]), OnlyB: int64(onlyB[k]), BothAbsent: int64(absent),
 					PercentAgreement: stats.ObservedAgreement, Kappa: stats.Cohen.Estimate, PABAK: stats.PABAK.Estimate,
 				})
 			}
@@ -119,7 +119,7 @@ func codingAgreement(cb *Codebook, studies []Study, reviewerRows []coding) ([]ta
 				return nil, fmt.Errorf("agreement on %s among all reviewers: %w", code.ID, err)
 			}
 			rows = append(rows, tables.CodingAgreement{
-				CodeID: code.ID, Label: code.Label, Scope: "all", Reviewers: reviewers, Studies: int32(m.UnitsPairable),
+				CodeID: code.ID, Label: code.Label, Scope: "all", Reviewers: reviewers, Studies: int64(m.UnitsPairable),
 				PercentAgreement: m.ObservedAgreement, Alpha: m.Krippendorff.Nominal,
 			})
 		}
@@ -165,9 +165,9 @@ func scaleSummary(cb *Codebook, studies []Study, consensus []coding) []tables.Sc
 		level := cb.Codes[k.level]
 		st = uniqueInts(st)
 		row := tables.ScaleSummary{Scale: level.Scale, Scope: "all", LevelID: level.ID, LevelLabel: level.Label,
-			Unclear: level.Rank == nil, Studies: int32(len(st)), StudyIDs: studyLabels(studies, st)}
+			Unclear: level.Rank == nil, Studies: int64(len(st)), StudyIDs: studyLabels(studies, st)}
 		if level.Rank != nil {
-			r := int32(*level.Rank)
+			r := int64(*level.Rank)
 			row.Rank = &r
 		}
 		if k.activity >= 0 {
@@ -238,9 +238,9 @@ func saturation(cb *Codebook, rounds []string, studies []Study, consensus []codi
 		slices.Sort(newCodes)
 		slices.Sort(newChains)
 		rows = append(rows, tables.Saturation{
-			Round: rounds[s.round], Order: int32(i + 1), StudyID: studies[s.study].Label,
-			NewCodes: newCodes, NewCodeCount: int32(len(newCodes)), NewChainIDs: newChains, NewChainCount: int32(len(newChains)),
-			CumulativeCodes: int32(len(seenCode)), CumulativeChains: int32(len(seenChain)),
+			Round: rounds[s.round], Order: int64(i + 1), StudyID: studies[s.study].Label,
+			NewCodes: newCodes, NewCodeCount: int64(len(newCodes)), NewChainIDs: newChains, NewChainCount: int64(len(newChains)),
+			CumulativeCodes: int64(len(seenCode)), CumulativeChains: int64(len(seenChain)),
 		})
 	}
 	return rows
