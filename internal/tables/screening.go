@@ -137,8 +137,21 @@ type Decision struct {
 	// single (one vote only), or unresolved (for a conflict).
 	ResolvedBy string `table:"resolved_by"`
 	// Reasons are the deciding votes' exclusion reasons, distinct and sorted;
-	// empty for an include. At full text they are spelled as in full_text_reasons.
+	// empty for an include. When a consensus or tie-breaker vote settled the
+	// decision, or the reason the agreeing screeners differed on, they are that
+	// vote's reasons; otherwise the screeners' pooled reasons. At full text they
+	// are spelled as in full_text_reasons.
 	Reasons []string `table:"reasons"`
+	// PrismaReason is the one reason PRISMA counts a report excluded at full
+	// text under (dbr_excluded), "reason not given" when no vote gave one;
+	// null for every other decision.
+	PrismaReason string `table:"prisma_reason,optional"`
+	// ReasonRule says how PrismaReason was chosen: adjudicator (the consensus or
+	// tie-breaker vote's reason; the first in full_text_reasons order if it gave
+	// several), only_reason (nobody adjudicated and the votes gave one reason),
+	// priority_order (nobody adjudicated, several reasons: the first in
+	// full_text_reasons order) or not_given; null when PrismaReason is.
+	ReasonRule string `table:"reason_rule,optional"`
 	// Conflict is true whenever the screeners disagreed (maybe counted as the
 	// rules say), however the disagreement was settled.
 	Conflict bool `table:"conflict"`
@@ -240,4 +253,8 @@ type PrismaCount struct {
 	Label string `table:"label,optional"`
 	// N is the count in the box: records, reports or studies as the box's name says.
 	N int64 `table:"n"`
+	// Rule says, on dbr_excluded rows, how many of the reason's reports were
+	// counted under it by which rule of decisions.reason_rule, e.g.
+	// "adjudicator 2; only_reason 5"; null on every other row.
+	Rule string `table:"rule,optional"`
 }

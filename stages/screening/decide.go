@@ -2,6 +2,7 @@ package screening
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -113,7 +114,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 
 	decided := map[workStage]tables.Decision{}
 	for _, k := range keys {
-		d := resolve(groups[k], p)
+		d, adjudicated := resolve(groups[k], p)
 		d.WorkID, d.Stage = k.work, k.stage
 		work := workByID[k.work]
 		d.Round, d.StudyID = work.FirstRound, studyOf(work)
@@ -130,6 +131,9 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 			if len(d.Reasons) == 0 && d.Decision == exclude {
 				missingReasons.add(k.work)
 			}
+			if d.Decision == exclude {
+				d.PrismaReason, d.ReasonRule = countedReason(d.Reasons, adjudicated, p)
+			}
 		}
 		if old, ok := kept[k]; ok {
 			// The earlier row is kept as it was, so that running the same
@@ -140,6 +144,14 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 				old.ResolvedBy = "earlier_round"
 			}
 			old.Votes = d.Votes
+			if old.Stage == stageFT && old.Decision == exclude && old.PrismaReason == "" {
+				// A row written before realsynth recorded the counted reason.
+				if old.Decision == d.Decision && slices.Equal(old.Reasons, d.Reasons) {
+					old.PrismaReason, old.ReasonRule = d.PrismaReason, d.ReasonRule
+				} else {
+					old.PrismaReason, old.ReasonRule = countedReason(old.Reasons, false, p)
+				}
+			}
 			decided[k] = old
 			continue
 		}
@@ -150,6 +162,9 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 			d.Votes = []string{} // no current votes: the earlier round alone holds it
 			d.Reasons = nonNil(d.Reasons)
 			d.ResolvedBy = "earlier_round"
+			if d.Stage == stageFT && d.Decision == exclude && d.PrismaReason == "" {
+				d.PrismaReason, d.ReasonRule = countedReason(d.Reasons, false, p)
+			}
 			decided[k] = d
 		}
 	}
@@ -208,11 +223,15 @@ func studyOf(w *tables.Work) string {
 	return w.WorkID
 }
 
-// resolve applies the decision rules to the current votes on one work at one stage.
-func resolve(votes []*tables.Vote, p *Params) tables.Decision {
+// resolve applies the decision rules to the current votes on one work at
+// one stage. adjudicated is true when the reasons are those of an
+// adjudicating vote (consensus or tie-breaker) rather than the screeners'
+// pooled reasons: PRISMA then counts the adjudicator's reason, and falls back
+// to full_text_reasons order only when nobody adjudicated.
+func resolve(votes []*tables.Vote, p *Params) (d tables.Decision, adjudicated bool) {
 	var screeners []*tables.Vote
 	var tiebreaker, consensus *tables.Vote
-	d := tables.Decision{Votes: []string{}, Reasons: []string{}}
+	d = tables.Decision{Votes: []string{}, Reasons: []string{}}
 	for _, v := range votes {
 		d.Votes = append(d.Votes, v.Reviewer+": "+v.Decision)
 		switch v.Role {
@@ -232,19 +251,39 @@ func resolve(votes []*tables.Vote, p *Params) tables.Decision {
 		}
 	}
 	d.Conflict = len(screeners) > 1 && !agreed
-	settledBy := func(v *tables.Vote, how string) tables.Decision {
+	// screenerReasons pools the reasons of the screeners who voted the
+	// decision: the fallback when no adjudicating vote gives a reason.
+	screenerReasons := func() []string {
+		var rs []string
+		for _, v := range screeners {
+			if effective(v, p) == d.Decision {
+				rs = append(rs, v.Reasons...)
+			}
+		}
+		return rs
+	}
+	settledBy := func(v *tables.Vote, how string, adjudicator bool) (tables.Decision, bool) {
 		d.Decision, d.ResolvedBy = effective(v, p), how
 		if d.Decision == maybe { // a maybe that does not count as include settles nothing
 			d.Decision, d.ResolvedBy = conflict, "unresolved"
+			return d, false
 		}
-		if d.Decision != include {
+		if d.Decision == include {
+			return d, false
+		}
+		if adjudicator && len(v.Reasons) > 0 {
+			d.Reasons = append(d.Reasons, v.Reasons...)
+			return d, true
+		}
+		if !adjudicator {
 			d.Reasons = append(d.Reasons, v.Reasons...)
 		}
-		return d
+		d.Reasons = append(d.Reasons, screenerReasons()...)
+		return d, false
 	}
 	switch {
 	case consensus != nil:
-		return settledBy(consensus, "consensus")
+		return settledBy(consensus, "consensus", true)
 	case agreed:
 		how := "unanimous"
 		if len(screeners) == 1 {
@@ -252,24 +291,69 @@ func resolve(votes []*tables.Vote, p *Params) tables.Decision {
 		}
 		e := effective(screeners[0], p)
 		if e == maybe && tiebreaker != nil {
-			return settledBy(tiebreaker, "tiebreaker")
+			return settledBy(tiebreaker, "tiebreaker", true)
 		}
-		d = settledBy(screeners[0], how)
-		for _, v := range screeners[1:] {
-			if d.Decision != include {
-				d.Reasons = append(d.Reasons, v.Reasons...)
-			}
+		d, _ = settledBy(screeners[0], how, false)
+		// The screeners agree on the decision; when they gave different
+		// reasons, a tie-breaker who voted the same decision settles the reason.
+		if tiebreaker != nil && d.Decision != include && d.Decision != conflict &&
+			effective(tiebreaker, p) == d.Decision && len(tiebreaker.Reasons) > 0 {
+			d.Reasons = append([]string{}, tiebreaker.Reasons...)
+			return d, true
 		}
-		return d
+		return d, false
 	case tiebreaker != nil:
-		how := "tiebreaker"
 		if len(screeners) == 0 {
-			how = "single"
+			return settledBy(tiebreaker, "single", false)
 		}
-		return settledBy(tiebreaker, how)
+		return settledBy(tiebreaker, "tiebreaker", true)
 	}
 	d.Decision, d.ResolvedBy = conflict, "unresolved"
-	return d
+	return d, false
+}
+
+// Reason rules: how the one reason PRISMA counts a full-text exclusion under
+// was chosen (decisions.reason_rule).
+const (
+	ruleAdjudicator   = "adjudicator"    // the consensus or tie-breaker vote's reason
+	ruleOnlyReason    = "only_reason"    // nobody adjudicated; the votes gave one reason between them
+	rulePriorityOrder = "priority_order" // nobody adjudicated; several reasons, the first in full_text_reasons order
+	ruleNotGiven      = "not_given"      // no vote gave a reason
+)
+
+// countedReason is the reason PRISMA counts a report excluded at full text
+// under, and the rule that chose it: the adjudicating vote's reason (the
+// first in full_text_reasons order if it gave several), else the only reason
+// the screeners gave, else the first of theirs in full_text_reasons order.
+func countedReason(reasons []string, adjudicated bool, p *Params) (reason, rule string) {
+	switch {
+	case len(reasons) == 0:
+		return notGivenReason, ruleNotGiven
+	case adjudicated:
+		return primaryReason(reasons, p), ruleAdjudicator
+	case len(reasons) == 1:
+		return reasons[0], ruleOnlyReason
+	}
+	return primaryReason(reasons, p), rulePriorityOrder
+}
+
+// notGivenReason is the label PRISMA counts a full-text exclusion without a reason under.
+const notGivenReason = "reason not given"
+
+// primaryReason is the first of reasons in full_text_reasons order, else the
+// first alphabetically (reasons are sorted).
+func primaryReason(reasons []string, p *Params) string {
+	if len(reasons) == 0 {
+		return notGivenReason
+	}
+	for _, r := range p.FullTextReasons {
+		for _, x := range reasons {
+			if key(x) == key(r) {
+				return r
+			}
+		}
+	}
+	return reasons[0]
 }
 
 func sortedUnique(s []string) []string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +16,9 @@ import (
 type named struct {
 	Name string
 	N    int64
+	// Rule says, for an exclusion reason, how many of its reports were
+	// counted by which reason rule (decisions.reason_rule).
+	Rule string
 }
 
 // flow is one PRISMA 2020 flow: a round's own (an update of the review as
@@ -33,12 +37,18 @@ type flow struct {
 	Duplicates, DuplicatesWithinRound, AlreadyScreened int64
 	ExcludedAutomatic, ExcludedOther                   int64
 
-	Screened, Excluded, AwaitingScreening  int64
-	Sought, NotRetrieved, AwaitingFullText int64
-	Assessed                               int64
-	ExcludedReasons                        []named
-	NewStudies, NewReports                 int64
-	TotalStudies, TotalReports             int64
+	// Screened counts works with a title/abstract decision; works without one
+	// (never voted on, or an unresolved conflict) are AwaitingScreening, of
+	// which ScreeningConflicts are conflicts.
+	Screened, Excluded, AwaitingScreening, ScreeningConflicts int64
+	// Sought are the works included at title/abstract; those without a
+	// full-text decision are AwaitingFullText, of which FullTextConflicts
+	// are conflicts.
+	Sought, NotRetrieved, AwaitingFullText, FullTextConflicts int64
+	Assessed                                                  int64
+	ExcludedReasons                                           []named
+	NewStudies, NewReports                                    int64
+	TotalStudies, TotalReports                                int64
 }
 
 func (f *flow) excludedTotal() int64 {
@@ -70,10 +80,10 @@ func (f *flow) check() error {
 		perDB += d.N
 	}
 	eq("records identified = sum over databases", f.DatabaseResults, "Σ database_specific_results", perDB)
-	eq("records identified = removed before screening + screened", f.DatabaseResults,
-		"duplicates + excluded_automatic + excluded_other + records_screened", f.Duplicates, f.ExcludedAutomatic, f.ExcludedOther, f.Screened)
-	eq("records screened = excluded + sought + awaiting", f.Screened, "records_excluded + dbr_sought_reports + awaiting_screening",
-		f.Excluded, f.Sought, f.AwaitingScreening)
+	eq("records identified = removed before screening + screened + awaiting screening", f.DatabaseResults,
+		"duplicates + excluded_automatic + excluded_other + records_screened + awaiting_screening",
+		f.Duplicates, f.ExcludedAutomatic, f.ExcludedOther, f.Screened, f.AwaitingScreening)
+	eq("records screened = excluded + sought", f.Screened, "records_excluded + dbr_sought_reports", f.Excluded, f.Sought)
 	eq("reports sought = not retrieved + assessed + awaiting", f.Sought, "dbr_notretrieved_reports + dbr_assessed + awaiting_full_text",
 		f.NotRetrieved, f.Assessed, f.AwaitingFullText)
 	eq("reports assessed = excluded + included", f.Assessed, "Σ dbr_excluded + new_reports", f.excludedTotal(), f.NewReports)
@@ -150,15 +160,13 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		return nil, fmt.Errorf("PRISMA: %d record(s) belong to no work in the works table (dedupe output out of date?): %s", len(orphans), ex)
 	}
 	for i := range perRound {
-		perRound[i].Databases = sortedNamed(dbCounts[i], nil)
+		perRound[i].Databases = sortedNamed(dbCounts[i], in.databases)
 		perRound[i].Duplicates = perRound[i].DuplicatesWithinRound + perRound[i].AlreadyScreened
 	}
 	for _, w := range in.works {
-		i, ok := roundIdx[w.FirstRound]
-		if !ok {
+		if _, ok := roundIdx[w.FirstRound]; !ok {
 			return nil, fmt.Errorf("PRISMA: work %s was first found in round %q, which is not in the config", w.WorkID, w.FirstRound)
 		}
-		perRound[i].Screened++
 	}
 	// Screening and eligibility, from the decisions, in the round each was made.
 	byWorkStage := map[workStage]*tables.Decision{}
@@ -166,9 +174,9 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		d := &decisions[i]
 		byWorkStage[workStage{d.WorkID, d.Stage}] = d
 	}
-	reasonCounts := make([]map[string]int64, nr)
+	reasonCounts := make([]map[string]*ruleCounts, nr)
 	for i := range reasonCounts {
-		reasonCounts[i] = map[string]int64{}
+		reasonCounts[i] = map[string]*ruleCounts{}
 	}
 	includedStudies := make([][]string, nr)
 	for _, w := range in.works {
@@ -177,6 +185,9 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		ta := byWorkStage[workStage{w.WorkID, stageTA}]
 		if ta == nil || ta.Decision == conflict {
 			f.AwaitingScreening++
+			if ta != nil {
+				f.ScreeningConflicts++
+			}
 			continue
 		}
 		ti, ok := roundIdx[ta.Round]
@@ -184,6 +195,7 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 			return nil, fmt.Errorf("PRISMA: work %s has a title/abstract decision from round %q, which is not in the config", w.WorkID, ta.Round)
 		}
 		tf := perRound[ti]
+		tf.Screened++
 		if ta.Decision == exclude {
 			tf.Excluded++
 			continue
@@ -192,6 +204,9 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		ft := byWorkStage[workStage{w.WorkID, stageFT}]
 		if ft == nil || ft.Decision == conflict {
 			tf.AwaitingFullText++
+			if ft != nil {
+				tf.FullTextConflicts++
+			}
 			continue
 		}
 		fi, ok := roundIdx[ft.Round]
@@ -204,7 +219,16 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 			ff.NotRetrieved++
 		case exclude:
 			ff.Assessed++
-			reasonCounts[fi][primaryReason(ft.Reasons, p)]++
+			reason, rule := ft.PrismaReason, ft.ReasonRule
+			if reason == "" {
+				reason, rule = countedReason(ft.Reasons, false, p)
+			}
+			rc := reasonCounts[fi][reason]
+			if rc == nil {
+				rc = &ruleCounts{}
+				reasonCounts[fi][reason] = rc
+			}
+			rc.add(rule)
 		case include:
 			ff.Assessed++
 			ff.NewReports++
@@ -216,9 +240,9 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 	var prevStudies, prevReports int64
 	cum := &flow{Scope: "cumulative"}
 	cumDB := map[string]int64{}
-	cumReasons := map[string]int64{}
+	cumReasons := map[string]*ruleCounts{}
 	for i, f := range perRound {
-		f.ExcludedReasons = sortedNamed(reasonCounts[i], p.FullTextReasons)
+		f.ExcludedReasons = reasonsNamed(reasonCounts[i], p.FullTextReasons)
 		f.PreviousStudies, f.PreviousReports = prevStudies, prevReports
 		for _, s := range includedStudies[i] {
 			if !seenStudies[s] {
@@ -239,7 +263,7 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		for _, d := range f.Databases {
 			cumDB[d.Name] += d.N
 		}
-		c.Databases = sortedNamed(cumDB, nil)
+		c.Databases = sortedNamed(cumDB, in.databases)
 		c.Duplicates += f.Duplicates
 		c.DuplicatesWithinRound += f.DuplicatesWithinRound
 		c.AlreadyScreened += f.AlreadyScreened
@@ -248,14 +272,21 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		c.Screened += f.Screened
 		c.Excluded += f.Excluded
 		c.AwaitingScreening += f.AwaitingScreening
+		c.ScreeningConflicts += f.ScreeningConflicts
 		c.Sought += f.Sought
 		c.NotRetrieved += f.NotRetrieved
 		c.AwaitingFullText += f.AwaitingFullText
+		c.FullTextConflicts += f.FullTextConflicts
 		c.Assessed += f.Assessed
-		for _, r := range f.ExcludedReasons {
-			cumReasons[r.Name] += r.N
+		for name, rc := range reasonCounts[i] {
+			if cumReasons[name] == nil {
+				cumReasons[name] = &ruleCounts{}
+			}
+			for k, n := range rc {
+				cumReasons[name][k] += n
+			}
 		}
-		c.ExcludedReasons = sortedNamed(cumReasons, p.FullTextReasons)
+		c.ExcludedReasons = reasonsNamed(cumReasons, p.FullTextReasons)
 		c.NewReports += f.NewReports
 		c.NewStudies += f.NewStudies
 		c.TotalStudies, c.TotalReports = c.NewStudies, c.NewReports
@@ -269,21 +300,51 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 	return flows, nil
 }
 
-// primaryReason is the reason a report excluded for several reasons is
-// counted under: the first of them in full_text_reasons, else the first
-// alphabetically.
-func primaryReason(reasons []string, p *Params) string {
-	if len(reasons) == 0 {
-		return "reason not given"
+// ruleCounts counts the reports of one exclusion reason by the rule that
+// chose the reason, in reasonRules order.
+type ruleCounts [4]int64
+
+var reasonRules = [4]string{ruleAdjudicator, ruleOnlyReason, rulePriorityOrder, ruleNotGiven}
+
+func (rc *ruleCounts) add(rule string) {
+	k := slices.Index(reasonRules[:], rule)
+	if k < 0 {
+		k = slices.Index(reasonRules[:], rulePriorityOrder) // a kept row with an unknown rule
 	}
-	for _, r := range p.FullTextReasons {
-		for _, x := range reasons {
-			if key(x) == key(r) {
-				return r
-			}
+	rc[k]++
+}
+
+// String is the prisma table's rule column: "adjudicator 2; only_reason 5".
+func (rc *ruleCounts) String() string {
+	var parts []string
+	for k, n := range rc {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", reasonRules[k], n))
 		}
 	}
-	return reasons[0]
+	return strings.Join(parts, "; ")
+}
+
+func (rc *ruleCounts) total() int64 {
+	var n int64
+	for _, x := range rc {
+		n += x
+	}
+	return n
+}
+
+// reasonsNamed lists exclusion reasons in full_text_reasons order, then the
+// rest by name, each with its count and rule breakdown.
+func reasonsNamed(counts map[string]*ruleCounts, order []string) []named {
+	totals := make(map[string]int64, len(counts))
+	for name, rc := range counts {
+		totals[name] = rc.total()
+	}
+	out := sortedNamed(totals, order)
+	for i := range out {
+		out[i].Rule = counts[out[i].Name].String()
+	}
+	return out
 }
 
 // sortedNamed lists counts in the order of order (configured reasons), then
@@ -293,7 +354,7 @@ func sortedNamed(counts map[string]int64, order []string) []named {
 	done := map[string]bool{}
 	for _, name := range order {
 		if n, ok := counts[name]; ok && !done[name] {
-			out = append(out, named{name, n})
+			out = append(out, named{Name: name, N: n})
 			done[name] = true
 		}
 	}
@@ -305,7 +366,7 @@ func sortedNamed(counts map[string]int64, order []string) []named {
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		out = append(out, named{name, counts[name]})
+		out = append(out, named{Name: name, N: counts[name]})
 	}
 	return out
 }
@@ -336,6 +397,7 @@ func (f *flow) rows() []tables.PrismaCount {
 	add("dbr_assessed", "", f.Assessed)
 	for _, r := range f.ExcludedReasons {
 		add("dbr_excluded", r.Name, r.N)
+		rows[len(rows)-1].Rule = r.Rule
 	}
 	add("new_studies", "", f.NewStudies)
 	add("new_reports", "", f.NewReports)
@@ -386,6 +448,20 @@ var templateRows = [][]string{
 	{"total_reports_ma", "NA", "box17", "Reports of total included studies in meta-analysis", "Reports of total included studies in meta-analysis", "NA", "NA"},
 }
 
+// awaitingRows follow the template's rows: the works still undecided, which
+// the template has no box for but without which its numbers would not add
+// up (records screened = records identified − removed − awaiting screening;
+// reports assessed = sought − not retrieved − awaiting full text). Their data
+// names contain none of the names the PRISMA2020 package looks rows up by
+// (it greps the data column: a row named "awaiting_screening" would be taken
+// for the "screening" title box), so the package reads the file as before.
+var awaitingRows = [][]string{
+	{"records_awaiting", "NA", "box4", "Records awaiting screening (databases and registers): no title/abstract decision yet, or an unresolved conflict; not part of the PRISMA2020 template",
+		"Records awaiting screening", "NA", "NA"},
+	{"reports_awaiting", "NA", "box6", "Reports sought for retrieval awaiting a full-text decision (databases and registers), or with an unresolved conflict; not part of the PRISMA2020 template",
+		"Reports awaiting full-text assessment", "NA", "NA"},
+}
+
 // joinNamed writes per-item counts the way the template does: "Name, n; Name, n".
 func joinNamed(items []named) string {
 	parts := make([]string, len(items))
@@ -395,9 +471,9 @@ func joinNamed(items []named) string {
 	return strings.Join(parts, "; ")
 }
 
-// templateCSV writes the flow in the PRISMA2020 template layout. Boxes
-// realsynth does not count (registers, other methods, meta-analysis) are 0
-// or empty lists; title boxes keep the template's 0.
+// templateCSV writes the flow in the PRISMA2020 template layout, then the
+// awaiting rows. Boxes realsynth does not count (registers, other methods,
+// meta-analysis) are 0 or empty lists; title boxes keep the template's 0.
 func (f *flow) templateCSV() []byte {
 	values := map[string]string{
 		"previous_studies": itoa(f.PreviousStudies), "previous_reports": itoa(f.PreviousReports),
@@ -409,11 +485,12 @@ func (f *flow) templateCSV() []byte {
 		"dbr_assessed": itoa(f.Assessed), "dbr_excluded": joinNamed(f.ExcludedReasons),
 		"new_studies": itoa(f.NewStudies), "new_reports": itoa(f.NewReports),
 		"total_studies": itoa(f.TotalStudies), "total_reports": itoa(f.TotalReports),
+		"records_awaiting": itoa(f.AwaitingScreening), "reports_awaiting": itoa(f.AwaitingFullText),
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	_ = w.Write(templateHeader) // writes to a bytes.Buffer cannot fail
-	for _, r := range templateRows {
+	for _, r := range slices.Concat(templateRows, awaitingRows) {
 		n, ok := values[r[0]]
 		if !ok {
 			n = "0"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -147,9 +148,14 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 			return err
 		}
 	}
-	var rounds []string
+	var rounds, databases []string
 	for _, r := range run.Config.Rounds {
 		rounds = append(rounds, r.ID)
+		for _, s := range r.Searches {
+			if !slices.Contains(databases, s.Database) {
+				databases = append(databases, s.Database)
+			}
+		}
 	}
 
 	var raw []rawVote
@@ -172,7 +178,7 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	if err != nil {
 		return err
 	}
-	out, err := screen(input{records: records, quarantined: quarantined, works: works, previous: previous, rounds: rounds, votes: raw}, p, run)
+	out, err := screen(input{records: records, quarantined: quarantined, works: works, previous: previous, rounds: rounds, databases: databases, votes: raw}, p, run)
 	prog.Add(int64(len(raw)))
 	prog.Done()
 	if err != nil {
@@ -204,6 +210,7 @@ type input struct {
 	works       []tables.Work
 	previous    []tables.Decision // decisions of the previous committed run
 	rounds      []string          // round ids, oldest first
+	databases   []string          // database names in the config's search order
 	votes       []rawVote
 }
 
@@ -263,6 +270,7 @@ func screen(in input, p *Params, w warner) (*output, error) {
 	for _, f := range flows {
 		out.prisma = append(out.prisma, f.rows()...)
 	}
+	warnUndecided(in.works, out.decisions, w)
 	if len(flows) > 0 {
 		last := flows[len(flows)-2] // the last round's own flow; the final entry is its cumulative flow
 		cum := flows[len(flows)-1]
@@ -275,6 +283,38 @@ func screen(in input, p *Params, w warner) (*output, error) {
 	}
 	sortOutput(out)
 	return out, nil
+}
+
+// warnUndecided names the works PRISMA shows as awaiting screening or
+// awaiting a full-text decision because nobody has voted on them yet
+// (unresolved conflicts are warned about by decide).
+func warnUndecided(works []tables.Work, decisions []tables.Decision, w warner) {
+	decision := make(map[workStage]string, len(decisions))
+	for _, d := range decisions {
+		decision[workStage{d.WorkID, d.Stage}] = d.Decision
+	}
+	ids := make([]string, 0, len(works))
+	for _, wk := range works {
+		ids = append(ids, wk.WorkID)
+	}
+	sort.Strings(ids)
+	ta, ft := newExamples(), newExamples()
+	for _, id := range ids {
+		taDecision, screened := decision[workStage{id, stageTA}]
+		_, assessed := decision[workStage{id, stageFT}]
+		switch {
+		case !screened:
+			ta.add(id)
+		case taDecision == include && !assessed:
+			ft.add(id)
+		}
+	}
+	if ta.n > 0 {
+		w.Warn("screening: %d work(s) have no title/abstract vote yet; PRISMA counts them as awaiting screening, not as screened: %s", ta.n, ta)
+	}
+	if ft.n > 0 {
+		w.Warn("screening: %d work(s) included at title/abstract have no full-text vote yet; PRISMA counts them as awaiting full text: %s", ft.n, ft)
+	}
 }
 
 func describeRef(r recordRef) string {

@@ -55,6 +55,9 @@ func smallReview() ([]tables.Record, []tables.Work) {
 	return records, works
 }
 
+// smallDatabases is the small review's search order (the config lists MEDLINE first).
+var smallDatabases = []string{"MEDLINE", "Embase"}
+
 func smallParams() *Params {
 	p := DefaultParams()
 	p.Votes = []VoteSource{
@@ -88,10 +91,11 @@ func runSmall(t *testing.T, p *Params, previous []tables.Decision) (*output, war
 		raw = append(raw, vs...)
 	}
 	var w warnings
-	out, err := screen(input{records: records, works: works, previous: previous, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	out, err := screen(input{records: records, works: works, previous: previous, rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkScreened(t, "small review", works, out)
 	return out, w
 }
 
@@ -136,7 +140,8 @@ func TestDecisions(t *testing.T) {
 			t.Errorf("W5 study = %q, want S4", d.StudyID)
 		}
 	}
-	wantWarn := []string{"could not be joined", "full-text votes but were not included", "unresolved conflict", "pilot gate"}
+	wantWarn := []string{"could not be joined", "full-text votes but were not included", "unresolved conflict", "pilot gate",
+		"1 work(s) have no title/abstract vote yet; PRISMA counts them as awaiting screening, not as screened: W9"}
 	for _, w := range wantWarn {
 		if !containsAny(warns, w) {
 			t.Errorf("no warning containing %q in %q", w, warns)
@@ -283,9 +288,11 @@ func TestPilotGateFails(t *testing.T) {
 		t.Errorf("err = %v, want the pilot gate to fail naming 3 of 4", err)
 	}
 	p.PilotMinAgreement = 0.75
-	if _, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w); err != nil {
-		t.Errorf("pilot at exactly the minimum: %v", err)
+	out, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	if err != nil {
+		t.Fatalf("pilot at exactly the minimum: %v", err)
 	}
+	checkScreened(t, "small review, pilot gate", works, out)
 }
 
 func prismaMap(rows []tables.PrismaCount, scope, round string) map[string]int64 {
@@ -305,28 +312,28 @@ func prismaMap(rows []tables.PrismaCount, scope, round string) map[string]int64 
 func TestPrismaSmall(t *testing.T) {
 	out, _ := runSmall(t, smallParams(), nil)
 	// Round r1: 8 records (MEDLINE 6, Embase 2); e1 and e2 duplicate W1 and W3;
-	// 6 works screened: W2 excluded, W6 in conflict, 4 sought; W4 not
-	// retrieved; W1, W3, W5 assessed; W3 excluded (wrong population);
-	// W1 and W5 included: 2 reports, 2 studies (W1 and S4).
+	// 6 works: W6 in conflict awaits screening, 5 screened: W2 excluded, 4
+	// sought; W4 not retrieved; W1, W3, W5 assessed; W3 excluded (wrong
+	// population); W1 and W5 included: 2 reports, 2 studies (W1 and S4).
 	r1 := map[string]int64{
 		"previous_studies": 0, "previous_reports": 0,
 		"database_results": 8, "database_specific_results/Embase": 2, "database_specific_results/MEDLINE": 6,
 		"duplicates": 2, "duplicates_within_round": 2, "already_screened": 0, "excluded_automatic": 0, "excluded_other": 0,
-		"records_screened": 6, "records_excluded": 1, "awaiting_screening": 1,
+		"records_screened": 5, "records_excluded": 1, "awaiting_screening": 1,
 		"dbr_sought_reports": 4, "dbr_notretrieved_reports": 1, "awaiting_full_text": 0, "dbr_assessed": 3,
 		"dbr_excluded/Wrong population": 1, "new_studies": 2, "new_reports": 2, "total_studies": 2, "total_reports": 2,
 	}
 	if got := prismaMap(out.prisma, "round", "r1"); !reflect.DeepEqual(got, r1) {
 		t.Errorf("round r1:\n got %v\nwant %v", got, r1)
 	}
-	// Round r2: 4 records; e3 is W1 again (already screened); W7, W8, W9
-	// screened: W8 excluded, W9 awaiting (its only vote is ambiguous), W7
-	// sought, assessed and excluded for the wrong intervention.
+	// Round r2: 4 records; e3 is W1 again (already screened); W9 awaits
+	// screening (its only vote is ambiguous); W7 and W8 screened: W8
+	// excluded, W7 sought, assessed and excluded for the wrong intervention.
 	r2 := map[string]int64{
 		"previous_studies": 2, "previous_reports": 2,
 		"database_results": 4, "database_specific_results/Embase": 2, "database_specific_results/MEDLINE": 2,
 		"duplicates": 1, "duplicates_within_round": 0, "already_screened": 1, "excluded_automatic": 0, "excluded_other": 0,
-		"records_screened": 3, "records_excluded": 1, "awaiting_screening": 1,
+		"records_screened": 2, "records_excluded": 1, "awaiting_screening": 1,
 		"dbr_sought_reports": 1, "dbr_notretrieved_reports": 0, "awaiting_full_text": 0, "dbr_assessed": 1,
 		"dbr_excluded/Wrong intervention": 1, "new_studies": 0, "new_reports": 0, "total_studies": 2, "total_reports": 2,
 	}
@@ -334,7 +341,7 @@ func TestPrismaSmall(t *testing.T) {
 		t.Errorf("round r2:\n got %v\nwant %v", got, r2)
 	}
 	cum := prismaMap(out.prisma, "cumulative", "r2")
-	for k, want := range map[string]int64{"database_results": 12, "duplicates": 3, "records_screened": 9, "records_excluded": 2,
+	for k, want := range map[string]int64{"database_results": 12, "duplicates": 3, "records_screened": 7, "records_excluded": 2,
 		"awaiting_screening": 2, "dbr_sought_reports": 5, "dbr_assessed": 4, "dbr_excluded/Wrong population": 1,
 		"dbr_excluded/Wrong intervention": 1, "new_studies": 2, "total_studies": 2, "previous_studies": 0} {
 		if cum[k] != want {
@@ -343,7 +350,7 @@ func TestPrismaSmall(t *testing.T) {
 	}
 	csv := string(out.files["prisma.csv"])
 	for _, line := range []string{
-		`database_specific_results,NA,box2,Records identified from: specific databases,Specific Databases,NA,database_results.html,"Embase, 2; MEDLINE, 2"`,
+		`database_specific_results,NA,box2,Records identified from: specific databases,Specific Databases,NA,database_results.html,"MEDLINE, 2; Embase, 2"`,
 		`dbr_excluded,node14,box9,"Reports excluded (databases and registers): [separate reasons and numbers using ; e.g. Reason1, xxx; Reason2, xxx; Reason3, xxx]",Reports excluded,Reports excluded (databases and registers),dbrexcludedrecords.html,"Wrong intervention, 1"`,
 		`previous_studies,node5,box1,Studies included in previous version of review,Studies included in previous version of review,Studies included in previous version of review,previous_studies.html,2`,
 	} {
@@ -384,6 +391,7 @@ func TestEarlierRoundDecisionsKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkScreened(t, "small review with earlier decisions", works, out)
 	got := decisionMap(out.decisions)
 	if got["W6 title_abstract"] != "exclude by earlier_round (conflict)" {
 		t.Errorf("W6 = %q, want the earlier exclusion kept", got["W6 title_abstract"])
@@ -400,7 +408,7 @@ func TestEarlierRoundDecisionsKept(t *testing.T) {
 	// r2, not r1) makes the flow not add up, and the run says so.
 	prev = append(prev, tables.Decision{WorkID: "W9", Stage: stageTA, Round: "r1", Decision: exclude, ResolvedBy: "single"})
 	_, err = screen(input{records: records, works: works, previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
-	if err == nil || !strings.Contains(err.Error(), "PRISMA flow (round r1) does not add up: records screened = excluded + sought + awaiting: 6 ≠ records_excluded + dbr_sought_reports + awaiting_screening = 3 + 4 + 0 = 7") {
+	if err == nil || !strings.Contains(err.Error(), "PRISMA flow (round r1) does not add up: records identified = removed before screening + screened + awaiting screening: 8 ≠ duplicates + excluded_automatic + excluded_other + records_screened + awaiting_screening = 2 + 0 + 0 + 7 + 0 = 9") {
 		t.Errorf("err = %v, want the r1 screening identity to fail", err)
 	}
 	if got["W8 title_abstract"] != "exclude by unanimous [editorial]" {
@@ -422,9 +430,9 @@ func TestPrismaIdentityFailure(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "1 record(s) belong to no work") {
 		t.Errorf("err = %v", err)
 	}
-	f := &flow{Scope: "round", Round: "r1", DatabaseResults: 10, Databases: []named{{"MEDLINE", 10}}, Duplicates: 2, Screened: 7}
+	f := &flow{Scope: "round", Round: "r1", DatabaseResults: 10, Databases: []named{{Name: "MEDLINE", N: 10}}, Duplicates: 2, Screened: 7}
 	err = f.check()
-	if err == nil || !strings.Contains(err.Error(), "records identified = removed before screening + screened: 10 ≠ duplicates + excluded_automatic + excluded_other + records_screened = 2 + 0 + 0 + 7 = 9") {
+	if err == nil || !strings.Contains(err.Error(), "records identified = removed before screening + screened + awaiting screening: 10 ≠ duplicates + excluded_automatic + excluded_other + records_screened + awaiting_screening = 2 + 0 + 0 + 7 + 0 = 9; records screened = excluded + sought: 7 ≠ records_excluded + dbr_sought_reports = 0 + 0 = 0") {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -471,10 +479,11 @@ func TestInputOrder(t *testing.T) {
 		raw = append(raw, vs...)
 	}
 	var w warnings
-	rev, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	rev, err := screen(input{records: records, works: works, rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkScreened(t, "small review reversed", works, rev)
 	for name, pair := range map[string][2]any{
 		"votes": {out.votes, rev.votes}, "unmatched": {out.unmatched, rev.unmatched}, "decisions": {out.decisions, rev.decisions},
 		"agreement": {out.agreement, rev.agreement}, "prisma": {out.prisma, rev.prisma}, "files": {out.files, rev.files},
@@ -589,7 +598,7 @@ func TestMaybeNotInclude(t *testing.T) {
 // still identified by the search. By hand, for smallReview plus one
 // unreadable MEDLINE record in r1: identified rises by one, and so does
 // "removed for other reasons", so screened is unchanged and the identity
-// identified = duplicates + automatic + other + screened still holds.
+// identified = duplicates + automatic + other + screened + awaiting still holds.
 func TestQuarantinedRecordsStayInTheFlow(t *testing.T) {
 	records, works := smallReview()
 	var w warnings
@@ -597,11 +606,13 @@ func TestQuarantinedRecordsStayInTheFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkScreened(t, "small review without votes", works, base)
 	q := []tables.Quarantine{{Round: "r1", Database: "MEDLINE", SourceFile: "m.nbib", SourceLine: 7, Error: "no PMID"}}
 	out, err := screen(input{records: records, quarantined: q, works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkScreened(t, "small review with a quarantined record", works, out)
 	for _, scope := range []string{"round", "cumulative"} {
 		before, after := prismaMap(base.prisma, scope, "r1"), prismaMap(out.prisma, scope, "r1")
 		if after["database_results"] != before["database_results"]+1 || after["excluded_other"] != before["excluded_other"]+1 {

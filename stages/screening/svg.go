@@ -95,6 +95,18 @@ func phaseBar(buf *bytes.Buffer, x, y1, y2 float64, label string) {
 	fmt.Fprintf(buf, `<text x="%.1f" y="%.1f" text-anchor="middle" font-weight="bold" transform="rotate(-90 %.1f %.1f)">%s</text>`+"\n", cx, cy+svgFont/3, cx, cy, html.EscapeString(label))
 }
 
+// awaitingDetail splits undecided works into never decided and conflicts.
+func awaitingDetail(total, conflicts int64, undecided string) string {
+	s := ""
+	if total > conflicts {
+		s += fmt.Sprintf("\n  %s: %d", undecided, total-conflicts)
+	}
+	if conflicts > 0 {
+		s += fmt.Sprintf("\n  unresolved conflict: %d", conflicts)
+	}
+	return s
+}
+
 func n(x int64) string { return fmt.Sprintf("(n"+glue+"="+glue+"%d)", x) }
 
 // svg draws the flow as a standalone SVG document.
@@ -125,19 +137,22 @@ func (f *flow) svg() []byte {
 		"\n  Records removed for other reasons " + n(f.ExcludedOther)
 	removed := newBox(sideX, svgSideW, removedText, "#fff")
 
-	screenedText := "Records screened " + n(f.Screened)
+	// Works still undecided get their own side boxes, so that every count
+	// down the main column follows from the one above it.
+	var awaitingScreening, awaitingFullText *svgBox
 	if f.AwaitingScreening > 0 {
-		screenedText += fmt.Sprintf("\nAwaiting a decision or with an unresolved conflict: %d", f.AwaitingScreening)
+		awaitingScreening = newBox(sideX, svgSideW, "Records awaiting screening "+n(f.AwaitingScreening)+
+			awaitingDetail(f.AwaitingScreening, f.ScreeningConflicts, "no title/abstract decision yet"), "#fff")
 	}
-	screened := newBox(mainX, svgBoxW, screenedText, "#fff")
+	if f.AwaitingFullText > 0 {
+		awaitingFullText = newBox(sideX, svgSideW, "Reports awaiting a full-text decision "+n(f.AwaitingFullText)+
+			awaitingDetail(f.AwaitingFullText, f.FullTextConflicts, "not yet assessed"), "#fff")
+	}
+	screened := newBox(mainX, svgBoxW, "Records screened "+n(f.Screened), "#fff")
 	excluded := newBox(sideX, svgSideW, "Records excluded "+n(f.Excluded), "#fff")
 	sought := newBox(mainX, svgBoxW, "Reports sought for retrieval "+n(f.Sought), "#fff")
 	notRetrieved := newBox(sideX, svgSideW, "Reports not retrieved "+n(f.NotRetrieved), "#fff")
-	assessedText := "Reports assessed for eligibility " + n(f.Assessed)
-	if f.AwaitingFullText > 0 {
-		assessedText += fmt.Sprintf("\nAwaiting full-text assessment or with an unresolved conflict: %d", f.AwaitingFullText)
-	}
-	assessed := newBox(mainX, svgBoxW, assessedText, "#fff")
+	assessed := newBox(mainX, svgBoxW, "Reports assessed for eligibility "+n(f.Assessed), "#fff")
 	var ex strings.Builder
 	ex.WriteString("Reports excluded " + n(f.excludedTotal()))
 	if len(f.ExcludedReasons) > 0 {
@@ -181,8 +196,14 @@ func (f *flow) svg() []byte {
 	identBottom := y
 	y += svgGapY
 	screenTop := y
+	if awaitingScreening != nil {
+		y = place(y, 0, awaitingScreening) + svgGapY
+	}
 	y = place(y, 0, screened, excluded) + svgGapY
 	y = place(y, 0, sought, notRetrieved) + svgGapY
+	if awaitingFullText != nil {
+		y = place(y, 0, awaitingFullText) + svgGapY
+	}
 	y = place(y, 0, assessed, reportsExcluded)
 	screenBottom := y
 	y += svgGapY
@@ -219,6 +240,11 @@ func (f *flow) svg() []byte {
 	if f.Update {
 		boxes = append(boxes, prevHeader, prevBox, total)
 	}
+	for _, b := range []*svgBox{awaitingScreening, awaitingFullText} {
+		if b != nil {
+			boxes = append(boxes, b)
+		}
+	}
 	for _, b := range boxes {
 		b.draw(&buf)
 	}
@@ -232,6 +258,12 @@ func (f *flow) svg() []byte {
 	right(sought, notRetrieved)
 	down(assessed, included)
 	right(assessed, reportsExcluded)
+	// an undecided box hangs off the arrow it sits beside
+	for _, b := range []*svgBox{awaitingScreening, awaitingFullText} {
+		if b != nil {
+			arrow(&buf, mainX+svgBoxW/2, b.y+b.h/2, b.x-2, b.y+b.h/2)
+		}
+	}
 	if f.Update {
 		down(included, total)
 		// previous studies run down their own column and join the total
