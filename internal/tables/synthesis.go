@@ -161,8 +161,14 @@ type DemiRegularityCandidate struct {
 	Support int64 `table:"support"`
 	// Contradicting is the number of contradicting studies, or their distinct clusters with unit cluster.
 	Contradicting int64 `table:"contradicting"`
-	// Consistency is Support / (Support + Contradicting); null with no evidence.
+	// Consistency is Support / (Support + Contradicting); null with no
+	// evidence, and null when the chain is not Contradictable (it would be 1
+	// by construction).
 	Consistency *float64 `table:"consistency"`
+	// Contradictable is false for a chain of polarity mixed or unclear: no
+	// outcome polarity is opposite to it, so no study can contradict it, and
+	// it is never flagged (it is listed here only when the team decided on it).
+	Contradictable bool `table:"contradictable"`
 	// SupportingStudies counts the supporting studies, whatever the unit (0 for a decided chain that has gone).
 	SupportingStudies int64 `table:"supporting_studies"`
 	// SupportingClusters counts the supporting studies' distinct clusters.
@@ -177,7 +183,7 @@ type DemiRegularityCandidate struct {
 	MeetsMinClusters bool `table:"meets_min_clusters"`
 	// MeetsMinConsistency is true when Consistency ≥ min_consistency (false when Consistency is null).
 	MeetsMinConsistency bool `table:"meets_min_consistency"`
-	// Flagged is true when every threshold is met.
+	// Flagged is true when the chain is Contradictable and every threshold is met.
 	Flagged bool `table:"flagged"`
 	// HasNegativeCases is true when at least one study contradicts the chain.
 	HasNegativeCases bool `table:"has_negative_cases"`
@@ -200,6 +206,10 @@ type DemiRegularityCandidate struct {
 	// ConfigHash identifies the thresholds and codebook that produced the flags
 	// (first 16 hex digits of a SHA-256 over the settings and codebook bytes).
 	ConfigHash string `table:"config_hash"`
+	// CodebookVersion is the codebook file's version (its top-level version or
+	// codebook_version key), so a decision can be traced to the codebook it was
+	// made under; null when the codebook gives none (always for a CSV codebook).
+	CodebookVersion string `table:"codebook_version,optional"`
 }
 
 // ContextCount is one context on one side of a contradiction.

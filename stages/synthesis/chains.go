@@ -288,8 +288,11 @@ func (cs *chainSet) table(cb *Codebook, p Params, studies []Study, clusterOf []i
 }
 
 // candidates flags chains that meet the thresholds and joins the team's
-// decisions. A decided chain is always listed, even below the thresholds or
-// with no support left, so that no decision silently disappears.
+// decisions. Only a contradictable chain (positive or negative) can be
+// flagged: a mixed or unclear outcome has no opposite, so its consistency
+// would be 1 by construction. A decided chain is always listed, even below
+// the thresholds, with no support left, or not contradictable, so that no
+// decision silently disappears.
 func candidates(cb *Codebook, p Params, studies []Study, clusterOf []int, cs *chainSet, decisions []CandidateDecision, hash string) ([]tables.DemiRegularityCandidate, []string) {
 	decided := map[chainKey]*CandidateDecision{}
 	for i := range decisions {
@@ -303,26 +306,27 @@ func candidates(cb *Codebook, p Params, studies []Study, clusterOf []int, cs *ch
 	var rows []tables.DemiRegularityCandidate
 	add := func(k chainKey, id string, support []int) {
 		contra := cs.contradicting(k)
+		contradictable := opposite(int(k.polarity)) >= 0
 		row := tables.DemiRegularityCandidate{
 			CandidateID: id, ContextID: cb.idOf(k.context), MechanismID: cb.idOf(k.mechanism), OutcomeID: cb.idOf(k.outcome),
 			Polarity: polarities[k.polarity], InterventionID: cb.idOf(k.intervention), Unit: p.Unit,
 			SupportingStudies: int64(len(support)), SupportingClusters: int64(distinctClusters(clusterOf, support)),
 			SupportingStudyIDs: studyLabels(studies, support), ContradictingStudyIDs: studyLabels(studies, contra),
-			ConfigHash: hash,
+			ConfigHash: hash, CodebookVersion: cb.Metadata.Version, Contradictable: contradictable,
 		}
 		if p.Unit == "cluster" {
 			row.Support, row.Contradicting = row.SupportingClusters, int64(distinctClusters(clusterOf, contra))
 		} else {
 			row.Support, row.Contradicting = row.SupportingStudies, int64(len(contra))
 		}
-		if total := row.Support + row.Contradicting; total > 0 {
+		if total := row.Support + row.Contradicting; total > 0 && contradictable {
 			c := float64(row.Support) / float64(total)
 			row.Consistency = &c
 		}
 		row.MeetsMinStudies = int(row.SupportingStudies) >= p.MinStudies
 		row.MeetsMinClusters = int(row.SupportingClusters) >= p.MinClusters
 		row.MeetsMinConsistency = row.Consistency != nil && *row.Consistency >= p.MinConsistency
-		row.Flagged = row.MeetsMinStudies && row.MeetsMinClusters && row.MeetsMinConsistency
+		row.Flagged = contradictable && row.MeetsMinStudies && row.MeetsMinClusters && row.MeetsMinConsistency
 		row.HasNegativeCases = len(contra) > 0
 		row.SingleClusterOnly = row.SupportingClusters == 1
 		row.OnlyLowRigourSupport = len(support) > 0
@@ -342,6 +346,10 @@ func candidates(cb *Codebook, p Params, studies []Study, clusterOf []int, cs *ch
 		add(k, cs.ids[i], cs.acc[k].studies)
 	}
 	for _, d := range decisions {
+		if opposite(int(d.Key.polarity)) < 0 {
+			warnings = append(warnings, fmt.Sprintf("%s:%d: candidate %s has polarity %s: nothing can contradict it, so it is never flagged; the decision is kept",
+				d.File, d.Line, d.CandidateID, polarities[d.Key.polarity]))
+		}
 		if _, ok := cs.acc[d.Key]; !ok {
 			warnings = append(warnings, fmt.Sprintf("%s:%d: decision on candidate %s matches no chain in the current coding; kept with zero support", d.File, d.Line, d.CandidateID))
 			add(d.Key, cb.chainID(d.Key), nil)

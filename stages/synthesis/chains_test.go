@@ -205,3 +205,49 @@ func TestCandidateDecisionDateMustBeISO(t *testing.T) {
 		t.Fatalf("error %v, want decisions.csv:3 and the bad date", r.err)
 	}
 }
+
+// A mixed or unclear outcome has no opposite, so nothing can contradict its
+// chain and its consistency would be 1 by construction: such a chain is listed
+// in cmo_chains but never flagged. Worked case: STIGMA|TRUST|ESTEEM is coded
+// mixed in S1, S2, S3 and unclear (empty polarity) in S1, S2 — three and two
+// supporting studies, past min_studies 2, and S4's negative burnout does not
+// contradict either. A team decision on the mixed chain is kept, unflagged,
+// with a warning.
+func TestMixedAndUnclearChainsAreNeverCandidates(t *testing.T) {
+	cmo := cmoHeader +
+		"1,S1,consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,mixed,,,,\n" +
+		"2,S1,consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,,,,,\n" +
+		"1,S2,consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,mixed,,,,\n" +
+		"2,S2,consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,unclear,,,,\n" +
+		"1,S3,consensus,C.STIGMA,,M.TRUST,O.ESTEEM,,,mixed,,,,\n" +
+		"1,S4,consensus,C.STIGMA,,M.TRUST,O.BURNOUT,,,negative,,,,\n" +
+		"2,S4,consensus,C.STIGMA,,M.TRUST,O.BURNOUT,,,negative,,,,\n" +
+		"1,S5,consensus,C.STIGMA,,M.TRUST,O.BURNOUT,,,negative,,,,\n"
+	r := fixture{cmo: cmo, decisions: "candidate_id,decision\nC.STIGMA|M.TRUST|O.ESTEEM|mixed,accepted\n"}.analyse(t)
+	out := r.must(t)
+	mixed := out.chain(t, "C.STIGMA|M.TRUST|O.ESTEEM|mixed")
+	eqStrings(t, "mixed chain support", mixed.SupportingStudyIDs, []string{"S1", "S2", "S3"})
+	unclear := out.chain(t, "C.STIGMA|M.TRUST|O.ESTEEM|unclear")
+	eqStrings(t, "unclear chain support", unclear.SupportingStudyIDs, []string{"S1", "S2"})
+	if _, listed := out.candidate("C.STIGMA|M.TRUST|O.ESTEEM|unclear"); listed {
+		t.Errorf("the unclear chain is listed as a candidate: %+v", out.Candidates)
+	}
+	c, listed := out.candidate("C.STIGMA|M.TRUST|O.ESTEEM|mixed")
+	if !listed || c.Flagged || c.Contradictable || c.Consistency != nil || c.MeetsMinConsistency || c.Decision != "accepted" {
+		t.Errorf("mixed chain with a decision: listed %v flagged %v contradictable %v consistency %v meets %v decision %q; "+
+			"want listed for its decision only, never flagged, consistency null", listed, c.Flagged, c.Contradictable,
+			c.Consistency, c.MeetsMinConsistency, c.Decision)
+	}
+	if !strings.Contains(strings.Join(r.warnings, "\n"), "decisions.csv:2: candidate C.STIGMA|M.TRUST|O.ESTEEM|mixed has polarity mixed") {
+		t.Errorf("no warning about the decision on a mixed chain: %q", r.warnings)
+	}
+	// The negative chain beside them is contradictable and flagged (S4, S5; nothing positive).
+	neg, listed := out.candidate("C.STIGMA|M.TRUST|O.BURNOUT|negative")
+	if !listed || !neg.Flagged || !neg.Contradictable {
+		t.Errorf("negative chain: listed %v flagged %v contradictable %v, want all true", listed, neg.Flagged, neg.Contradictable)
+	}
+	eqFloat(t, "negative chain consistency", neg.Consistency, 1)
+	if len(out.Candidates) != 2 {
+		t.Errorf("%d candidates, want the negative chain and the decided mixed one: %+v", len(out.Candidates), out.Candidates)
+	}
+}

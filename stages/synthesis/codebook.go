@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,8 +69,10 @@ type Code struct {
 
 // Codebook is a validated codebook with its hierarchy and lookups resolved.
 type Codebook struct {
-	File  string
-	Codes []*Code // sorted by ID
+	File string
+	// Metadata documents the codebook (YAML only; empty for a CSV codebook).
+	Metadata CodebookMetadata
+	Codes    []*Code // sorted by ID
 	// Bytes is the file as read, hashed into the candidates' config hash.
 	Bytes []byte
 
@@ -86,10 +90,77 @@ type suggestion struct {
 	code int
 }
 
-// yamlCodebook is the YAML layout: a version and a list of codes.
+// CodebookMetadata is what a team's codebook file says about itself. The
+// version goes into every demi_regularity_candidates row (codebook_version),
+// so a team decision can be traced to the codebook it was made under; title
+// and description are kept for people reading the file and the code.
+type CodebookMetadata struct {
+	Title       string
+	Description string
+	Version     string
+}
+
+// yamlCodebook is the YAML layout: documented metadata and a list of codes.
+// `version` and `codebook_version` are two spellings of one key.
 type yamlCodebook struct {
-	Version string     `yaml:"version"`
-	Codes   []yamlCode `yaml:"codes"`
+	Title           string     `yaml:"title"`
+	Description     string     `yaml:"description"`
+	Version         string     `yaml:"version"`
+	CodebookVersion string     `yaml:"codebook_version"`
+	Codes           []yamlCode `yaml:"codes"`
+}
+
+var (
+	codebookTopKeys  = yamlKeys(yamlCodebook{})
+	codebookCodeKeys = yamlKeys(yamlCode{})
+)
+
+// yamlKeys lists the yaml tag names of a struct's fields, in field order.
+func yamlKeys(v any) []string {
+	t := reflect.TypeOf(v)
+	keys := make([]string, t.NumField())
+	for i := range keys {
+		keys[i] = strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+	}
+	return keys
+}
+
+// checkCodebookKeys reports every key the codebook layout does not have,
+// with its line and key path (`codes[3].parent`), so a misspelt field is
+// never silently dropped: the strict decode that follows names only the
+// first unknown field and not where it sits.
+func checkCodebookKeys(name string, root *yaml.Node) error {
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil // not a mapping: the decode says what is wrong
+	}
+	var errs problems
+	unknown := func(k *yaml.Node, path string, known []string) {
+		errs.add(fmt.Errorf("codebook %s:%d: %s: unknown key (known: %s)", name, k.Line, path, strings.Join(known, ", ")))
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if !slices.Contains(codebookTopKeys, k.Value) {
+			unknown(k, k.Value, codebookTopKeys)
+			continue
+		}
+		if k.Value != "codes" || v.Kind != yaml.SequenceNode {
+			continue
+		}
+		for j, item := range v.Content {
+			if item.Kind != yaml.MappingNode {
+				continue
+			}
+			for m := 0; m+1 < len(item.Content); m += 2 {
+				if ck := item.Content[m]; !slices.Contains(codebookCodeKeys, ck.Value) {
+					unknown(ck, fmt.Sprintf("codes[%d].%s", j, ck.Value), codebookCodeKeys)
+				}
+			}
+		}
+	}
+	return errs.err()
 }
 
 type yamlCode struct {
@@ -114,9 +185,10 @@ func LoadCodebook(path, name string) (*Codebook, error) {
 		return nil, fmt.Errorf("codebook: %w", err)
 	}
 	var codes []*Code
+	var meta CodebookMetadata
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
-		codes, err = parseYAMLCodebook(name, data)
+		codes, meta, err = parseYAMLCodebook(name, data)
 	case ".csv":
 		codes, err = parseCSVCodebook(path, name)
 	default:
@@ -129,22 +201,37 @@ func LoadCodebook(path, name string) (*Codebook, error) {
 	if err != nil {
 		return nil, err
 	}
-	cb.Bytes = data
+	cb.Bytes, cb.Metadata = data, meta
 	return cb, nil
 }
 
-func parseYAMLCodebook(name string, data []byte) ([]*Code, error) {
+func parseYAMLCodebook(name string, data []byte) ([]*Code, CodebookMetadata, error) {
+	var meta CodebookMetadata
+	// The node tree first: it names every unknown key with its path, and
+	// recovers each entry's line, which the struct decode does not keep.
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, meta, fmt.Errorf("codebook %s: %w", name, err)
+	}
+	if err := checkCodebookKeys(name, &root); err != nil {
+		return nil, meta, err
+	}
 	var doc yamlCodebook
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("codebook %s: %w", name, err)
+		if errors.Is(err, io.EOF) {
+			return nil, meta, fmt.Errorf("codebook %s: the file is empty, want a codes: list", name)
+		}
+		return nil, meta, fmt.Errorf("codebook %s: %w", name, err)
 	}
-	// A second pass over the node tree recovers each entry's line, which
-	// the struct decode does not keep.
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("codebook %s: %w", name, err)
+	meta = CodebookMetadata{Title: strings.TrimSpace(doc.Title), Description: strings.TrimSpace(doc.Description),
+		Version: strings.TrimSpace(doc.Version)}
+	if v := strings.TrimSpace(doc.CodebookVersion); v != "" {
+		if meta.Version != "" && meta.Version != v {
+			return nil, meta, fmt.Errorf("codebook %s: version %q and codebook_version %q disagree (they are one key: give one)", name, meta.Version, v)
+		}
+		meta.Version = v
 	}
 	lines := codeLines(&root)
 	codes := make([]*Code, len(doc.Codes))
@@ -157,7 +244,7 @@ func parseYAMLCodebook(name string, data []byte) ([]*Code, error) {
 			Roles: c.Roles, Definition: strings.TrimSpace(c.Definition), Synonyms: c.Synonyms, Status: strings.TrimSpace(c.Status),
 			MergedInto: strings.TrimSpace(c.MergedInto), Scale: strings.TrimSpace(c.Scale), Rank: c.Rank, Line: line}
 	}
-	return codes, nil
+	return codes, meta, nil
 }
 
 // codeLines returns the line of each item of the top-level `codes` list.

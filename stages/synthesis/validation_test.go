@@ -71,7 +71,17 @@ func TestCodebookValidationErrors(t *testing.T) {
 			"  - {code_id: C, label: C, roles: [C], status: merged, merged_into: B}\n",
 			[]string{"cb.yaml:3:", "cycle in merged_into: B → C → B"}},
 		{"unknown field (strict YAML)", "cb.yaml", "codes:\n  - {code_id: A, label: A, roles: [C], parent: B}\n",
-			[]string{"cb.yaml", "line 2", "field parent not found"}},
+			[]string{"cb.yaml:2:", "codes[0].parent: unknown key (known: code_id, parent_id, label,"}},
+		{"unknown top-level key", "cb.yaml", "titel: Peer engagement\ncodes:\n  - {code_id: A, label: A, roles: [C]}\n",
+			[]string{"cb.yaml:1:", "titel: unknown key (known: title, description, version, codebook_version, codes)"}},
+		{"every unknown key at once", "cb.yaml", "title: T\nauthor: me\ncodes:\n  - {code_id: A, label: A, roles: [C]}\n  - {code_id: B, label: B, roles: [C], note: x}\n",
+			[]string{"cb.yaml:2: author: unknown key", "cb.yaml:5: codes[1].note: unknown key"}},
+		{"metadata of the wrong type", "cb.yaml", "title: [a, b]\ncodes:\n  - {code_id: A, label: A, roles: [C]}\n",
+			[]string{"cb.yaml", "line 1", "cannot unmarshal"}},
+		{"two versions that disagree", "cb.yaml", "version: \"2\"\ncodebook_version: \"3\"\ncodes:\n  - {code_id: A, label: A, roles: [C]}\n",
+			[]string{"cb.yaml", `version "2" and codebook_version "3" disagree`}},
+		{"empty file", "cb.yaml", "",
+			[]string{"cb.yaml", "the file is empty"}},
 		{"unknown parent", "cb.yaml", "codes:\n  - {code_id: A, parent_id: Z, label: A, roles: [C]}\n",
 			[]string{"cb.yaml:2:", "parent_id Z is not a code"}},
 		{"bad role", "cb.yaml", "codes:\n  - {code_id: A, label: A, roles: [M]}\n",
@@ -242,4 +252,32 @@ func TestEdgeInputs(t *testing.T) {
 	wantError(t, fixture{cmo: "cmoc_id,study_id\n1,S1\n"}.analyse(t).err, `cmo.csv:1: missing column "reviewer"`)
 	_, err := LoadCodebook(writeTemp(t, "list.yaml", "- code_id: A\n"), "list.yaml")
 	wantError(t, err, "codebook list.yaml")
+}
+
+// A team's codebook file commonly documents itself: title, description and
+// a version (spelt version or codebook_version). They are accepted and kept;
+// the version reaches every candidate row.
+func TestCodebookMetadataIsKept(t *testing.T) {
+	cb, err := LoadCodebook(writeTemp(t, "cb.yaml", "title: Peer engagement codebook\n"+
+		"description: |\n  Contexts, mechanisms and outcomes of peer work.\n  Piloted on five studies.\n"+
+		"codebook_version: \"2.1\"\n"+
+		"codes:\n  - {code_id: C, label: Contexts, roles: [C]}\n"), "cb.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := CodebookMetadata{Title: "Peer engagement codebook",
+		Description: "Contexts, mechanisms and outcomes of peer work.\nPiloted on five studies.", Version: "2.1"}
+	if cb.Metadata != want {
+		t.Errorf("metadata = %+v, want %+v", cb.Metadata, want)
+	}
+	// The test codebook says version: "test-1"; every candidate carries it.
+	out := fixture{cmo: candidateCMO, studies: candidateStudies}.analyse(t).must(t)
+	if len(out.Candidates) == 0 {
+		t.Fatal("no candidates")
+	}
+	for _, c := range out.Candidates {
+		if c.CodebookVersion != "test-1" {
+			t.Errorf("candidate %s: codebook_version %q, want test-1", c.CandidateID, c.CodebookVersion)
+		}
+	}
 }
