@@ -1,18 +1,26 @@
-// Package synthgen writes realistic synthetic search exports with a known
-// duplicate structure, for benchmarks and tests of ingest and dedupe.
+// Package synthgen writes synthetic search exports with a known duplicate
+// structure, for benchmarks and tests of ingest and dedupe. It has two
+// profiles (see corpus.go):
 //
-// A corpus is a set of works (real publications), each exported by one or
-// more databases as RIS records. Each database writes a work its own way,
-// as real ones do: full or abbreviated journal names, "221-8" or "221-228"
-// pages, initials or full given names, DOIs missing, upper-cased or
-// URL-prefixed, epub year one before print year, case and punctuation
-// changes, a bracketed language note, the odd typo. Some distinct works are
-// built to look alike (series parts, errata, conference abstracts of the
-// same study), so a de-duplicator is tested on hard negatives too.
+//   - "old", this file: the first benchmark corpus, kept byte for byte so
+//     that earlier figures stay comparable. A corpus is a set of works, each
+//     exported by one or more of four databases as RIS records, each database
+//     writing a work its own way: full or abbreviated journal names, "221-8"
+//     or "221-228" pages, initials or full given names, DOIs missing,
+//     upper-cased or URL-prefixed, epub year one before print year, case and
+//     punctuation changes, a bracketed language note, the odd typo; 3% of
+//     works look like the one before (series part, erratum, conference
+//     abstract). Its titles are short word salads without abstracts worth
+//     the name, which is easier than real exports.
+//   - "hard", hard.go: exports as hard as real searches — long titles in
+//     families of near-identical ones, 1.5 KB abstracts, supplements, errata,
+//     Cochrane updates, several files per database in MEDLINE, RIS dialects
+//     and BibTeX — with each record's true report and study (truth.go).
 package synthgen
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -36,18 +44,23 @@ var DefaultDatabases = []string{"MEDLINE", "Embase", "PsycINFO", "Scopus"}
 
 // work is one publication's true fields.
 type work struct {
-	id       int
-	title    []string // words
-	authors  []person
-	year     int
-	journal  int // index into the journal table
-	volume   int
-	issue    int
-	page     int
-	pages    int
-	doi      string
-	kind     string // article, erratum, abstract
-	abstract string
+	id int
+	// study is the work whose study this is (its own id for most works);
+	// relation says how a look-alike relates to the work before it.
+	study     int
+	relation  string
+	relatedTo int      // the work a look-alike copies; -1 for none
+	title     []string // words
+	authors   []person
+	year      int
+	journal   int // index into the journal table
+	volume    int
+	issue     int
+	page      int
+	pages     int
+	doi       string
+	kind      string // article, erratum, abstract
+	abstract  string
 }
 
 type person struct {
@@ -64,19 +77,29 @@ type Writers func(database string) (io.Writer, error)
 // Generate writes the corpus, one RIS stream per database, and returns the
 // truth. It streams: memory does not grow with the corpus.
 func Generate(cfg Config, open Writers) (Truth, error) {
+	truth := Truth{}
+	err := generateOld(cfg, open, func(_ int, key string, _ int64, w *work) { truth[key] = w.id })
+	if err != nil {
+		return nil, err
+	}
+	return truth, nil
+}
+
+// generateOld writes the old corpus and calls emit for every record with its
+// database index, source key, the line its TY tag is on, and its work.
+func generateOld(cfg Config, open Writers, emit func(db int, key string, line int64, w *work)) error {
 	if len(cfg.Databases) == 0 {
 		cfg.Databases = DefaultDatabases
 	}
 	g := newGenerator(cfg.Seed)
-	outs := make([]*bufio.Writer, len(cfg.Databases))
+	outs := make([]*lineCounter, len(cfg.Databases))
 	for i, db := range cfg.Databases {
 		w, err := open(db)
 		if err != nil {
-			return nil, fmt.Errorf("synthgen: open %s: %w", db, err)
+			return fmt.Errorf("synthgen: open %s: %w", db, err)
 		}
-		outs[i] = bufio.NewWriterSize(w, 1<<16)
+		outs[i] = &lineCounter{Writer: bufio.NewWriterSize(w, 1<<16)}
 	}
-	truth := Truth{}
 	records := 0
 	seq := make([]int, len(cfg.Databases))
 	for id := 0; records < cfg.Records; id++ {
@@ -92,17 +115,41 @@ func Generate(cfg Config, open Writers) (Truth, error) {
 			}
 			seq[d]++
 			key := fmt.Sprintf("%s-%d", strings.ToLower(cfg.Databases[d]), seq[d])
-			truth[key] = id
+			emit(d, key, outs[d].lines+1, w)
 			g.writeRIS(outs[d], d, key, w)
 			records++
 		}
 	}
 	for i, o := range outs {
 		if err := o.Flush(); err != nil {
-			return nil, fmt.Errorf("synthgen: write %s: %w", cfg.Databases[i], err)
+			return fmt.Errorf("synthgen: write %s: %w", cfg.Databases[i], err)
 		}
 	}
-	return truth, nil
+	return nil
+}
+
+// lineCounter counts the lines written through it, so that each record's
+// truth can name the line it starts on.
+type lineCounter struct {
+	*bufio.Writer
+	lines int64
+}
+
+func (c *lineCounter) WriteString(s string) (int, error) {
+	c.lines += int64(strings.Count(s, "\n"))
+	return c.Writer.WriteString(s)
+}
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.lines += int64(bytes.Count(p, []byte{'\n'}))
+	return c.Writer.Write(p)
+}
+
+func (c *lineCounter) WriteByte(b byte) error {
+	if b == '\n' {
+		c.lines++
+	}
+	return c.Writer.WriteByte(b)
 }
 
 type generator struct {
@@ -179,25 +226,29 @@ func (g *generator) person() person {
 }
 
 func (g *generator) work(id int) *work {
-	w := &work{id: id, kind: "article"}
+	w := &work{id: id, study: id, relatedTo: -1, kind: "article"}
 	// About 3% of works are look-alikes of the previous one: the next part
 	// of a series, an erratum, or the conference abstract of the study.
 	if g.prev != nil && g.rng.Float64() < 0.03 {
 		p := g.prev
 		*w = *p
 		w.id = id
+		w.relatedTo = p.id
 		w.title = append([]string(nil), p.title...)
 		switch g.rng.IntN(3) {
 		case 0:
+			w.study, w.relation = id, "part"
 			w.title = append(w.title, "part", strconv.Itoa(2+g.rng.IntN(3)))
 			w.page = p.page + p.pages + 1 + g.rng.IntN(50)
 		case 1:
+			w.relation = "erratum"
 			w.kind = "erratum"
 			w.title = append([]string{"erratum:"}, w.title...)
 			w.issue = p.issue + 1 + g.rng.IntN(3)
 			w.pages = 0
 			w.page = 1 + g.rng.IntN(900)
 		case 2:
+			w.relation = "abstract"
 			w.kind = "abstract"
 			w.year = p.year - 1
 			w.volume = p.volume - 1
@@ -237,7 +288,7 @@ func (g *generator) work(id int) *work {
 // writeRIS writes one database's version of w. Database 0 writes
 // MEDLINE-like records (abbreviated journal, initials, "221-8" pages);
 // the others vary at random.
-func (g *generator) writeRIS(out *bufio.Writer, db int, key string, w *work) {
+func (g *generator) writeRIS(out *lineCounter, db int, key string, w *work) {
 	r := g.rng
 	line := func(tag, value string) {
 		if value == "" {

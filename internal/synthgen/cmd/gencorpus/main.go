@@ -1,0 +1,121 @@
+// Command gencorpus writes a synthetic search corpus with its truth, and
+// scores a realsynth run on it.
+//
+//	gencorpus -profile hard -records 100000 -out DIR
+//	realsynth run --config DIR/review.yaml --out OUT
+//	gencorpus score -corpus DIR -run OUT
+//
+// The corpus folder holds the exports (several files per database:
+// medline-01.nbib, embase-01.ris, …), truth.tsv (each record's true report
+// and study), review.yaml (a config running every stage on the exports)
+// and corpus.json. The same flags give the same bytes.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/realsynth/realsynth/internal/synthgen"
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "score" {
+		os.Exit(score(os.Args[2:], os.Stdout))
+	}
+	os.Exit(generate(os.Args[1:], os.Stdout))
+}
+
+func generate(args []string, stdout io.Writer) int {
+	fs := flag.NewFlagSet("gencorpus", flag.ContinueOnError)
+	profile := fs.String("profile", synthgen.ProfileHard, "corpus profile: hard (as hard as real exports) or old (the first benchmark corpus)")
+	records := fs.Int("records", 10000, "number of records")
+	seed := fs.Uint64("seed", 20261122, "random seed: the same seed gives the same bytes")
+	fileRecords := fs.Int("file-records", 0, "records per export file at most (0: records/20, at least 500)")
+	out := fs.String("out", "", "folder to write the corpus into (created; its corpus files are replaced)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: gencorpus [-profile hard|old] [-records N] [-seed S] -out DIR\n       gencorpus score -corpus DIR -run OUTPUT_DIR")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *out == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return 2
+	}
+	start := time.Now()
+	c, err := synthgen.WriteCorpusDir(*out, synthgen.CorpusConfig{Profile: *profile, Records: *records, Seed: *seed, FileRecords: *fileRecords})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gencorpus:", err)
+		return 1
+	}
+	var bytes int64
+	for _, f := range c.Files {
+		if fi, err := os.Stat(filepath.Join(*out, f.Name)); err == nil {
+			bytes += fi.Size()
+		}
+	}
+	fmt.Fprintf(stdout, "%s corpus: %d records in %d files (%.1f MB) written to %s in %.1fs\n",
+		c.Config.Profile, c.Records, len(c.Files), float64(bytes)/1e6, *out, time.Since(start).Seconds())
+	fmt.Fprintf(stdout, "run it:   realsynth run --config %s --out OUT\nscore it: gencorpus score -corpus %s -run OUT\n",
+		filepath.Join(*out, synthgen.ReviewFile), *out)
+	return 0
+}
+
+func score(args []string, stdout io.Writer) int {
+	fs := flag.NewFlagSet("gencorpus score", flag.ContinueOnError)
+	corpus := fs.String("corpus", "", "the corpus folder (with truth.tsv)")
+	run := fs.String("run", "", "the output folder of a realsynth run on the corpus")
+	asJSON := fs.Bool("json", false, "print the score as JSON")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *corpus == "" || *run == "" || fs.NArg() > 0 {
+		fmt.Fprintln(fs.Output(), "usage: gencorpus score -corpus DIR -run OUTPUT_DIR [-json]")
+		return 2
+	}
+	s, err := scoreRun(*corpus, *run)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gencorpus score:", err)
+		return 1
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(s); err != nil {
+			fmt.Fprintln(os.Stderr, "gencorpus score:", err)
+			return 1
+		}
+		return 0
+	}
+	s.WriteText(stdout)
+	return 0
+}
+
+func scoreRun(corpus, run string) (*synthgen.Score, error) {
+	f, err := os.Open(filepath.Join(corpus, synthgen.TruthFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	truth, err := synthgen.LoadTruth(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Name(), err)
+	}
+	records, err := table.ReadFile[tables.Record](filepath.Join(run, "records.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	works, err := table.ReadFile[tables.Work](filepath.Join(run, "works.parquet"))
+	if err != nil {
+		return nil, err
+	}
+	return truth.Score(synthgen.PredictionsFrom(records, works)), nil
+}
