@@ -51,6 +51,7 @@ type engine struct {
 	round    []int32
 	prevWork []string
 	pairs    []pairResult
+	stats    compareStats
 	// parent is the union-find forest; members lists each root's records.
 	parent  []int
 	members [][]int
@@ -180,16 +181,29 @@ func (e *engine) comparePairs() {
 	const chunk = 4096
 	nChunks := (len(cands) + chunk - 1) / chunk
 	results := make([][]pairResult, nChunks)
+	tallies := make([]map[string]int64, nChunks)
 	parallelTasks(nChunks, func(c int) {
 		var kept []pairResult
+		tally := map[string]int64{}
 		for _, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
 			i, j := int(k>>32), int(k&0xffffffff)
-			if r, keep := e.comparePair(i, j); keep {
+			r, keep := e.comparePair(i, j)
+			if r.v.rule == "" {
+				tally[plainlyDifferentRule]++
+			} else {
+				tally[r.v.rule]++
+			}
+			if keep {
 				kept = append(kept, r)
 			}
 		}
 		results[c] = kept
+		tallies[c] = tally
 	})
+	e.stats.pairs = int64(len(cands))
+	for _, t := range tallies {
+		e.stats.add(t)
+	}
 	total := 0
 	for _, r := range results {
 		total += len(r)

@@ -88,6 +88,8 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	res := deduplicate(records, opt)
 	prog.Add(int64(len(records)))
 	prog.Done()
+	run.Log.Info("dedupe compared", "records", len(records), "pairs", res.stats.pairs,
+		"pairs_per_record", perRecord(res.stats.pairs, len(records)), "ended_by", res.stats.String())
 	for _, w := range res.warnings {
 		run.Warn("dedupe: %s", w)
 	}
@@ -140,4 +142,12 @@ func loadPrevious(run *pipeline.Run, opt *options) error {
 		}
 	}
 	return nil
+}
+
+// perRecord is pairs per record, rounded to two decimals for the log.
+func perRecord(pairs int64, records int) float64 {
+	if records == 0 {
+		return 0
+	}
+	return float64(int64(float64(pairs)/float64(records)*100+0.5)) / 100
 }

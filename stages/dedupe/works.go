@@ -19,6 +19,7 @@ type result struct {
 	contribution []tables.SourceContribution
 	overlap      []tables.SourceOverlap
 	warnings     []string
+	stats        compareStats
 }
 
 // deduplicate runs the whole stage logic on records (any order). The
@@ -31,6 +32,7 @@ func deduplicate(records []tables.Record, opt options) *result {
 		res.warnings = append(res.warnings, fmt.Sprintf("decision for %s, %s ignored: a record is not in this run", u[0], u[1]))
 	}
 	e.comparePairs()
+	res.stats = e.stats
 	e.cluster()
 	e.dropMatchingKeys()
 	workOf := e.assignWorkIDs(res)
