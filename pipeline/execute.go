@@ -67,10 +67,14 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 		StartedAt: start.UTC().Format(time.RFC3339),
 		Host:      hostInfo(),
 	}
+	for _, r := range cfg.Rounds {
+		m.Rounds = append(m.Rounds, ManifestRound{ID: r.ID, Date: r.Date})
+	}
 	for _, st := range plan.Steps {
 		ms := ManifestStage{Name: st.Stage.Name, Enabled: st.Enabled}
 		if st.Enabled {
 			run.Log.Info("stage", "name", st.Stage.Name)
+			run.SetStage(st.Stage.Name)
 			t0 := time.Now()
 			if err := st.Stage.Run(ctx, run, st.Params); err != nil {
 				return nil, fmt.Errorf("stage %s: %w", st.Stage.Name, err)
@@ -102,6 +106,7 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 	}
 	m.Inputs = run.inputList()
 	m.Warnings = run.Warnings()
+	m.WarningKinds = GroupWarnings(run.WarningList())
 	m.FinishedAt = time.Now().UTC().Format(time.RFC3339)
 	m.Seconds = time.Since(start).Seconds()
 	mb, err := json.MarshalIndent(m, "", "  ")

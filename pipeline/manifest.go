@@ -28,6 +28,44 @@ type Manifest struct {
 	Tables     []ManifestTable `json:"tables"`
 	Files      []ManifestFile  `json:"files"`
 	Warnings   []string        `json:"warnings"`
+	// WarningKinds groups Warnings by kind, for the summary and report.html.
+	WarningKinds []WarningKind `json:"warnings_by_kind"`
+	// Rounds are the config's search rounds, so report.html can be rewritten
+	// from a committed output without its config.
+	Rounds []ManifestRound `json:"rounds"`
+}
+
+// ManifestRound is one search round of the config.
+type ManifestRound struct {
+	ID   string `json:"id"`
+	Date string `json:"date"`
+}
+
+// WarningKind is every warning of one kind.
+type WarningKind struct {
+	Kind string `json:"kind"`
+	// Count is the number of items the warnings are about (a warning of
+	// 3 quarantined records counts 3).
+	Count int `json:"count"`
+	// Messages are the kind's warnings, in the order they were raised.
+	Messages []string `json:"messages"`
+}
+
+// GroupWarnings groups warnings by kind, kinds in the order they first appeared.
+func GroupWarnings(ws []Warning) []WarningKind {
+	var out []WarningKind
+	at := map[string]int{} // kind → index in out; kinds are code constants and stage names
+	for _, w := range ws {
+		i, ok := at[w.Kind]
+		if !ok {
+			i = len(out)
+			at[w.Kind] = i
+			out = append(out, WarningKind{Kind: w.Kind})
+		}
+		out[i].Count += w.Count
+		out[i].Messages = append(out[i].Messages, w.Message)
+	}
+	return out
 }
 
 type ManifestConfig struct {

@@ -22,7 +22,8 @@ type Run struct {
 	mu        sync.Mutex
 	tables    map[string]any // table name → []Row; names come from tables.Catalog, never user data
 	files     map[string][]byte
-	warnings  []string
+	warnings  []Warning
+	stage     string // the stage running now: the kind of its plain warnings
 	inputs    map[string]*InputFile
 	progress  ProgressFactory
 	outDir    string // the committed output of the previous run, if any
@@ -109,20 +110,60 @@ func (run *Run) PutFile(name string, data []byte) {
 	run.files[name] = data
 }
 
-// Warn records a warning in the manifest and logs it.
-func (run *Run) Warn(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	run.mu.Lock()
-	run.warnings = append(run.warnings, msg)
-	run.mu.Unlock()
-	run.Log.Warn(msg)
+// Warning is one warning of a run. Kind groups warnings for the run
+// summary and report.html; Count is how many items it is about (records
+// quarantined, votes unmatched), so a kind's total is the sum of its Counts.
+type Warning struct {
+	Kind    string `json:"kind"`
+	Count   int    `json:"count"`
+	Message string `json:"message"`
 }
 
-// Warnings returns the warnings so far, in the order they were raised.
+// Warn records a warning about one thing, of the running stage's kind, in
+// the manifest and logs it. Use WarnN when a kind of its own helps the team.
+func (run *Run) Warn(format string, args ...any) {
+	run.mu.Lock()
+	kind := run.stage
+	run.mu.Unlock()
+	if kind == "" {
+		kind = "run"
+	}
+	run.WarnN(kind, 1, format, args...)
+}
+
+// WarnN records a warning of a named kind (quarantined_records,
+// unmatched_votes…) that covers n items, and logs it.
+func (run *Run) WarnN(kind string, n int, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	run.mu.Lock()
+	run.warnings = append(run.warnings, Warning{Kind: kind, Count: n, Message: msg})
+	run.mu.Unlock()
+	run.Log.Warn(msg, "kind", kind)
+}
+
+// Warnings returns the warnings' messages so far, in the order they were raised.
 func (run *Run) Warnings() []string {
 	run.mu.Lock()
 	defer run.mu.Unlock()
-	return append([]string(nil), run.warnings...)
+	out := make([]string, len(run.warnings))
+	for i, w := range run.warnings {
+		out[i] = w.Message
+	}
+	return out
+}
+
+// WarningList returns the warnings so far with their kinds, in the order they were raised.
+func (run *Run) WarningList() []Warning {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	return append([]Warning(nil), run.warnings...)
+}
+
+// SetStage names the stage that runs now; its plain warnings take its name as their kind.
+func (run *Run) SetStage(name string) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.stage = name
 }
 
 // Path resolves a path from the config relative to the config file's folder.

@@ -94,7 +94,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 		run.Warn("dedupe: %s", w)
 	}
 	for _, b := range res.bridges {
-		run.Warn("dedupe: record %s matches earlier works %v; they are kept apart (see work_bridges)", b.RecordID, b.BridgedWorkIDs)
+		run.WarnN("work_bridges", 1, "dedupe: record %s matches earlier works %v; they are kept apart (see work_bridges)", b.RecordID, b.BridgedWorkIDs)
 	}
 	puts := []error{
 		pipeline.Put(run, "records", res.records),

@@ -154,7 +154,7 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 		if p.FailOnQuarantine {
 			return errors.New(msg)
 		}
-		run.Warn("%s", msg)
+		run.WarnN("quarantined_records", len(quarantine), "%s", msg)
 	}
 	if err := pipeline.Put(run, "records", records); err != nil {
 		return err

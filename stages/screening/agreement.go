@@ -377,7 +377,7 @@ func pairAlpha(cats []string, table [][]int) (agreement.KrippendorffAlpha, error
 // pilot_records works screened at title/abstract.
 func pilotGate(rows []tables.Agreement, n int, p *Params, w warner) error {
 	if len(rows) == 0 {
-		w.Warn("screening: pilot gate: no two screeners rated the same works among the first %d at title/abstract", n)
+		w.WarnN("pilot_gate", 1, "screening: pilot gate: no two screeners rated the same works among the first %d at title/abstract", n)
 		return nil
 	}
 	var failed []string
@@ -393,6 +393,6 @@ func pilotGate(rows []tables.Agreement, n int, p *Params, w warner) error {
 	if p.PilotAction == "fail" {
 		return fmt.Errorf("%s", msg)
 	}
-	w.Warn("%s", msg)
+	w.WarnN("pilot_gate", len(failed), "%s", msg)
 	return nil
 }

@@ -98,7 +98,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 		kept[workStage{d.WorkID, d.Stage}] = d
 	}
 	if vanished.n > 0 {
-		w.Warn("screening: %d decision(s) of earlier rounds are about works no longer in the works table and were dropped: %s", vanished.n, vanished)
+		w.WarnN("vanished_decisions", vanished.n, "screening: %d decision(s) of earlier rounds are about works no longer in the works table and were dropped: %s", vanished.n, vanished)
 	}
 
 	reasonCanon := map[string]string{}
@@ -169,13 +169,13 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 		}
 	}
 	if unknownReasons.n > 0 {
-		w.Warn("screening: %d full-text exclusion reason(s) are not in full_text_reasons: %s", unknownReasons.n, unknownReasons)
+		w.WarnN("unknown_exclusion_reasons", unknownReasons.n, "screening: %d full-text exclusion reason(s) are not in full_text_reasons: %s", unknownReasons.n, unknownReasons)
 	}
 	if missingReasons.n > 0 {
-		w.Warn("screening: %d work(s) excluded at full text without a reason: %s", missingReasons.n, missingReasons)
+		w.WarnN("missing_exclusion_reasons", missingReasons.n, "screening: %d work(s) excluded at full text without a reason: %s", missingReasons.n, missingReasons)
 	}
 	if changed.n > 0 {
-		w.Warn("screening: %d decision(s) of earlier rounds were kept although the current votes differ: %s", changed.n, changed)
+		w.WarnN("earlier_decisions_kept", changed.n, "screening: %d decision(s) of earlier rounds were kept although the current votes differ: %s", changed.n, changed)
 	}
 
 	// Full text follows title/abstract: a work not included there has no
@@ -197,7 +197,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 		result = append(result, d)
 	}
 	if notExpected.n > 0 {
-		w.Warn("screening: %d work(s) have full-text votes but were not included at title/abstract; their full-text votes are kept in votes but not decided: %s", notExpected.n, notExpected)
+		w.WarnN("full_text_votes_not_decided", notExpected.n, "screening: %d work(s) have full-text votes but were not included at title/abstract; their full-text votes are kept in votes but not decided: %s", notExpected.n, notExpected)
 	}
 	var conflicts []string
 	for _, d := range result {
@@ -211,7 +211,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 		for _, c := range conflicts {
 			ex.add(c)
 		}
-		w.Warn("screening: %d unresolved conflict(s) await a tie-breaker or consensus vote: %s", len(conflicts), ex)
+		w.WarnN("unresolved_conflicts", len(conflicts), "screening: %d unresolved conflict(s) await a tie-breaker or consensus vote: %s", len(conflicts), ex)
 	}
 	return result, nil
 }

@@ -118,6 +118,7 @@ func (p *Params) validate(run pathResolver) error {
 // warner is the part of the run that collects warnings (a test can stub it).
 type warner interface {
 	Warn(format string, args ...any)
+	WarnN(kind string, n int, format string, args ...any)
 }
 
 func run(_ context.Context, run *pipeline.Run, params any) error {
@@ -251,7 +252,7 @@ func screen(in input, p *Params, w warner) (*output, error) {
 		out.votes = append(out.votes, voteRow(rv, m, workByID[m.workID].FirstRound, p))
 	}
 	if warnBadVotes.n > 0 {
-		w.Warn("screening: %d vote(s) could not be joined to exactly one work; see unmatched_votes (%s)", warnBadVotes.n, warnBadVotes)
+		w.WarnN("unmatched_votes", warnBadVotes.n, "screening: %d vote(s) could not be joined to exactly one work; see unmatched_votes (%s)", warnBadVotes.n, warnBadVotes)
 	}
 	markSuperseded(out.votes)
 	decisions, err := decide(in, p, out.votes, workByID, w)

@@ -73,7 +73,8 @@ func smallParams() *Params {
 
 type warnings []string
 
-func (w *warnings) Warn(format string, args ...any) { *w = append(*w, fmt.Sprintf(format, args...)) }
+func (w *warnings) Warn(format string, args ...any)                   { *w = append(*w, fmt.Sprintf(format, args...)) }
+func (w *warnings) WarnN(_ string, _ int, format string, args ...any) { w.Warn(format, args...) }
 
 type dir string
 
