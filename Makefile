@@ -4,7 +4,7 @@ BIN      := bin/realsynth
 FUZZTIME ?= 5s
 SHARED   ?= ../shared
 
-.PHONY: build run test test-go test-duckdb fuzz fuzz-short bench eval-dedup clean
+.PHONY: build run test test-go test-duckdb test-browser fuzz fuzz-short bench eval-dedup clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/realsynth
@@ -13,8 +13,8 @@ build:
 run: build
 	./$(BIN) run --config configs/demo.yaml
 
-## test: vet, unit and golden tests, the DuckDB interop check, a short fuzz run
-test: test-go test-duckdb fuzz-short
+## test: vet, unit and golden tests, the DuckDB interop check, report.html in headless Chromium, a short fuzz run
+test: test-go test-duckdb test-browser fuzz-short
 
 test-go:
 	$(GO) vet ./...
@@ -22,6 +22,10 @@ test-go:
 
 test-duckdb:
 	cd interop/duckdb && $(GO) test ./...
+
+## test-browser: the demo's report.html in headless Chromium; screenshots in interop/browser/screenshots/
+test-browser:
+	cd interop/browser && $(GO) test -count=1 -v ./...
 
 fuzz-short:
 	FUZZTIME=3s ./scripts/fuzz.sh

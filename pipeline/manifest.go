@@ -185,3 +185,6 @@ func (hr *HashingReader) Read(p []byte) (int, error) {
 
 // SHA256 is the hex digest of everything read so far.
 func (hr *HashingReader) SHA256() string { return hex.EncodeToString(hr.h.Sum(nil)) }
+
+// Inputs lists the inputs recorded so far, as the manifest will list them.
+func (run *Run) Inputs() []InputFile { return run.inputList() }

@@ -1,8 +1,9 @@
 // Package stages is the registry of pipeline stages, in the order a run
 // executes them. Reading this list, then each stage's package, tells the
 // story of a run: search exports are read, de-duplicated into works,
-// screened, the included studies' CMO coding is synthesised, and the works
-// are written back out for screening tools.
+// screened, the included studies' CMO coding is synthesised, the works
+// are written back out for screening tools, and one page, report.html,
+// shows the team the whole round.
 package stages
 
 import (
@@ -10,6 +11,7 @@ import (
 	"github.com/realsynth/realsynth/stages/dedupe"
 	"github.com/realsynth/realsynth/stages/export"
 	"github.com/realsynth/realsynth/stages/ingest"
+	"github.com/realsynth/realsynth/stages/report"
 	"github.com/realsynth/realsynth/stages/screening"
 	"github.com/realsynth/realsynth/stages/synthesis"
 )
@@ -22,4 +24,5 @@ var Pipeline = []pipeline.Stage{
 	screening.Stage, // votes → decisions, agreement, PRISMA 2020 flow
 	synthesis.Stage, // CMO coding → tallies, chains, demi-regularity candidates
 	export.Stage,    // works → RIS/CSV for screening tools and reference managers
+	report.Stage,    // every table → changes since the previous output, report.html
 }

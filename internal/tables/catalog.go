@@ -13,7 +13,7 @@ type Spec struct {
 // catalog lists every table in the order a run produces them. A stage that
 // adds a table declares its row type in this package and appends it here.
 // Each stage's tables are listed in the file that declares their rows.
-var catalog = concat(ingestTables, dedupeTables, screeningTables, synthesisTables)
+var catalog = concat(ingestTables, dedupeTables, screeningTables, synthesisTables, reportTables)
 
 var ingestTables = []Spec{
 	{"records", "One row per parsed input record, with provenance and normalised fields.", Record{}},

@@ -16,33 +16,44 @@ import (
 
 // ReadFile reads a Parquet file written by WriteFile back into rows of T.
 // Columns are matched by name, so a file written before a column was added
-// still reads (the new field stays zero); a column of the wrong type is an error.
+// still reads (the new field stays zero), and T may declare only the columns
+// it needs; a column of the wrong type is an error.
 func ReadFile[T any](path string) ([]T, error) {
-	f, err := os.Open(path)
+	rows, err := ReadAny(path, reflect.TypeFor[T]())
 	if err != nil {
 		return nil, err
+	}
+	return rows.Interface().([]T), nil
+}
+
+// ReadAny is ReadFile for a row type known only at run time; it returns a
+// reflect.Value holding a []rowType.
+func ReadAny(path string, rowType reflect.Type) (reflect.Value, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return reflect.Value{}, err
 	}
 	defer f.Close()
 	tbl, err := pqarrow.ReadTable(context.Background(), f, parquet.NewReaderProperties(nil),
 		pqarrow.ArrowReadProperties{}, memory.NewGoAllocator())
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return reflect.Value{}, fmt.Errorf("%s: %w", path, err)
 	}
 	defer tbl.Release()
-	rows, err := fromTable[T](tbl)
+	rows, err := fromTable(tbl, rowType)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return reflect.Value{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return rows, nil
 }
 
-func fromTable[T any](tbl arrow.Table) ([]T, error) {
-	cols, err := columnsOf(reflect.TypeFor[T]())
+func fromTable(tbl arrow.Table, rowType reflect.Type) (reflect.Value, error) {
+	cols, err := columnsOf(rowType)
 	if err != nil {
-		return nil, err
+		return reflect.Value{}, err
 	}
-	rows := make([]T, tbl.NumRows())
-	rv := reflect.ValueOf(rows)
+	n := int(tbl.NumRows())
+	rv := reflect.MakeSlice(reflect.SliceOf(rowType), n, n)
 	schema := tbl.Schema()
 	for _, c := range cols {
 		idx := schema.FieldIndices(c.name)
@@ -51,7 +62,7 @@ func fromTable[T any](tbl arrow.Table) ([]T, error) {
 		}
 		col := tbl.Column(idx[0])
 		if !arrow.TypeEqual(col.DataType(), c.arrow) && !widens(col.DataType(), c.arrow) {
-			return nil, fmt.Errorf("column %s is %s, want %s", c.name, col.DataType(), c.arrow)
+			return reflect.Value{}, fmt.Errorf("column %s is %s, want %s", c.name, col.DataType(), c.arrow)
 		}
 		r := 0
 		for _, chunk := range col.Data().Chunks() {
@@ -61,7 +72,7 @@ func fromTable[T any](tbl arrow.Table) ([]T, error) {
 			}
 		}
 	}
-	return rows, nil
+	return rv, nil
 }
 
 // widens reports whether a file's column type can be read into a declared

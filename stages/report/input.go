@@ -1,0 +1,136 @@
+package report
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/pipeline/table"
+)
+
+// Input is everything report.html is drawn from: the run's typed tables and
+// what the manifest says about the run. It is filled either from a run in
+// progress (FromRun) or from a committed output folder (FromDir), so both
+// give the same page.
+type Input struct {
+	Review   string
+	Version  string
+	Rounds   []pipeline.ManifestRound
+	Inputs   []pipeline.InputFile
+	Warnings []pipeline.WarningKind
+	// Rows counts the rows of every table the run wrote; a table absent
+	// here was not written (its stage was off).
+	Rows map[string]int // keys are table names from internal/tables, never user data
+
+	Quarantine     []tables.Quarantine
+	Works          []tables.Work
+	Pairs          []tables.DuplicatePair
+	Queue          []tables.ReviewItem
+	Bridges        []tables.WorkBridge
+	Contribution   []tables.SourceContribution
+	Overlap        []tables.SourceOverlap
+	Unmatched      []tables.UnmatchedVote
+	Decisions      []tables.Decision
+	Agreement      []tables.Agreement
+	Prisma         []tables.PrismaCount
+	Tally          []tables.ThemeTally
+	Chains         []tables.CMOChain
+	Candidates     []tables.DemiRegularityCandidate
+	Contradictions []tables.Contradiction
+	Matrix         []tables.StudyTheme
+	Scale          []tables.ScaleSummary
+	Saturation     []tables.Saturation
+	Changes        []tables.Change
+}
+
+// drawnFrom lists the tables the page reads, by name. records and votes are
+// not among them: their counts come from the inputs and other tables, so
+// rewriting the page does not load the biggest tables.
+func (in *Input) drawnFrom() []struct {
+	name string
+	dst  any // *[]Row
+} {
+	return []struct {
+		name string
+		dst  any
+	}{
+		{"quarantine", &in.Quarantine}, {"works", &in.Works}, {"duplicate_pairs", &in.Pairs},
+		{"review_queue", &in.Queue}, {"work_bridges", &in.Bridges}, {"source_contribution", &in.Contribution},
+		{"source_overlap", &in.Overlap}, {"unmatched_votes", &in.Unmatched}, {"decisions", &in.Decisions},
+		{"agreement", &in.Agreement}, {"prisma", &in.Prisma}, {"theme_tally", &in.Tally},
+		{"cmo_chains", &in.Chains}, {"demi_regularity_candidates", &in.Candidates},
+		{"contradictions", &in.Contradictions}, {"study_theme_matrix", &in.Matrix},
+		{"scale_summary", &in.Scale}, {"saturation", &in.Saturation}, {"changes", &in.Changes},
+	}
+}
+
+// FromRun gathers the input from a run whose stages have all run.
+func FromRun(run *pipeline.Run) (*Input, error) {
+	cfg := run.Config
+	in := &Input{Review: cfg.Review, Version: pipeline.Version, Inputs: run.Inputs(),
+		Warnings: pipeline.GroupWarnings(run.WarningList()), Rows: map[string]int{}}
+	for _, r := range cfg.Rounds {
+		in.Rounds = append(in.Rounds, pipeline.ManifestRound{ID: r.ID, Date: r.Date})
+	}
+	for _, spec := range tables.Catalog() {
+		if rows, ok := run.Table(spec.Name); ok {
+			in.Rows[spec.Name] = reflect.ValueOf(rows).Len()
+		}
+	}
+	for _, t := range in.drawnFrom() {
+		rows, ok := run.Table(t.name)
+		if !ok {
+			continue
+		}
+		dst := reflect.ValueOf(t.dst).Elem()
+		if reflect.TypeOf(rows) != dst.Type() {
+			return nil, fmt.Errorf("internal error: table %s holds %T, want %v", t.name, rows, dst.Type())
+		}
+		dst.Set(reflect.ValueOf(rows))
+	}
+	return in, nil
+}
+
+// FromDir reads a committed output folder: its manifest.json and the
+// Parquet tables it lists.
+func FromDir(dir string) (*Input, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%s has no manifest.json: it is not an output folder realsynth wrote", dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var m pipeline.Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
+	}
+	in := &Input{Review: m.Review, Version: m.Version, Rounds: m.Rounds, Inputs: m.Inputs, Warnings: m.WarningKinds, Rows: map[string]int{}}
+	if in.Warnings == nil && len(m.Warnings) > 0 {
+		// A manifest written before warnings had kinds.
+		in.Warnings = []pipeline.WarningKind{{Kind: "warning", Count: len(m.Warnings), Messages: m.Warnings}}
+	}
+	files := map[string]string{}
+	for _, t := range m.Tables {
+		in.Rows[t.Name] = t.Rows
+		files[t.Name] = t.File
+	}
+	for _, t := range in.drawnFrom() {
+		file, ok := files[t.name]
+		if !ok {
+			continue
+		}
+		dst := reflect.ValueOf(t.dst).Elem()
+		rows, err := table.ReadAny(filepath.Join(dir, file), dst.Type().Elem())
+		if err != nil {
+			return nil, err
+		}
+		dst.Set(rows)
+	}
+	return in, nil
+}
