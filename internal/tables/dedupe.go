@@ -94,26 +94,40 @@ type DuplicatePair struct {
 	// abstract, erratum, comment and their article), review
 	// (needs a human; also a duplicate that clustering refused, see Note) or distinct.
 	Decision string `table:"decision"`
-	// Rule names the rule or guard that decided. duplicate: "doi+title",
-	// "pmid+title", "title+authors+year+source", "title+authors+source, year±1",
+	// Rule names the rule or guard that decided (stages/dedupe/README.md
+	// lists the evidence each needs). duplicate: "doi+title", "pmid+title",
+	// "doi+authors+pages, title in two languages" (also pmid+),
+	// "title+authors+year+source", "title+authors+source, year±1",
 	// "title+authors+volume+pages", "title+volume+pages, no authors",
+	// "title+authors+year+pages, volume garbled",
+	// "title+authors+year+journal, fields shifted",
+	// "title+authors+year, BibTeX key twin",
+	// "title+authors+journal+volume+issue, printed twice",
 	// "close-title+authors+volume+pages",
 	// "translated-title+authors+year+journal+volume+pages",
+	// "cochrane:title+authors+year",
 	// "preprint+article (merge_preprints)", "human:same". related:
 	// "related:erratum", "related:retraction", "related:comment" (a notice
 	// and its article), "related:erratum-cited" (printed where the other's
 	// "[Erratum appears in ...]" note points), "related:short-item" (a
 	// one-page item under a multi-page article's title, authors and
-	// journal) or "related:KIND1/KIND2" (the two report kinds in
+	// journal), "related:abstract-reprinted" (one abstract printed in two
+	// places), "related:cochrane-update" (another version of a Cochrane
+	// review) or "related:KIND1/KIND2" (the two report kinds in
 	// alphabetical order, e.g. "related:article/preprint"). review:
-	// "title-only", "close-title",
+	// "title-only", "close-title", "title-only, volume garbled",
+	// "title-only, fields shifted",
 	// "weak-title+authors+volume+pages", "title+bib, authors differ",
 	// "doi-agree-title-differs", "pmid-agree-title-differs",
-	// "missing-title+identifier", or a duplicate rule whose merge was refused.
-	// distinct: "guard:doi-conflict", "guard:pmid-conflict", "guard:years-apart",
-	// "guard:cochrane-update", "guard:volume-conflict", "guard:pages-conflict",
-	// "guard:title-numbers", "guard:generic-title", "guard:authors-differ",
-	// "guard:KIND1/KIND2" (different report kinds), "human:different".
+	// "missing-title+identifier", "related?:KIND1/KIND2, authors missing"
+	// (a link a human must confirm), or a duplicate rule whose merge was
+	// refused. distinct: "guard:doi-conflict", "guard:pmid-conflict",
+	// "guard:years-apart", "guard:volume-conflict", "guard:pages-conflict",
+	// "guard:issue-conflict", "guard:title-numbers", "guard:title-contrast",
+	// "guard:generic-title", "guard:authors-differ", "guard:cochrane-update",
+	// "guard:cochrane-number", "guard:KIND1/KIND2" (different report kinds;
+	// ", years" appended when the years do not fit the relation),
+	// "titles-differ", "human:different".
 	Rule string `table:"rule"`
 	// TitleScore is the title similarity, 0..1 to 3 decimals: 1 − Levenshtein
 	// distance / longer length over the folded titles (letters and digits

@@ -88,13 +88,27 @@ func parseAuthor(name string) (author, bool) {
 	if given != "" && given[0] >= 'a' && given[0] <= 'z' {
 		a.initial = given[0]
 	}
+	prev := ""
 	for p := range strings.FieldsSeq(f) {
 		if len(p) >= 2 && !ignoredAuthors[p] {
 			a.parts = append(a.parts, uint32(hashString(p)))
+			// A particle written apart in one export and joined to the
+			// family name in another ("Le, Quintrec M." for "Le Quintrec,
+			// M."; "Goicoechea de, Jorge E." for "de Jorge, E. G."): the
+			// particle and its neighbour joined count as a part too.
+			if prev != "" && (nameParticles[prev] || nameParticles[p]) {
+				a.parts = append(a.parts, uint32(hashString(prev+p)))
+			}
+			prev = p
 		}
 	}
 	return a, true
 }
+
+// nameParticles are the short words family names carry ("de Jorge", "van
+// Hamont", "Le Quintrec") that exports split off or join on differently.
+var nameParticles = map[string]bool{"de": true, "da": true, "di": true, "do": true, "du": true, "del": true, "della": true, "der": true,
+	"den": true, "des": true, "dos": true, "le": true, "la": true, "van": true, "von": true, "ten": true, "ter": true, "el": true, "al": true, "st": true}
 
 // isInitials reports whether s looks like "JA", "J.A." or "J-A".
 func isInitials(s string) bool {

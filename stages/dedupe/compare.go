@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/realsynth/realsynth/internal/tables"
 )
 
 // state is how one field of a pair compares.
@@ -45,6 +48,18 @@ type evidence struct {
 	pages          state
 	year           state
 	yearDiff       int32
+	// volumeGarbled: the volumes differed, but one is a badly split
+	// supplement volume ("1)" for "138 (5 SUPPL. 1)"), so volume reads missing.
+	volumeGarbled bool
+	// shifted: one record has no volume and its issue and page are the
+	// other's volume and issue (an export shifted the fields one place),
+	// so volume reads agree and issue and pages missing.
+	shifted bool
+	// endConflict: the first pages agree but both records give a page
+	// range and the ranges end on different pages.
+	endConflict bool
+	// keyTwin: BibTeX keys made unique by a letter ("smith2019peer", "smith2019peera").
+	keyTwin bool
 }
 
 // verdict is the decision for a pair and the rule or guard that made it.
@@ -75,6 +90,9 @@ func compareFields(a, b *prepared) evidence {
 		e.journal = missing
 	case journalsAgree(a.journal, b.journal):
 		e.journal = agree
+	case (a.venueAcr != "" && acronymOf(a.venueAcr, b.journal)) || (b.venueAcr != "" && acronymOf(b.venueAcr, a.journal)):
+		// "AMCIS 2017 Proceedings" and "Americas Conference on Information Systems".
+		e.journal = agree
 	default:
 		e.journal = conflict
 	}
@@ -88,6 +106,17 @@ func compareFields(a, b *prepared) evidence {
 	e.volume = compareKey(a.volume, b.volume)
 	e.issue = compareKey(a.issue, b.issue)
 	e.pages = comparePages(a.page, a.pageEnd, b.page, b.pageEnd)
+	if e.volume == conflict && (a.volGarbled || b.volGarbled) {
+		e.volume, e.volumeGarbled = missing, true
+	}
+	if shiftedFields(a, b) || shiftedFields(b, a) {
+		e.volume, e.issue, e.pages, e.shifted = agree, missing, missing, true
+	}
+	if e.pages == agree && a.pageEnd != "" && b.pageEnd != "" && a.pageEnd != a.page && b.pageEnd != b.page &&
+		pageDigits(a.pageEnd) != pageDigits(b.pageEnd) {
+		e.endConflict = true
+	}
+	e.keyTwin = a.bibKey != "" && b.bibKey != "" && keyTwin(a.bibKey, b.bibKey)
 	if a.hasYear && b.hasYear {
 		e.yearDiff = a.year - b.year
 		if e.yearDiff < 0 {
@@ -103,6 +132,14 @@ func compareFields(a, b *prepared) evidence {
 		}
 	}
 	return e
+}
+
+// shiftedFields: x has no volume, and its issue and first page are y's
+// volume and issue ("v– n26 p9" for "v26 n9 p1746"): one export shifted
+// the fields one place to the right.
+func shiftedFields(x, y *prepared) bool {
+	return x.volume == "" && x.issue != "" && x.issue == y.volume && x.page != "" && y.issue != "" &&
+		pageDigits(x.page) == y.issue && y.page != x.page
 }
 
 func compareKey(a, b string) state {
@@ -294,32 +331,42 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 	if (a.erratumAt != "" || b.erratumAt != "") && citesErratum(a, b, e) {
 		return verdict{related, "related:erratum-cited"}
 	}
-	if a.kind != b.kind {
+	if a.kind != b.kind && !sameReportKinds(a, b, e) {
 		if v, ok := decideKinds(a, b, e, mergePreprints); ok {
 			return v
 		}
 	}
+	if a.kind == kindCochrane && b.kind == kindCochrane {
+		return decideCochrane(a, b, e)
+	}
 	if g := guard(a, b, e); g != "" {
+		if g == "guard:pages-conflict" && printedTwiceInIssue(a, b, e) {
+			return verdict{duplicate, "title+authors+journal+volume+issue, printed twice"}
+		}
 		if g == "guard:pages-conflict" && shortItemOfArticle(a, b, e) {
 			return verdict{related, "related:short-item"}
+		}
+		if (g == "guard:pages-conflict" || g == "guard:volume-conflict" || g == "guard:issue-conflict") && abstractReprinted(a, b, e) {
+			return verdict{related, "related:abstract-reprinted"}
 		}
 		return verdict{distinct, g}
 	}
 	T := e.titleScore
-	if e.doi == agree {
-		if T >= titleClose || e.titleContained {
-			return verdict{duplicate, "doi+title"}
-		}
-		return verdict{review, "doi-agree-title-differs"}
-	}
-	if e.pmid == agree {
-		if T >= titleClose || e.titleContained {
-			return verdict{duplicate, "pmid+title"}
-		}
-		return verdict{review, "pmid-agree-title-differs"}
-	}
 	authorsOK := e.hasAuthors && (e.firstAuthor == agree || e.authorScore >= 0.5)
 	authorsBad := e.hasAuthors && !authorsOK
+	if e.doi == agree || e.pmid == agree {
+		id := "doi"
+		if e.doi != agree {
+			id = "pmid"
+		}
+		if T >= titleClose || e.titleContained {
+			return verdict{duplicate, id + "+title"}
+		}
+		if titleInTwoLanguages(a, b) && e.firstAuthor == agree && e.authorScore >= 0.5 && e.pages == agree && e.year != conflict {
+			return verdict{duplicate, id + "+authors+pages, title in two languages"}
+		}
+		return verdict{review, id + "-agree-title-differs"}
+	}
 	volPages := e.volume == agree && e.pages == agree
 	volOrPages := e.volume == agree || e.pages == agree
 	switch {
@@ -330,52 +377,97 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 				return verdict{review, "title+bib, authors differ"}
 			}
 			return verdict{distinct, "guard:authors-differ"}
-		case authorsOK && e.year == agree && (volOrPages || e.journal == agree):
+		case e.volumeGarbled:
+			if authorsOK && e.year == agree && e.pages == agree {
+				return verdict{duplicate, "title+authors+year+pages, volume garbled"}
+			}
+			return verdict{review, "title-only, volume garbled"}
+		case e.shifted:
+			if authorsOK && e.year == agree && e.journal == agree {
+				return verdict{duplicate, "title+authors+year+journal, fields shifted"}
+			}
+			return verdict{review, "title-only, fields shifted"}
+		case authorsOK && e.year == agree && placed(e, volOrPages || e.journal == agree):
 			return verdict{duplicate, "title+authors+year+source"}
-		case authorsOK && e.year == near && volOrPages:
+		case authorsOK && e.year == near && placed(e, volOrPages):
 			return verdict{duplicate, "title+authors+source, year±1"}
-		case authorsOK && e.year == missing && volPages:
+		case authorsOK && e.year == missing && placed(e, volPages):
 			return verdict{duplicate, "title+authors+volume+pages"}
 		case !e.hasAuthors && T >= 0.97 && volPages && e.year != conflict:
 			return verdict{duplicate, "title+volume+pages, no authors"}
+		case e.keyTwin && authorsOK && e.year == agree && e.journal != conflict:
+			return verdict{duplicate, "title+authors+year, BibTeX key twin"}
 		default:
 			return verdict{review, "title-only"}
 		}
 	case T >= titleClose || e.titleContained:
 		switch {
-		case authorsOK && volPages && e.year != conflict && e.year != missing:
+		case authorsOK && volPages && e.year != conflict && e.year != missing && placed(e, true):
 			return verdict{duplicate, "close-title+authors+volume+pages"}
 		case authorsBad:
 			return verdict{distinct, "guard:authors-differ"}
 		default:
 			return verdict{review, "close-title"}
 		}
-	case T >= titleWeak:
-		if authorsOK && volPages && e.year == agree {
-			if translatedSameItem(a, b, e) {
-				return verdict{duplicate, "translated-title+authors+year+journal+volume+pages"}
-			}
+	}
+	if authorsOK && volPages && e.year != conflict && e.year != missing {
+		if translatedSameItem(a, b, e) {
+			return verdict{duplicate, "translated-title+authors+year+journal+volume+pages"}
+		}
+		if T >= titleWeak && e.year == agree {
 			return verdict{review, "weak-title+authors+volume+pages"}
 		}
 	}
 	return verdict{distinct, "titles-differ"}
 }
 
+// placed: the evidence of where the two records are printed is enough for
+// a rule that asks for ordinary: ordinary itself, unless something says
+// two papers may share a volume and a page by chance. When first authors
+// differ (the author lists still overlap) both volume and pages must agree
+// in journals that do not conflict; when journals conflict, both volume
+// and pages must agree. Title families fill a volume with near-identical
+// titles by overlapping authors; only their pages tell them apart.
+func placed(e *evidence, ordinary bool) bool {
+	volPages := e.volume == agree && e.pages == agree
+	switch {
+	case e.hasAuthors && e.firstAuthor != agree:
+		return volPages && e.journal != conflict
+	case e.journal == conflict:
+		return volPages
+	}
+	return ordinary
+}
+
 // translatedSameItem: one title is a translation, and everything that
-// places the item in print agrees: the same first author, year, journal,
-// volume and a page range starting and ending on the same pages. Two
-// databases translate one title differently; two different papers do not
-// share a multi-page range in one volume.
+// places the item in print agrees: the same first author, journal, volume
+// and a page range starting on the same page, neither range ending
+// elsewhere. Two databases translate one title differently (a few words
+// apart, so the titles may share only half their words); two different
+// papers do not share a multi-page range in one volume.
 func translatedSameItem(a, b *prepared, e *evidence) bool {
-	return (a.translated || b.translated) && e.firstAuthor == agree && e.journal == agree &&
-		a.pageEnd != "" && a.pageEnd != a.page && a.pageEnd == b.pageEnd
+	if !(a.translated || b.translated) || e.firstAuthor != agree || e.journal != agree || e.endConflict {
+		return false
+	}
+	multi := func(p *prepared) bool { return p.pageEnd != "" && p.pageEnd != p.page }
+	if !multi(a) && !multi(b) {
+		return false
+	}
+	return e.titleScore >= titleWeak || tokenDice(a.tokHash, b.tokHash) >= 0.4
+}
+
+// titleInTwoLanguages: one title is marked as a translation, or the two
+// titles' function words are of different languages.
+func titleInTwoLanguages(a, b *prepared) bool {
+	return a.translated || b.translated ||
+		(a.lang != langUnknown && b.lang != langUnknown && a.lang != b.lang)
 }
 
 // citesErratum: one record's title says its erratum appears at the volume
 // and page where the other record, with the same title, is printed — MEDLINE
 // indexes such errata under the article's own title.
 func citesErratum(a, b *prepared, e *evidence) bool {
-	if !(e.titleScore >= titleClose || e.titleContained) || e.journal == conflict || (e.year != missing && e.yearDiff > 2) {
+	if !(e.titleScore >= titleClose || e.titleContained) || e.journal == conflict || (e.year != missing && e.yearDiff > 2) || authorsConflict(e) {
 		return false
 	}
 	cites := func(x, y *prepared) bool {
@@ -393,6 +485,12 @@ func citesErratum(a, b *prepared, e *evidence) bool {
 	return cites(a, b) || cites(b, a)
 }
 
+// authorsConflict: both records list authors and they do not agree (first
+// author differs and under half the authors are shared).
+func authorsConflict(e *evidence) bool {
+	return e.hasAuthors && e.firstAuthor != agree && e.authorScore < 0.5
+}
+
 // shortItemOfArticle: the same title, authors and journal, printed within a
 // year, once as a single page and once as a multi-page article. The single
 // page is a meeting abstract, an erratum or a comment printed under the
@@ -405,6 +503,43 @@ func shortItemOfArticle(a, b *prepared, e *evidence) bool {
 	return single(a) != single(b)
 }
 
+// printedTwiceInIssue: one short item (an abstract, a letter) printed at
+// two places of one issue, or indexed at two pages by two databases: the
+// same title, authors, journal, volume, issue and year, both on one or two
+// pages. Nothing else of one title and one set of authors fits in one
+// issue twice: a recurring column appears once per issue, a notice in a
+// later one.
+func printedTwiceInIssue(a, b *prepared, e *evidence) bool {
+	return e.titleScore >= titleSame && !a.generic && !b.generic && e.firstAuthor == agree && e.authorScore >= 0.8 &&
+		e.journal == agree && e.volume == agree && e.issue == agree && e.year == agree && shortPrint(a) && shortPrint(b)
+}
+
+// abstractReprinted: the same conference abstract printed in two places
+// (two journals' supplements, or twice in one): the same title and
+// authors within a year, at least one side printed as an abstract, both
+// short items, placed differently. domain.md: not one report, but reports
+// of one study.
+func abstractReprinted(a, b *prepared, e *evidence) bool {
+	if e.titleScore < titleSame || a.generic || b.generic || !(a.abstractLike || b.abstractLike) ||
+		e.firstAuthor != agree || e.authorScore < 0.5 || e.year == missing || e.yearDiff > 1 {
+		return false
+	}
+	return shortPrint(a) && shortPrint(b)
+}
+
+// shortPrint: printed on one or two pages, as abstracts are.
+func shortPrint(p *prepared) bool {
+	if p.page == "" {
+		return false
+	}
+	if p.pageEnd == "" || p.pageEnd == p.page {
+		return true
+	}
+	s, err1 := strconv.Atoi(pageDigits(p.page))
+	t, err2 := strconv.Atoi(pageDigits(p.pageEnd))
+	return err1 == nil && err2 == nil && t >= s && t-s <= 1
+}
+
 // guard returns the name of the first hard guard the pair trips, or "".
 func guard(a, b *prepared, e *evidence) string {
 	switch {
@@ -414,21 +549,37 @@ func guard(a, b *prepared, e *evidence) string {
 		return "guard:pmid-conflict"
 	case e.year == conflict:
 		return "guard:years-apart"
-	case a.kind == kindCochrane && b.kind == kindCochrane && (e.year != agree || e.issue == conflict):
-		return "guard:cochrane-update"
 	case e.volume == conflict:
 		return "guard:volume-conflict"
 	case e.pages == conflict:
 		return "guard:pages-conflict"
+	case e.issue == conflict && a.issuePlain && b.issuePlain && !sameItemDespiteIssue(e):
+		// Recurring columns ("Editor's Comments") share title, author
+		// and volume, issue after issue; two papers of one short title
+		// share a volume and, by chance, a first page.
+		return "guard:issue-conflict"
 	case a.numbers != b.numbers && !(e.volume == agree && e.pages == agree):
 		// "Part 1" and "Part 2". A number cut off with a truncated title,
 		// or mistyped ("p6INK4a" for "p16INK4a"), is forgiven only when
 		// volume and first page agree: two parts are never on one page.
 		return "guard:title-numbers"
+	case contrasting(a.contrast, b.contrast) && !(e.volume == agree && e.pages == agree) && e.doi != agree && e.pmid != agree:
+		// A title family: "… in adult patients" and "… in adolescent
+		// patients", "plasma therapy-sensitive" and "-resistant".
+		return "guard:title-contrast"
 	case (a.generic || b.generic) && !strongIdentity(e):
 		return "guard:generic-title"
 	}
 	return ""
+}
+
+// sameItemDespiteIssue: a differing issue number is a typo only when
+// everything else places the two records on one page: the same title,
+// first author, year and journal, and page ranges that start on the same
+// page without ending on different ones.
+func sameItemDespiteIssue(e *evidence) bool {
+	return e.titleScore >= titleSame && e.firstAuthor == agree && e.authorScore >= 0.5 && e.year == agree &&
+		e.journal != conflict && e.pages == agree && !e.endConflict
 }
 
 // strongIdentity is the evidence a generic title needs: a shared identifier,
@@ -443,13 +594,68 @@ func strongIdentity(e *evidence) bool {
 func hardConflict(a, b *prepared, e *evidence) bool {
 	return e.doi == conflict || e.pmid == conflict || e.year == conflict ||
 		e.volume == conflict || e.pages == conflict ||
+		(e.issue == conflict && a.issuePlain && b.issuePlain) ||
 		(a.kind == kindCochrane && b.kind == kindCochrane && (e.year != agree || e.issue == conflict))
+}
+
+// sameReportKinds: two records whose kinds differ only because the
+// databases typed one report differently. Embase's "Conference Abstract"
+// is Scopus's "Conference Paper"; an @inproceedings and an @article of one
+// paper (Google Scholar lists some papers twice) name the same venue, or
+// are key twins with no venue against each other.
+func sameReportKinds(a, b *prepared, e *evidence) bool {
+	if a.kind == kindAbstract {
+		a, b = b, a
+	}
+	if b.kind != kindAbstract || a.kind != kindArticle {
+		return false
+	}
+	if a.confPaper {
+		return true
+	}
+	return b.entryConf && (e.journal == agree || (e.keyTwin && e.journal != conflict))
+}
+
+// decideCochrane compares two Cochrane reviews. Databases write a review's
+// issue, volume and number differently (the CD number as pages, or not at
+// all), so those do not separate two records of one version; a different
+// year, DOI or issue number is another version of the review: an update,
+// a related report, not a duplicate.
+func decideCochrane(a, b *prepared, e *evidence) verdict {
+	T := e.titleScore
+	sameReview := (T >= titleSame || (T >= titleClose && a.cd != "" && a.cd == b.cd)) && !authorsConflict(e)
+	switch {
+	case a.cd != "" && b.cd != "" && a.cd != b.cd:
+		return verdict{distinct, "guard:cochrane-number"}
+	case e.pmid == conflict && e.doi != conflict:
+		return verdict{distinct, "guard:pmid-conflict"}
+	case e.doi == conflict || e.year != agree || (e.issue == conflict && a.issuePlain && b.issuePlain):
+		if sameReview && e.hasAuthors && e.year != missing {
+			return verdict{related, "related:cochrane-update"}
+		}
+		return verdict{distinct, "guard:cochrane-update"}
+	case e.doi == agree && (T >= titleClose || e.titleContained):
+		return verdict{duplicate, "doi+title"}
+	case sameReview && T >= titleSame && (e.hasAuthors || (a.cd != "" && a.cd == b.cd)):
+		return verdict{duplicate, "cochrane:title+authors+year"}
+	case authorsConflict(e) && T >= titleClose:
+		return verdict{distinct, "guard:authors-differ"}
+	case T >= titleClose || e.titleContained:
+		return verdict{review, "close-title"}
+	}
+	return verdict{distinct, "titles-differ"}
 }
 
 // decideKinds handles two records of different report kinds: a preprint and
 // its article, an abstract and its article, a notice and what it concerns.
 // ok is false when the kinds should be ignored (the same printed item typed
 // differently by two databases: same volume and pages).
+//
+// A link between two reports makes them one study, which the synthesis
+// counts once: it needs what a merge needs. Both sides must list authors
+// that agree (a same-title pair with nothing else in common is sent to
+// review), and the years must fit the relation (a preprint or abstract
+// before its article, a notice after it).
 func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, bool) {
 	if a.kind > b.kind {
 		a, b = b, a
@@ -458,7 +664,6 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 	if !notice && e.volume == agree && e.pages == agree && e.doi != conflict {
 		return verdict{}, false
 	}
-	authorsOK := !e.hasAuthors || e.firstAuthor == agree || e.authorScore >= 0.5
 	pair := a.kind + "/" + b.kind
 	if notice {
 		n, other := a, b
@@ -466,22 +671,67 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 			n, other = b, a
 		}
 		// The notice names the article: the article's title makes up most
-		// of the notice's, in the same journal, within a few years.
+		// of the notice's, in the same journal, after it by a few years at
+		// most, by authors that do not conflict (a letter by others about
+		// the article is not a report of its study).
 		if len(other.title) >= 20 && 10*len(other.title) >= 6*len(n.title) && strings.Contains(n.title, other.title) &&
-			!isNotice(other.kind) && e.journal != conflict && (e.year == missing || e.yearDiff <= 3) {
+			!isNotice(other.kind) && e.journal != conflict && yearsFit(other, n, 1, 3) && !authorsConflict(e) {
 			return verdict{related, "related:" + n.kind}, true
 		}
 		return verdict{distinct, "guard:" + pair}, true
 	}
 	titleOK := e.titleScore >= titleClose || e.titleContained
-	yearsOK := e.yearDiff <= 2 || e.year == missing
-	if titleOK && authorsOK && yearsOK {
-		if (a.kind == kindPreprint || b.kind == kindPreprint) && mergePreprints && e.year != conflict {
-			return verdict{duplicate, "preprint+article (merge_preprints)"}, true
-		}
-		return verdict{related, "related:" + pair}, true
+	switch {
+	case !titleOK || authorsConflict(e):
+		return verdict{distinct, "guard:" + pair}, true
+	case !kindYearsFit(a, b):
+		return verdict{distinct, "guard:" + pair + ", years"}, true
+	case !e.hasAuthors:
+		return verdict{review, "related?:" + pair + ", authors missing"}, true
+	case (a.kind == kindPreprint || b.kind == kindPreprint) && mergePreprints && e.year != conflict:
+		return verdict{duplicate, "preprint+article (merge_preprints)"}, true
 	}
-	return verdict{distinct, "guard:" + pair}, true
+	return verdict{related, "related:" + pair}, true
+}
+
+// kindRank orders report kinds by when they appear in a study's life:
+// meeting abstract, preprint, then article or review.
+func kindRank(kind string) int {
+	switch kind {
+	case kindAbstract:
+		return 0
+	case kindPreprint:
+		return 1
+	}
+	return 2
+}
+
+// kindYearsFit: the later kind of report appears at most a year before
+// (epub and print years) and at most three years after the earlier kind;
+// two reports of one rank within two years. A missing year fits.
+func kindYearsFit(a, b *prepared) bool {
+	if !a.hasYear || !b.hasYear {
+		return true
+	}
+	ra, rb := kindRank(a.kind), kindRank(b.kind)
+	switch {
+	case ra < rb:
+		return yearsFit(a, b, 1, 3)
+	case rb < ra:
+		return yearsFit(b, a, 1, 3)
+	}
+	d := a.year - b.year
+	return d >= -2 && d <= 2
+}
+
+// yearsFit: later appeared no more than before years before first and no
+// more than after years after it; true when a year is missing.
+func yearsFit(first, later *prepared, before, after int32) bool {
+	if !first.hasYear || !later.hasYear {
+		return true
+	}
+	d := later.year - first.year
+	return d >= -before && d <= after
 }
 
 func isNotice(kind string) bool {
@@ -490,4 +740,69 @@ func isNotice(kind string) bool {
 
 func (e *evidence) String() string {
 	return fmt.Sprintf("title=%.3f authors=%.2f first=%v journal=%v doi=%v volume=%v pages=%v year=%v", e.titleScore, e.authorScore, e.firstAuthor, e.journal, e.doi, e.volume, e.pages, e.year)
+}
+
+// Miss is a pair of records a reference keeps together and the stage
+// does not, with the decision and rule that kept them apart.
+type Miss struct {
+	RecordA, RecordB string
+	Decision, Rule   string
+	// Written is false for a pair duplicate_pairs leaves out (plainly
+	// different, or a guard's verdict on dissimilar titles): its decision
+	// comes from comparing the two records again.
+	Written bool
+	// DifferentReports: the rule names two different reports (see DifferentReports).
+	DifferentReports bool
+}
+
+// ExplainMisses gives each missed pair (record ids) the decision and rule
+// of its duplicate_pairs row, or of comparing the two records alone when
+// the table has none.
+func ExplainMisses(records []tables.Record, pairs []tables.DuplicatePair, missed [][2]string) []Miss {
+	row := make(map[[2]string]*tables.DuplicatePair, len(pairs))
+	for i := range pairs {
+		row[[2]string{pairs[i].RecordA, pairs[i].RecordB}] = &pairs[i]
+	}
+	byID := make(map[string]*tables.Record, len(records))
+	for i := range records {
+		byID[records[i].RecordID] = &records[i]
+	}
+	out := make([]Miss, 0, len(missed))
+	for _, m := range missed {
+		a, b := min(m[0], m[1]), max(m[0], m[1])
+		x := Miss{RecordA: a, RecordB: b}
+		if p, ok := row[[2]string{a, b}]; ok {
+			x.Decision, x.Rule, x.Written = p.Decision, p.Rule, true
+		} else if ra, rb := byID[a], byID[b]; ra != nil && rb != nil {
+			pa, pb := prepare(ra, false), prepare(rb, false)
+			ev := compareFields(&pa, &pb)
+			v := decide(&pa, &pb, &ev, false)
+			x.Decision, x.Rule = v.decision, v.rule
+		}
+		x.DifferentReports = DifferentReports(x.Decision, x.Rule)
+		out = append(out, x)
+	}
+	return out
+}
+
+// DifferentReports reports whether a pair's decision and rule say the two
+// records are different reports in the sense of domain.md (an erratum,
+// a reply, a preprint or an abstract and the article; parts of a series;
+// an update of a Cochrane review; two members of a title family; the same
+// abstract printed twice), rather than evidence too thin or conflicting to
+// merge. Evaluations use it to score recall over the pairs that are
+// duplicates by domain.md's definition.
+func DifferentReports(decision, rule string) bool {
+	if decision == related {
+		return true
+	}
+	if decision != distinct {
+		return false
+	}
+	switch rule {
+	case "guard:title-numbers", "guard:title-contrast", "guard:cochrane-update", "guard:cochrane-number":
+		return true
+	}
+	// guard:KIND1/KIND2: two kinds of report.
+	return strings.HasPrefix(rule, "guard:") && strings.Contains(rule, "/")
 }

@@ -231,7 +231,9 @@ func (e *engine) comparePair(i, j int) (pairResult, bool) {
 		return r, true
 	}
 	r.v = decide(a, b, &r.ev, e.opt.mergePreprints)
-	keep := r.v.decision != distinct || (r.ev.hasTitle && r.ev.titleScore >= titleClose)
+	// A distinct pair is kept when it is a guard's near miss: titles alike,
+	// or an identifier shared.
+	keep := r.v.decision != distinct || (r.ev.hasTitle && r.ev.titleScore >= titleClose) || r.ev.doi == agree || r.ev.pmid == agree
 	return r, keep
 }
 
@@ -251,6 +253,9 @@ func plainlyDifferent(a, b *prepared) bool {
 	}
 	if tokenDice(a.tokHash, b.tokHash) >= 0.5 {
 		return false
+	}
+	if (a.translated || b.translated) && a.volume != "" && a.volume == b.volume && a.page != "" && a.page == b.page {
+		return false // two translations of one title, printed at one place: see translatedSameItem
 	}
 	short, long := a.title, b.title
 	if len(short) > len(long) {

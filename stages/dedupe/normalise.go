@@ -167,6 +167,13 @@ func cleanTitle(t string) string {
 	if strings.IndexByte(t, '<') >= 0 {
 		t = markupTag.ReplaceAllString(t, "")
 	}
+	// A bracketed note cut off by the database's title length limit
+	// ("....[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205 Note: ...",
+	// or a second note cut after a whole first one: "...[added]].[Erratum"):
+	// cut first, so that the whole notes before it are removed below.
+	if open := strings.LastIndexByte(t, '['); open > 20 && strings.LastIndexByte(t, ']') < open {
+		t = strings.TrimRight(t[:open], " .")
+	}
 	for {
 		t = strings.TrimRight(t, " .\t")
 		if !strings.HasSuffix(t, "]") {
@@ -182,11 +189,6 @@ func cleanTitle(t string) string {
 			break
 		}
 		t = t[:open]
-	}
-	// A bracketed note cut off by the database's title length limit
-	// ("....[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205 Note: ...").
-	if open := strings.LastIndexByte(t, '['); open > 20 && strings.LastIndexByte(t, ']') < open {
-		t = strings.TrimRight(t[:open], " .")
 	}
 	// Web of Science marks a correction notice with the corrected article's
 	// citation; the notice's subject is the title before it.
@@ -356,7 +358,8 @@ func volumeKey(v string) string {
 
 // journalStop are words dropped when comparing journal names, so that
 // "Journal of Clinical Virology" and "J Clin Virol" line up.
-var journalStop = map[string]bool{"the": true, "of": true, "and": true, "for": true, "in": true, "on": true, "de": true, "la": true, "le": true, "und": true, "fur": true, "et": true, "du": true, "des": true, "electronic": true, "resource": true}
+var journalStop = map[string]bool{"the": true, "of": true, "and": true, "for": true, "in": true, "on": true, "de": true, "la": true, "le": true, "und": true, "fur": true, "et": true, "du": true, "des": true, "electronic": true, "resource": true,
+	"y": true, "och": true, "og": true} // "and" in Spanish and Scandinavian names; "der", "di", "e" can be abbreviations
 
 // journalTokens folds a journal name without its bracketed notes
 // ("PLoS ONE [Electronic Resource]") or what follows a ". " or " - " (a
@@ -420,6 +423,14 @@ func journalsAgree(a, b []string) bool {
 		return true
 	}
 	if len(ca) >= 8 && (strings.HasPrefix(cb, ca) || strings.HasPrefix(ca, cb)) {
+		return true
+	}
+	// A meeting named after its journal ("Journal of Thrombosis and
+	// Haemostasis.Conference: 23rd Congress of …" and "23rd Congress of …").
+	if len(ca) > len(cb) {
+		ca, cb = cb, ca
+	}
+	if len(ca) >= 24 && strings.Contains(cb, ca) {
 		return true
 	}
 	return false

@@ -31,7 +31,22 @@ type prepared struct {
 	// brackets]", "Title. [Spanish]"); another database may translate it
 	// differently, so bibliographic identity counts for more than wording.
 	translated bool
-	kind       string
+	// Signals some rules read (see signals.go).
+	volGarbled   bool   // the volume field is a badly split "138 (5 SUPPL. 1)"
+	thesis       bool   // a thesis, or its abstract in Dissertation Abstracts
+	confPaper    bool   // typed "Conference Paper" / "Proceedings Paper": may be a conference abstract's other record
+	entryConf    bool   // a conference item only by its entry type (@inproceedings, TY CONF), no abstract type given
+	issuePlain   bool   // the issue is a plain number ("7", not "5 Suppl 1" or "3-B")
+	abstractLike bool   // a conference abstract, or printed in a supplement or a meeting's proceedings
+	lang         byte   // langEnglish, langOther or langUnknown
+	contrast     uint64 // contrast classes among the title's words
+	kind         string
+	// cd is a Cochrane review's number (digits of CD006828); page holds no CD number.
+	cd string
+	// bibKey is a BibTeX record's citation key, for key twins; "" otherwise.
+	bibKey string
+	// venueAcr is an acronym the venue name holds ("amcis"), usually "".
+	venueAcr string
 	// erratumAt lists where the title says an erratum to this record was
 	// printed ("[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205]"),
 	// as "volume:page" keys separated by spaces; usually empty.
@@ -99,8 +114,10 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	if !maybeNotice {
 		// no notice prefix: skip the regular expressions below
 	} else if m := noticeLead.FindStringIndex(rawTitle); m != nil && m[1] < len(rawTitle) {
-		// "Erratum: <title>" is compared by its subject; its kind keeps it apart.
-		rawTitle = rawTitle[m[1]:]
+		// "Erratum: <title>" is compared by its subject; its kind keeps it
+		// apart. A citation of the corrected article cut off by the title
+		// length limit is not part of the subject.
+		rawTitle = cutOpenParen(rawTitle[m[1]:])
 	}
 	p.translated = isTranslatedTitle(rawTitle)
 	p.erratumAt = erratumLocations(rawTitle)
@@ -126,6 +143,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		slices.Sort(h)
 		p.tokHash = slices.Compact(h)
 		p.numbers = titleNumbers(folded, p.title)
+		p.lang, p.contrast = titleSignals(folded)
 	}
 	p.generic = p.title != "" && (genericTitles[p.title] || nTokens <= 2 || len(p.title) < 16)
 
@@ -149,25 +167,43 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	p.pmid = digitsOnly(r.PMID)
 	p.volume = volumeKey(r.Volume)
 	p.issue = volumeKey(r.Issue)
-	if r.PageStart != "" {
+	switch {
+	case isPageCount(r.Pages):
+		// "215 p": a thesis's or book's length, not where it is printed.
+	case r.PageStart != "":
 		p.page, p.pageEnd = pageKey(r.PageStart), pageKey(r.PageEnd)
-	} else {
+	default:
 		p.page, p.pageEnd = pageRange(r.Pages)
 	}
 	if p.page == "" && r.ArticleNumber != "" {
 		p.page = pageKey(r.ArticleNumber)
 	}
+	p.volGarbled = p.volume != "" && volumeGarbled(r.Volume, r.Issue)
+	p.issuePlain = isDigits(strings.TrimSpace(r.Issue))
 	journal := r.Journal
 	if journal == "" {
 		journal = r.JournalAbbrev
 	}
 	p.journal = journalTokens(journal)
+	p.venueAcr = venueAcronymOf(journal)
+	if r.Format == "bibtex" {
+		p.bibKey = r.SourceKey
+	}
 	for _, s := range r.ISSN {
 		if n := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", "")); len(n) == 8 {
 			p.issn = append(p.issn, n)
 		}
 	}
 	p.kind = reportKind(r, kindTitle, maybeNotice, p.journal, p.dois)
+	if p.kind == kindCochrane {
+		// The review number identifies the review across its versions;
+		// it is not a page.
+		if p.cd = cochraneNumber(p.page, p.dois); p.cd != "" && strings.HasPrefix(p.page, "cd") {
+			p.page, p.pageEnd = "", ""
+		}
+	}
+	p.confPaper, p.entryConf = conferenceSignals(r, p.kind)
+	p.abstractLike = p.kind == kindAbstract || p.confPaper || inSupplement(r.Volume, r.Issue, p.page) || meetingVenue(p.journal)
 	_ = mergePreprints
 	return p
 }
@@ -260,6 +296,33 @@ func reportKind(r *tables.Record, title string, maybeNotice bool, journal []stri
 		return kindAbstract
 	}
 	return kindArticle
+}
+
+// conferenceSignals: confPaper when a database typed the record
+// "Conference Paper" or "Proceedings Paper" (Scopus, Web of Science), which
+// it does for conference abstracts in journal supplements too; entryConf
+// when the record is a conference abstract only by its entry type
+// (@inproceedings, TY CONF) with no abstract publication type.
+func conferenceSignals(r *tables.Record, kind string) (confPaper, entryConf bool) {
+	for _, t := range r.PublicationType {
+		l := strings.ToLower(t)
+		if strings.Contains(l, "conference paper") || strings.Contains(l, "proceedings paper") {
+			confPaper = true
+		}
+	}
+	if kind == kindAbstract {
+		switch strings.ToLower(strings.TrimSpace(r.Type)) {
+		case "inproceedings", "conference", "conf", "cpaper":
+			entryConf = true
+			for _, t := range r.PublicationType {
+				l := strings.ToLower(t)
+				if strings.Contains(l, "abstract") || strings.Contains(l, "congress") {
+					entryConf = false
+				}
+			}
+		}
+	}
+	return confPaper, entryConf
 }
 
 // noticeStarters are the first words a notice's title can start with; only
