@@ -4,7 +4,7 @@ BIN      := bin/realsynth
 FUZZTIME ?= 5s
 SHARED   ?= ../shared
 
-.PHONY: build run test test-go test-duckdb test-browser fuzz fuzz-short bench eval-dedup clean
+.PHONY: build run test test-go test-duckdb test-browser fuzz fuzz-short bench bench-profile eval-dedup clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/realsynth
@@ -34,14 +34,25 @@ fuzz-short:
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz.sh
 
-## bench: the benchmarks (readers, the real ingest + dedupe stages at 10k/100k, agreement, synthesis), then 1M records
-## (the 1M run uses the CLI's memory settings, GOMEMLIMIT=3500MiB GOGC=400; BENCHCOUNT=3 for medians),
-## then the byte-identity check: 5 CLI runs of a 1M-record review and one each with GOMAXPROCS=1, 2, 8
+## bench: the micro-benchmarks (readers, dedupe, agreement, synthesis); then whole runs (config, every stage, every
+## table written, the CLI's memory settings) on the old and the hard synthetic corpora at 10k, 100k and 1M records, one
+## process per size, with a table of medians (scripts/bench.sh; BENCHCOUNT=3 for medians of 3, BENCH_SIZES="10k 100k"
+## to leave out 1M, BENCH_PROFILES=hard); then the byte-identity check: 5 CLI runs of a 1M-record review and one each
+## with GOMAXPROCS=1, 2, 8
 BENCHCOUNT ?= 1
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCHCOUNT) ./...
-	GOMEMLIMIT=3500MiB GOGC=400 $(GO) test -run '^$$' -bench 'RunIngestDedupe1M' -benchtime 1x -count $(BENCHCOUNT) -timeout 30m ./stages
+	BENCHCOUNT=$(BENCHCOUNT) ./scripts/bench.sh
 	$(GO) run ./scripts/reproducible -bin $(BIN) -records 1000000 -runs 5 -procs 1,2,8
+
+## bench-profile: a CPU profile of one whole run and its top entries (PROFILE=hard SIZE=100k)
+PROFILE ?= hard
+SIZE    ?= 100k
+bench-profile:
+	mkdir -p bin
+	$(GO) test -run '^$$' -bench 'FullRun/^$(PROFILE)-$(SIZE)$$' -benchtime 1x -timeout 3h \
+		-cpuprofile bin/cpu-$(PROFILE)-$(SIZE).pprof -o bin/stages.test ./stages
+	$(GO) tool pprof -top -nodecount 40 bin/stages.test bin/cpu-$(PROFILE)-$(SIZE).pprof
 
 ## eval-dedup: precision, recall, F1 and false merges on the labelled sets in ../shared
 eval-dedup: build

@@ -39,6 +39,7 @@ func generate(args []string, stdout io.Writer) int {
 	seed := fs.Uint64("seed", 20261122, "random seed: the same seed gives the same bytes")
 	fileRecords := fs.Int("file-records", 0, "records per export file at most (0: records/20, at least 500)")
 	out := fs.String("out", "", "folder to write the corpus into (created; its corpus files are replaced)")
+	reuse := fs.Bool("reuse", false, "keep the corpus already in -out if it was made with the same flags")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: gencorpus [-profile hard|old] [-records N] [-seed S] -out DIR\n       gencorpus score -corpus DIR -run OUTPUT_DIR")
 		fs.PrintDefaults()
@@ -51,7 +52,12 @@ func generate(args []string, stdout io.Writer) int {
 		return 2
 	}
 	start := time.Now()
-	c, err := synthgen.WriteCorpusDir(*out, synthgen.CorpusConfig{Profile: *profile, Records: *records, Seed: *seed, FileRecords: *fileRecords})
+	cfg := synthgen.CorpusConfig{Profile: *profile, Records: *records, Seed: *seed, FileRecords: *fileRecords}
+	write := synthgen.WriteCorpusDir
+	if *reuse {
+		write = synthgen.EnsureCorpusDir
+	}
+	c, err := write(*out, cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gencorpus:", err)
 		return 1
@@ -62,7 +68,7 @@ func generate(args []string, stdout io.Writer) int {
 			bytes += fi.Size()
 		}
 	}
-	fmt.Fprintf(stdout, "%s corpus: %d records in %d files (%.1f MB) written to %s in %.1fs\n",
+	fmt.Fprintf(stdout, "%s corpus: %d records in %d files (%.1f MB) in %s (%.1fs)\n",
 		c.Config.Profile, c.Records, len(c.Files), float64(bytes)/1e6, *out, time.Since(start).Seconds())
 	fmt.Fprintf(stdout, "run it:   realsynth run --config %s --out OUT\nscore it: gencorpus score -corpus %s -run OUT\n",
 		filepath.Join(*out, synthgen.ReviewFile), *out)
