@@ -19,12 +19,21 @@ func newAgreeCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "agree FILE.csv",
-		Short: "Inter-rater agreement: percent agreement, Cohen's/weighted/Fleiss' kappa, PABAK, AC1, Krippendorff's alpha",
+		Short: "Inter-rater agreement: percent agreement, Cohen's/weighted/Fleiss'/Conger's kappa, PABAK, Brennan–Prediger, AC1/AC2, Krippendorff's alpha",
 		Long: `Reads ratings and prints agreement statistics.
 
 FILE.csv is wide (unit,rater1,rater2,...; one row per unit) or long (header
 exactly unit,rater,value); an empty cell is a missing rating. With --counts it
-is a units × categories count table (unit,cat1,cat2,...).`,
+is a units × categories count table (unit,cat1,cat2,...).
+
+Every pair of raters gets Cohen's kappa (with its non-null CI and, beside it,
+the null-SE CI epiR prints), weighted kappa, PABAK with its exact CI and AC1.
+All raters together get Fleiss' kappa, Krippendorff's alpha and the
+coefficients of Gwet's framework as irrCAC computes them: percent agreement,
+Gwet's AC1/AC2, Fleiss' and Conger's kappa and Brennan–Prediger (Randolph's
+free-marginal kappa), unweighted and with linear, quadratic and ordinal
+weights, each with its SE and 95% CI. Conger's kappa needs to know who rated
+what: it is n/a with --counts and --exchangeable.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cmd.SilenceUsage = true // arguments are valid; what follows is about the data

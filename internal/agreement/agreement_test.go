@@ -142,7 +142,8 @@ func TestKrippendorff2011(t *testing.T) {
 // = .4(1−1.1·.6)² + .3(1−.9·.6)² = .04624 + .06348 = .10972;
 // B = (1−κ)² Σ_{i≠j} p_ij (p_.i+p_j.)² = .36(.1·1.1² + .2·.9²) = .10188;
 // C = (κ − pe(1−κ))² = .01; var = (A+B−C)/(n(1−pe)²) = .2016/12.5 = .016128,
-// SE = .1269961, CI = .4 ± 1.96·SE = [.1510877, .6489123].
+// SE = .1269961, CI = .4 ± z·SE = [.1510923, .6489077] with z = 1.959964,
+// the 0.975 normal quantile.
 // Null: var0 = [pe + pe² − Σ p_i. p_.i (p_i.+p_.i)]/(n(1−pe)²)
 // = [.75 − (.3·1.1 + .2·.9)]/12.5 = .0192, SE0 = .1385641, z = 2.886751.
 // PABAK = 2·.7 − 1 = .40. AC1: π = (.55, .45), pe = 2·.55·.45 = .495,
@@ -170,8 +171,8 @@ func TestPair2x2Hand(t *testing.T) {
 		{"pe", p.Cohen.Pe, 0.50},
 		{"κ", p.Cohen.Estimate, 0.40},
 		{"SE", p.Cohen.SE, math.Sqrt(0.016128)},
-		{"CI low", p.Cohen.CILow, 0.4 - 1.96*math.Sqrt(0.016128)},
-		{"CI high", p.Cohen.CIHigh, 0.4 + 1.96*math.Sqrt(0.016128)},
+		{"CI low", p.Cohen.CILow, 0.4 - 1.959963984540054*math.Sqrt(0.016128)},
+		{"CI high", p.Cohen.CIHigh, 0.4 + 1.959963984540054*math.Sqrt(0.016128)},
 		{"SE0", p.Cohen.SENull, math.Sqrt(0.0192)},
 		{"z", p.Cohen.Z, 0.4 / math.Sqrt(0.0192)},
 		{"PABAK", p.PABAK.Estimate, 0.40},

@@ -51,5 +51,26 @@
 // otherwise; ordinal α uses the category order.
 //
 // PABAK (Byrt, Bishop & Carlin 1993) is reported as the Brennan–Prediger
-// coefficient (po − 1/q)/(1 − 1/q), which is 2·po − 1 when q = 2.
+// coefficient (po − 1/q)/(1 − 1/q), which is 2·po − 1 when q = 2. Its 95%
+// CI is exact: the Clopper–Pearson interval of po carried through that
+// formula (epiR's epi.kappa does the same with 2·po − 1 for any q). Beside
+// Cohen's non-null CI stands the interval on the null SE, κ ± 1.96·SE0,
+// which is what epiR prints with method = "fleiss". "1.96" is the exact
+// 0.975 normal quantile 1.959964, as R and statsmodels use.
+//
+// # Multi-rater coefficients
+//
+// [Multi.Coefficients] holds the coefficients of Gwet's (2014) framework as
+// the R package irrCAC computes them from raw ratings (*.raw) or a count
+// table (*.dist): percent agreement, Gwet's AC1 (AC2 when weighted), Fleiss'
+// κ, Conger's κ (rater-specific margins, Conger 1980; raw ratings only) and
+// Brennan–Prediger, which unweighted is Randolph's (2005) free-marginal
+// multirater κ. Each is computed unweighted and with linear, quadratic and
+// ordinal weights ([WeightMatrix]: as irrCAC, category values when every
+// category is a number, else positions — unlike the two-rater weighted κ,
+// which always uses positions as statsmodels does), with Gwet's
+// linearisation SE, which does not assume independent raters, and the 95%
+// CI estimate ± t(0.975, n − 1)·SE, its upper end capped at 1. Units without
+// any rating are left out; raters without any rating are left out of
+// Conger's κ.
 package agreement

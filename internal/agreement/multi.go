@@ -56,12 +56,31 @@ type Multi struct {
 	Fleiss            FleissKappa       `json:"fleiss_kappa"`
 	GwetAC1           Coef              `json:"gwet_ac1"`
 	Krippendorff      KrippendorffAlpha `json:"krippendorff_alpha"`
+	// Coefficients are the chance-corrected coefficients of Gwet's framework
+	// as irrCAC computes them — percent agreement, Gwet's AC1/AC2, Fleiss'
+	// κ, Conger's κ and Brennan–Prediger (Randolph's free-marginal κ) —
+	// for each of WeightSchemes, with standard errors and 95% CIs. Conger's
+	// κ needs each rater's ratings: from a count table it is null with a note.
+	Coefficients []Coefficient `json:"coefficients"`
+}
+
+// Coefficient returns the named coefficient for a weight scheme.
+func (m Multi) Coefficient(name, weights string) (Coefficient, bool) {
+	for _, c := range m.Coefficients {
+		if c.Name == name && c.Weights == weights {
+			return c, true
+		}
+	}
+	return Coefficient{}, false
 }
 
 // MultiStats computes Fleiss' κ, Gwet's multi-rater AC1 and Krippendorff's
-// α from a count table. See the package documentation for how units with
-// different numbers of ratings are treated.
-func MultiStats(c Counts) (Multi, error) {
+// α from a count table, and the weighted coefficients of Gwet's framework
+// (all but Conger's κ, which needs to know who rated what). See the package
+// documentation for how units with different numbers of ratings are treated.
+func MultiStats(c Counts) (Multi, error) { return multiStats(c, nil) }
+
+func multiStats(c Counts, raters raterMatrix) (Multi, error) {
 	if _, err := categoryIndex(c.Categories); err != nil {
 		return Multi{}, err
 	}
@@ -118,6 +137,13 @@ func MultiStats(c Counts) (Multi, error) {
 		m.RatingsPerUnit = constM
 	}
 	m.Krippendorff = krippendorff(c)
+	for _, scheme := range WeightSchemes {
+		cs, err := chanceCorrected(c, raters, scheme)
+		if err != nil {
+			return Multi{}, err
+		}
+		m.Coefficients = append(m.Coefficients, cs...)
+	}
 	if m.UnitsPairable == 0 {
 		const why = "no unit has two or more ratings"
 		m.Fleiss.Note, m.GwetAC1.Note = why, why

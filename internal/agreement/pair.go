@@ -4,10 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// z975 is the standard normal quantile used for 95% confidence intervals.
-const z975 = 1.96
+// z975 is the 0.975 quantile of the standard normal distribution (R's
+// qnorm(0.975), scipy's norm.ppf(0.975)), used for 95% confidence intervals
+// so that they match epiR and statsmodels to the last digit; "1.96" in the
+// documentation stands for it.
+const z975 = 1.959963984540054
 
 // Cell is one cell of a confusion matrix: the number of units rater A put
 // in category A and rater B in category B.
@@ -22,24 +27,34 @@ type Cell struct {
 // Estimate = (Po − Pe)/(1 − Pe). SE is the non-null standard error and
 // CILow/CIHigh = Estimate ∓ 1.96·SE; SENull is the standard error under
 // κ = 0 and Z = Estimate/SENull (all Fleiss, Cohen & Everitt 1969).
+// CILowNull/CIHighNull = Estimate ∓ 1.96·SENull is the interval built on the
+// null standard error, which is what epiR's epi.kappa prints with its
+// default method = "fleiss" (Fleiss 1981 eq. 18.13): reported beside the
+// non-null interval, never instead of it, so a team can match either.
 type Kappa struct {
-	Weights  string   `json:"weights"` // none, linear or quadratic
-	Po       *float64 `json:"po"`
-	Pe       *float64 `json:"pe"`
-	Estimate *float64 `json:"estimate"`
-	SE       *float64 `json:"se"`
-	CILow    *float64 `json:"ci_low"`
-	CIHigh   *float64 `json:"ci_high"`
-	SENull   *float64 `json:"se_null"`
-	Z        *float64 `json:"z"`
-	Note     string   `json:"note,omitempty"`
+	Weights    string   `json:"weights"` // none, linear or quadratic
+	Po         *float64 `json:"po"`
+	Pe         *float64 `json:"pe"`
+	Estimate   *float64 `json:"estimate"`
+	SE         *float64 `json:"se"`
+	CILow      *float64 `json:"ci_low"`
+	CIHigh     *float64 `json:"ci_high"`
+	SENull     *float64 `json:"se_null"`
+	Z          *float64 `json:"z"`
+	CILowNull  *float64 `json:"ci_low_null_se"`
+	CIHighNull *float64 `json:"ci_high_null_se"`
+	Note       string   `json:"note,omitempty"`
 }
 
 // Coef is a chance-corrected coefficient (Estimate = (Po − Pe)/(1 − Pe))
 // reported with its chance agreement Pe; Po is the pair's observed agreement.
+// CILow/CIHigh, when set, are an exact interval (PABAK: the Clopper–Pearson
+// interval of Po carried through the coefficient's formula).
 type Coef struct {
 	Pe       *float64 `json:"pe"`
 	Estimate *float64 `json:"estimate"`
+	CILow    *float64 `json:"ci_low,omitempty"`
+	CIHigh   *float64 `json:"ci_high,omitempty"`
 	Note     string   `json:"note,omitempty"`
 }
 
@@ -178,6 +193,14 @@ func PairTable(cats []string, table [][]int) (Pair, error) {
 	p.LinearKappa = weightedKappa(prop, rows, cols, n, "linear")
 	p.QuadraticKappa = weightedKappa(prop, rows, cols, n, "quadratic")
 	p.PABAK = brennanPrediger(po, q)
+	if p.PABAK.Estimate != nil {
+		// PABAK is linear in po, so the exact (Clopper–Pearson) interval of
+		// po = agreements/n gives PABAK's exact interval; for two
+		// categories this is epiR's epi.kappa PABAK interval, 2·po − 1.
+		lo, hi := ClopperPearson(p.Agreements, p.N, 0.95)
+		pe := *p.PABAK.Pe
+		p.PABAK.CILow, p.PABAK.CIHigh = num((lo-pe)/(1-pe)), num((hi-pe)/(1-pe))
+	}
 	// Gwet's AC1: π_k is the mean of the two raters' shares of category k.
 	pi := make([]float64, q)
 	for k := range pi {
@@ -280,8 +303,29 @@ func weightedKappa(p [][]float64, rows, cols []float64, n float64, scheme string
 	if se0, ok := sqrtVar(v0); ok && se0 > 0 {
 		k.SENull = num(se0)
 		k.Z = num(kappa / se0)
+		k.CILowNull = num(kappa - z975*se0)
+		k.CIHighNull = num(kappa + z975*se0)
 	}
 	return k
+}
+
+// ClopperPearson is the exact two-sided interval at the given level for a
+// binomial proportion x/n: the α/2 quantile of Beta(x, n − x + 1) and the
+// 1 − α/2 quantile of Beta(x + 1, n − x), with 0 and 1 at the ends (as R's
+// binom.test and epiR's zexact compute it). n = 0 gives [0, 1].
+func ClopperPearson(x, n int, level float64) (lo, hi float64) {
+	if n <= 0 {
+		return 0, 1
+	}
+	a := (1 - level) / 2
+	lo, hi = 0, 1
+	if x > 0 {
+		lo = distuv.Beta{Alpha: float64(x), Beta: float64(n - x + 1)}.Quantile(a)
+	}
+	if x < n {
+		hi = distuv.Beta{Alpha: float64(x + 1), Beta: float64(n - x)}.Quantile(1 - a)
+	}
+	return lo, hi
 }
 
 // sqrtVar takes the square root of a variance, treating rounding noise

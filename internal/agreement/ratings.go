@@ -211,6 +211,26 @@ func (r Ratings) Counts(cats []string) (Counts, error) {
 	return out, nil
 }
 
+// raterMatrix gives each unit's category index per rater (−1: missing);
+// labels are known to be among cats (Counts checked them).
+func (r Ratings) raterMatrix(cats []string) raterMatrix {
+	idx := make(map[string]int, len(cats))
+	for i, c := range cats {
+		idx[c] = i
+	}
+	out := make(raterMatrix, len(r.Values))
+	for u, row := range r.Values {
+		out[u] = make([]int, len(r.Raters))
+		for g := range out[u] {
+			out[u][g] = -1
+			if g < len(row) && row[g] != "" {
+				out[u][g] = idx[row[g]]
+			}
+		}
+	}
+	return out
+}
+
 func raterName(raters []string, j int) string {
 	if j < len(raters) {
 		return raters[j]

@@ -36,11 +36,13 @@ type Report struct {
 // report carries them.
 var Conventions = []string{
 	"two-rater statistics drop units not rated by both raters (n = units used)",
-	"95% CI = kappa ± 1.96·SE with the non-null SE of Fleiss, Cohen & Everitt (1969); z = kappa / SE0 with the SE under kappa = 0",
-	"weighted kappa uses category positions: linear 1−|i−j|/(q−1), quadratic 1−(i−j)²/(q−1)²",
+	"95% CI = kappa ± 1.96·SE with the non-null SE of Fleiss, Cohen & Everitt (1969); z = kappa / SE0 with the SE under kappa = 0; the null-SE interval kappa ± 1.96·SE0 (what epiR's epi.kappa prints with method = \"fleiss\") is given beside it, labelled",
+	"PABAK 95% CI: exact (Clopper–Pearson) interval of po carried through PABAK's formula (for 2 categories epiR's 2·po − 1 interval)",
+	"two-rater weighted kappa uses category positions: linear 1−|i−j|/(q−1), quadratic 1−(i−j)²/(q−1)²",
 	"PABAK = Brennan–Prediger (po − 1/q)/(1 − 1/q) with q categories (= 2·po − 1 for q = 2)",
 	"Fleiss kappa and multi-rater AC1 (Gwet 2014, irrCAC): agreement over units with ≥2 ratings, prevalence over units with ≥1 rating; Fleiss null SE (Fleiss, Nee & Landis 1979) only when every unit has the same number of ratings",
 	"Krippendorff's alpha uses only units with ≥2 ratings",
+	"multi-rater coefficients table (Gwet 2014, as irrCAC computes them): percent agreement, Gwet's AC1/AC2, Fleiss' and Conger's kappa, Brennan–Prediger (= Randolph's free-marginal kappa), unweighted and with linear, quadratic (category values when all are numbers, else positions) and ordinal weights; units without ratings left out; SE by Gwet's linearisation, 95% CI = estimate ± t(0.975, n−1)·SE with the upper end capped at 1; Conger's kappa needs raters' identities (not from count tables or --exchangeable)",
 	"n/a = undefined (e.g. all ratings in one category); see the note",
 }
 
@@ -54,7 +56,11 @@ func Compute(r Ratings, opt Options) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	rep, err := ComputeCounts(c)
+	var raters raterMatrix
+	if !opt.Exchangeable {
+		raters = r.raterMatrix(cats)
+	}
+	rep, err := computeCounts(c, raters)
 	if err != nil {
 		return Report{}, err
 	}
@@ -80,8 +86,10 @@ func Compute(r Ratings, opt Options) (Report, error) {
 // ComputeCounts computes the exchangeable-rater statistics of a count
 // table, keeping its category order; the report has no pairs and no rater
 // names.
-func ComputeCounts(c Counts) (Report, error) {
-	m, err := MultiStats(c)
+func ComputeCounts(c Counts) (Report, error) { return computeCounts(c, nil) }
+
+func computeCounts(c Counts, raters raterMatrix) (Report, error) {
+	m, err := multiStats(c, raters)
 	if err != nil {
 		return Report{}, err
 	}
@@ -156,10 +164,12 @@ func (p Pair) writeText(b *strings.Builder) {
 		label string
 		k     Kappa
 	}{{"Cohen's kappa", p.Cohen}, {"Weighted kappa (linear)", p.LinearKappa}, {"Weighted kappa (quadratic)", p.QuadraticKappa}} {
-		fmt.Fprintf(b, "  %s: %s  (po %s, pe %s)  SE %s, 95%% CI [%s, %s]; SE0 %s, z %s%s\n",
-			k.label, f(k.k.Estimate), f(k.k.Po), f(k.k.Pe), f(k.k.SE), f(k.k.CILow), f(k.k.CIHigh), f(k.k.SENull), f(k.k.Z), note(k.k.Note))
+		fmt.Fprintf(b, "  %s: %s  (po %s, pe %s)  SE %s, 95%% CI [%s, %s]; SE0 %s, z %s; 95%% CI with SE0 (epiR method \"fleiss\") [%s, %s]%s\n",
+			k.label, f(k.k.Estimate), f(k.k.Po), f(k.k.Pe), f(k.k.SE), f(k.k.CILow), f(k.k.CIHigh), f(k.k.SENull), f(k.k.Z),
+			f(k.k.CILowNull), f(k.k.CIHighNull), note(k.k.Note))
 	}
-	fmt.Fprintf(b, "  PABAK (Brennan–Prediger, q = %d): %s  (pe %s)%s\n", q, f(p.PABAK.Estimate), f(p.PABAK.Pe), note(p.PABAK.Note))
+	fmt.Fprintf(b, "  PABAK (Brennan–Prediger, q = %d): %s  (pe %s), exact 95%% CI [%s, %s]%s\n", q, f(p.PABAK.Estimate), f(p.PABAK.Pe),
+		f(p.PABAK.CILow), f(p.PABAK.CIHigh), note(p.PABAK.Note))
 	fmt.Fprintf(b, "  Gwet's AC1: %s  (pe %s)%s\n", f(p.GwetAC1.Estimate), f(p.GwetAC1.Pe), note(p.GwetAC1.Note))
 }
 
@@ -181,6 +191,42 @@ func (m Multi) writeText(b *strings.Builder) {
 	k := m.Krippendorff
 	fmt.Fprintf(b, "  Krippendorff's alpha (%d pairable values): nominal %s, ordinal %s, interval %s, ratio %s%s\n",
 		k.PairableValues, f(k.Nominal), f(k.Ordinal), f(k.Interval), f(k.Ratio), note(k.Note))
+	if len(m.Coefficients) == 0 {
+		return
+	}
+	b.WriteString("  Chance-corrected coefficients (Gwet 2014; as irrCAC; 95% CI = estimate ± t(n−1)·SE, upper end ≤ 1):\n")
+	fmt.Fprintf(b, "    %-10s %-38s %8s %8s %8s %8s  %s\n", "weights", "coefficient", "estimate", "pa", "pe", "SE", "95% CI")
+	for i, c := range m.Coefficients {
+		w := c.Weights
+		if i > 0 && m.Coefficients[i-1].Weights == w {
+			w = ""
+		}
+		fmt.Fprintf(b, "    %-10s %-38s %8s %8s %8s %8s  [%s, %s]%s\n", w, coefficientLabel(c), f(c.Estimate), f(c.Pa), f(c.Pe), f(c.SE),
+			f(c.CILow), f(c.CIHigh), note(c.Note))
+	}
+}
+
+// coefficientLabel names a coefficient for people.
+func coefficientLabel(c Coefficient) string {
+	switch c.Name {
+	case CoefPercent:
+		return "Percent agreement"
+	case CoefGwet:
+		if c.Weights == Unweighted {
+			return "Gwet's AC1"
+		}
+		return "Gwet's AC2"
+	case CoefFleiss:
+		return "Fleiss' kappa"
+	case CoefConger:
+		return "Conger's kappa"
+	case CoefBP:
+		if c.Weights == Unweighted {
+			return "Brennan–Prediger (Randolph's free κ)"
+		}
+		return "Brennan–Prediger"
+	}
+	return c.Name
 }
 
 func f(x *float64) string {

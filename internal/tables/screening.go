@@ -201,14 +201,22 @@ type Agreement struct {
 	Kappa *float64 `table:"kappa"`
 	// KappaSE is the non-null (Fleiss, Cohen & Everitt 1969) SE used for the CI.
 	KappaSE *float64 `table:"kappa_se"`
-	// KappaCILow is the lower end of κ's 95% CI, κ − 1.96·KappaSE (not clipped to −1).
+	// KappaCILow is the lower end of κ's 95% CI, κ − z·KappaSE with z = 1.959964,
+	// the 0.975 normal quantile (not clipped to −1).
 	KappaCILow *float64 `table:"kappa_ci_low"`
-	// KappaCIHigh is the upper end of κ's 95% CI, κ + 1.96·KappaSE (not clipped to 1).
+	// KappaCIHigh is the upper end of κ's 95% CI, κ + z·KappaSE (not clipped to 1).
 	KappaCIHigh *float64 `table:"kappa_ci_high"`
 	// KappaSE0 is the SE under H0: κ = 0, used for z.
 	KappaSE0 *float64 `table:"kappa_se0"`
 	// KappaZ is the z statistic of H0: κ = 0, κ / KappaSE0.
 	KappaZ *float64 `table:"kappa_z"`
+	// KappaCILowNullSE is the lower end of the 95% interval built on the null
+	// SE, κ − z·KappaSE0: what epiR's epi.kappa prints with its default
+	// method = "fleiss". Given beside the non-null CI so a team can match a
+	// report made with epiR; KappaCILow/KappaCIHigh are the recommended interval.
+	KappaCILowNullSE *float64 `table:"kappa_ci_low_null_se"`
+	// KappaCIHighNullSE is the upper end of that interval, κ + z·KappaSE0.
+	KappaCIHighNullSE *float64 `table:"kappa_ci_high_null_se"`
 	// KappaLinear is weighted κ with linear weights 1 − |i−j|/(q−1) over the category order.
 	KappaLinear *float64 `table:"kappa_linear"`
 	// KappaQuadratic is weighted κ with quadratic weights 1 − (i−j)²/(q−1)² over the category order.
@@ -216,6 +224,12 @@ type Agreement struct {
 	// PABAK is the prevalence- and bias-adjusted κ, computed as Brennan–Prediger
 	// (po − 1/q)/(1 − 1/q) (= 2·po − 1 for two categories).
 	PABAK *float64 `table:"pabak"`
+	// PABAKCILow is the lower end of PABAK's exact 95% CI: the Clopper–Pearson
+	// interval of percent agreement carried through PABAK's formula (for two
+	// categories, 2·lower − 1, as epiR's epi.kappa prints it).
+	PABAKCILow *float64 `table:"pabak_ci_low"`
+	// PABAKCIHigh is the upper end of PABAK's exact 95% CI.
+	PABAKCIHigh *float64 `table:"pabak_ci_high"`
 	// GwetAC1 is Gwet's AC1, less sensitive than κ to skewed include rates.
 	GwetAC1 *float64 `table:"gwet_ac1"`
 	// KrippendorffAlpha is Krippendorff's α with the nominal metric over the pair's N works.

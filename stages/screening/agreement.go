@@ -314,8 +314,10 @@ func pairRows(g *ratingGroup, n int, subset string, p *Params, conv string) ([]t
 			row.ExpectedAgreement = pair.Cohen.Pe
 			row.Kappa, row.KappaSE, row.KappaCILow, row.KappaCIHigh = pair.Cohen.Estimate, pair.Cohen.SE, pair.Cohen.CILow, pair.Cohen.CIHigh
 			row.KappaSE0, row.KappaZ = pair.Cohen.SENull, pair.Cohen.Z
+			row.KappaCILowNullSE, row.KappaCIHighNullSE = pair.Cohen.CILowNull, pair.Cohen.CIHighNull
 			row.KappaLinear, row.KappaQuadratic = pair.LinearKappa.Estimate, pair.QuadraticKappa.Estimate
 			row.PABAK, row.GwetAC1 = pair.PABAK.Estimate, pair.GwetAC1.Estimate
+			row.PABAKCILow, row.PABAKCIHigh = pair.PABAK.CILow, pair.PABAK.CIHigh
 			alpha, err := pairAlpha(cats, table)
 			if err != nil {
 				return nil, fmt.Errorf("agreement %s %s %s vs %s: %w", g.stage, g.round, names[i], names[j], err)

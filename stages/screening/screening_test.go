@@ -3,6 +3,7 @@ package screening
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -229,6 +230,12 @@ func TestAgreementSmall(t *testing.T) {
 	//   κ = (24/36 − 20/36)/(16/36) = 0.25
 	//   PABAK = 2·4/6 − 1 = 1/3
 	//   AC1: π_I = 2/3, π_E = 1/3, pe = 2·(2/3·1/3) = 4/9, (2/3 − 4/9)/(5/9) = 0.4
+	//   null SE: var0 = [pe + pe² − Σ p_i.p_.i(p_i.+p_.i)]/(n(1−pe)²)
+	//     = [5/9 + 25/81 − (16/27 + 2/27)]/(6·16/81) = (16/81)/(96/81) = 1/6,
+	//     SE0 = .4082483; null-SE CI .25 ∓ 1.959964·SE0 = [−.5501519, 1.0501519]
+	//     (epiR 2.0.57 epi.kappa(matrix(c(3,1,1,1), 2)) prints the same)
+	//   PABAK exact CI: Clopper–Pearson for 4/6 is [.2227781, .9567281]
+	//     (R binom.test(4, 6)), so 2·CI − 1 = [−.5544438, .9134563], as epiR prints
 	if ta.ReviewerA != "Ana" || ta.ReviewerB != "Ben" || ta.N != 6 || !reflect.DeepEqual(ta.Table, []tables.AgreementCell{
 		{ReviewerA: include, ReviewerB: include, Works: 3}, {ReviewerA: include, ReviewerB: exclude, Works: 1},
 		{ReviewerA: exclude, ReviewerB: include, Works: 1}, {ReviewerA: exclude, ReviewerB: exclude, Works: 1}}) {
@@ -240,8 +247,20 @@ func TestAgreementSmall(t *testing.T) {
 	}{
 		"po": {ta.PercentAgreement, 4.0 / 6}, "pe": {ta.ExpectedAgreement, 20.0 / 36}, "kappa": {ta.Kappa, 0.25},
 		"pabak": {ta.PABAK, 1.0 / 3}, "ac1": {ta.GwetAC1, 0.4},
+		"kappa CI low (null SE)":  {ta.KappaCILowNullSE, 0.25 - 1.959963984540054/math.Sqrt(6)},
+		"kappa CI high (null SE)": {ta.KappaCIHighNullSE, 0.25 + 1.959963984540054/math.Sqrt(6)},
 	} {
 		if c.got == nil || abs(*c.got-c.want) > 1e-12 {
+			t.Errorf("%s = %v, want %v", name, deref(c.got), c.want)
+		}
+	}
+	for name, c := range map[string]struct {
+		got  *float64
+		want float64
+	}{
+		"pabak CI low": {ta.PABAKCILow, -0.554443809}, "pabak CI high": {ta.PABAKCIHigh, 0.9134562634},
+	} {
+		if c.got == nil || abs(*c.got-c.want) > 1e-9 {
 			t.Errorf("%s = %v, want %v", name, deref(c.got), c.want)
 		}
 	}
