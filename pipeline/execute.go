@@ -32,7 +32,7 @@ func Check(plan *Plan, run *Run) error {
 	for _, st := range plan.Steps {
 		if st.Enabled && st.Stage.Check != nil {
 			if err := st.Stage.Check(run, st.Params); err != nil {
-				errs = append(errs, fmt.Errorf("stages.%s: %w", st.Stage.Name, err))
+				errs = append(errs, underStage(st.Stage.Name, err)...)
 			}
 		}
 	}

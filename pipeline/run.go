@@ -18,6 +18,9 @@ import (
 type Run struct {
 	Config *Config
 	Log    *slog.Logger
+	// DryRun is set by `realsynth validate`: the stages run, but nothing is
+	// written, so messages must not point to output files.
+	DryRun bool
 
 	mu        sync.Mutex
 	tables    map[string]any // table name → []Row; names come from tables.Catalog, never user data
@@ -138,7 +141,7 @@ func (run *Run) WarnN(kind string, n int, format string, args ...any) {
 	run.mu.Lock()
 	run.warnings = append(run.warnings, Warning{Kind: kind, Count: n, Message: msg})
 	run.mu.Unlock()
-	run.Log.Warn(msg, "kind", kind)
+	run.Log.Warn(run.Config.ShowPaths(msg), "kind", kind)
 }
 
 // Warnings returns the warnings' messages so far, in the order they were raised.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -58,7 +60,7 @@ func newRunCmd() *cobra.Command {
 			run := pipeline.NewRun(plan.Config, log, pipeline.NewProgressFactory(log))
 			res, err := pipeline.Execute(cmd.Context(), plan, run)
 			if err != nil {
-				return err
+				return showPaths(plan.Config, err)
 			}
 			return printSummary(cmd.OutOrStdout(), res)
 		},
@@ -82,29 +84,55 @@ Nothing is written.`,
 			if err != nil {
 				return err
 			}
-			log := newLogger(f.quiet)
+			// Warnings are printed once, below, with the report; the log
+			// keeps the rest.
+			log := slog.New(dropWarnings{newLogger(f.quiet).Handler()})
 			run := pipeline.NewRun(plan.Config, log, pipeline.NewProgressFactory(log))
+			run.DryRun = true
 			if err := pipeline.Check(plan, run); err != nil {
-				return err
+				return showPaths(plan.Config, err)
 			}
 			for _, st := range plan.Steps {
 				if st.Enabled {
 					if err := st.Stage.Run(cmd.Context(), run, st.Params); err != nil {
-						return fmt.Errorf("stage %s: %w", st.Stage.Name, err)
+						return showPaths(plan.Config, fmt.Errorf("stage %s: %w", st.Stage.Name, err))
 					}
 				}
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "config %s is valid\n", plan.Config.Path)
+			fmt.Fprintf(w, "config %s is valid\n", pipeline.DisplayPath(plan.Config.Path))
 			printRecordCounts(w, run)
 			for _, msg := range run.Warnings() {
-				fmt.Fprintln(w, "warning:", msg)
+				fmt.Fprintln(w, "warning:", plan.Config.ShowPaths(msg))
 			}
 			return nil
 		},
 	}
 	f.register(cmd)
 	return cmd
+}
+
+// shownError is an error whose message shows paths as the user can open
+// them (see pipeline.Config.ShowPaths); it unwraps to the original, so the
+// exit code still follows its kind.
+type shownError struct {
+	error
+	text string
+}
+
+func (e shownError) Error() string { return e.text }
+func (e shownError) Unwrap() error { return e.error }
+
+func showPaths(cfg *pipeline.Config, err error) error {
+	return shownError{err, cfg.ShowPaths(err.Error())}
+}
+
+// dropWarnings is a log handler without the warning level, for commands
+// that print their run's warnings themselves.
+type dropWarnings struct{ slog.Handler }
+
+func (d dropWarnings) Enabled(ctx context.Context, l slog.Level) bool {
+	return l != slog.LevelWarn && d.Handler.Enabled(ctx, l)
 }
 
 // printSummary is the one-screen report `make run` ends with.
@@ -133,7 +161,7 @@ func printSummary(w io.Writer, res *pipeline.Result) error {
 	}
 	tw.Flush()
 	if n := len(res.Manifest.Warnings); n > 0 {
-		fmt.Fprintf(w, "\n%d warning(s); the first: %s\n", n, res.Manifest.Warnings[0])
+		fmt.Fprintf(w, "\n%d warning(s); the first: %s\n", n, res.Run.Config.ShowPaths(res.Manifest.Warnings[0]))
 	}
 	fmt.Fprintf(w, "\nDone in %.1fs.\n", res.Manifest.Seconds)
 	return nil

@@ -56,10 +56,16 @@ type Options struct {
 // Format is one registered export format.
 type Format struct {
 	Name       string   // config name: ris, medline, bibtex…
+	Title      string   // for messages: RIS, PubMed/MEDLINE, EndNote XML…
 	Extensions []string // lower-case, with dot: .ris, .nbib
 	Doc        string   // one line for `realsynth stages`
 	// NewReader wraps r, which is already decoded to UTF-8 without a BOM.
 	NewReader func(r io.Reader, opt Options) Reader
+	// Sniff reports whether the start of a file (up to 64 KiB of UTF-8
+	// text) shows this format's signature: a RIS "TY  - " line, MEDLINE's
+	// "PMID- ". It must be cheap and strict, since a file that shows
+	// another format's signature and not its declared one is refused.
+	Sniff func(head []byte) bool
 }
 
 var (
@@ -86,6 +92,15 @@ func Lookup(name string) (Format, bool) {
 	return f, ok
 }
 
+// Title is a format's name for messages ("PubMed/MEDLINE"), or name
+// itself when no such format is registered.
+func Title(name string) string {
+	if f, ok := Lookup(name); ok && f.Title != "" {
+		return f.Title
+	}
+	return name
+}
+
 // ForPath infers the format from a file's extension.
 func ForPath(path string) (Format, error) {
 	ext := strings.ToLower(filepath.Ext(path))
@@ -103,9 +118,9 @@ func ForPath(path string) (Format, error) {
 	case 1:
 		return found[0], nil
 	case 0:
-		return Format{}, fmt.Errorf("cannot tell the format of %s from its extension %q: set format: to one of %s", path, ext, strings.Join(Names(), ", "))
+		return Format{}, fmt.Errorf("cannot tell the format of %s from its extension %q: set format: to one of %s", filepath.Base(path), ext, strings.Join(Names(), ", "))
 	default:
-		return Format{}, fmt.Errorf("extension %q of %s fits several formats: set format:", ext, path)
+		return Format{}, fmt.Errorf("extension %q of %s fits several formats: set format:", ext, filepath.Base(path))
 	}
 }
 

@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,19 +43,33 @@ var Stage = pipeline.Stage{
 }
 
 // checkSearches makes sure every search names a known format and an
-// encoding we can decode, before anything is read.
+// encoding we can decode, and that each file looks like its format, before
+// anything is read: a MEDLINE file named .ris, or format: medline on a RIS
+// file, would lose fields from every record without a word.
 func checkSearches(run *pipeline.Run, _ any) error {
 	var errs []error
 	for i, round := range run.Config.Rounds {
 		for j, s := range round.Searches {
+			at := fmt.Sprintf("rounds[%d].searches[%d]", i, j)
+			if s.Encoding != "" {
+				if err := formats.CheckEncoding(s.Encoding); err != nil {
+					errs = append(errs, &pipeline.KeyError{Path: at + ".encoding", Err: err})
+					continue
+				}
+			}
 			files, err := run.Config.SearchFiles(s)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("rounds[%d].searches[%d].path: %w", i, j, err))
+				errs = append(errs, &pipeline.KeyError{Path: at + ".path", Err: err})
 				continue
 			}
 			for _, f := range files {
-				if _, err := formatFor(s, f); err != nil {
-					errs = append(errs, fmt.Errorf("rounds[%d].searches[%d]: %w", i, j, err))
+				format, err := formatFor(s, f)
+				if err != nil {
+					errs = append(errs, &pipeline.KeyError{Path: at + ".format", Err: err})
+					continue
+				}
+				if err := checkContent(s, f, run.RelPath(f), format); err != nil {
+					errs = append(errs, &pipeline.KeyError{Path: at, Err: err})
 				}
 			}
 		}
@@ -61,11 +77,29 @@ func checkSearches(run *pipeline.Run, _ any) error {
 	return errors.Join(errs...)
 }
 
+// checkContent refuses a file that shows another format's signature and
+// not its own, and says which format it looks like.
+func checkContent(s pipeline.Search, path, rel string, format formats.Format) error {
+	g, err := formats.SniffFile(path, s.Encoding)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	if g.Fits(format.Name) {
+		return nil
+	}
+	why := "format: " + format.Name
+	if s.Format == "" {
+		why = "the format its extension " + filepath.Ext(path) + " names"
+	}
+	return fmt.Errorf("%s looks like %s, not %s (%s): set format: %s",
+		rel, g.Looks, format.Title, why, g.Formats[0])
+}
+
 func formatFor(s pipeline.Search, path string) (formats.Format, error) {
 	if s.Format != "" {
 		f, ok := formats.Lookup(s.Format)
 		if !ok {
-			return formats.Format{}, fmt.Errorf("format %q is unknown: use one of %s", s.Format, strings.Join(formats.Names(), ", "))
+			return formats.Format{}, fmt.Errorf("%q is unknown: use one of %s", s.Format, strings.Join(formats.Names(), ", "))
 		}
 		return f, nil
 	}
@@ -149,17 +183,36 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 		*r = fileResult{} // let the file's slice go before the next is copied
 	}
 	if len(quarantine) > 0 {
-		msg := fmt.Sprintf("%d input record(s) quarantined; see quarantine.parquet (first: %s:%d: %s)",
-			len(quarantine), quarantine[0].SourceFile, quarantine[0].SourceLine, quarantine[0].Error)
 		if p.FailOnQuarantine {
-			return errors.New(msg)
+			// Nothing is committed: name the records here, not a table.
+			return fmt.Errorf("%d input record(s) could not be read, and fail_on_quarantine is set: %s",
+				len(quarantine), quarantineList(quarantine))
 		}
-		run.WarnN("quarantined_records", len(quarantine), "%s", msg)
+		where := "see quarantine.parquet"
+		if run.DryRun {
+			where = "a run writes them to quarantine.parquet"
+		}
+		run.WarnN("quarantined_records", len(quarantine), "%d input record(s) quarantined; %s (first: %s)",
+			len(quarantine), where, quarantineList(quarantine[:1]))
 	}
 	if err := pipeline.Put(run, "records", records); err != nil {
 		return err
 	}
 	return pipeline.Put(run, "quarantine", quarantine)
+}
+
+// quarantineList names quarantined input by file:line and reason, the
+// first maxNamed of them.
+func quarantineList(q []tables.Quarantine) string {
+	var parts []string
+	for _, r := range q[:min(len(q), maxNamed)] {
+		parts = append(parts, fmt.Sprintf("%s:%d: %s", r.SourceFile, r.SourceLine, r.Error))
+	}
+	s := strings.Join(parts, "; ")
+	if len(q) > maxNamed {
+		s += fmt.Sprintf("; and %d more", len(q)-maxNamed)
+	}
+	return s
 }
 
 // fileResult is what one export file gave: its records (completed, not
@@ -193,12 +246,9 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 	}
 	defer f.Close()
 	hr := pipeline.NewHashingReader(&progressReader{r: f, p: progress})
-	decoded, encoding, err := formats.Decode(hr, s.Encoding)
+	decoded, err := formats.DecodeExport(hr, s.Encoding)
 	if err != nil {
 		return fileResult{err: fmt.Errorf("%s: %w", rel, err)}
-	}
-	if s.Encoding == "" && encoding == "windows-1252" {
-		res.warnings = append(res.warnings, rel+": not valid UTF-8; read as Windows-1252 (set encoding: in the config to choose another)")
 	}
 	reader := format.NewReader(decoded, formats.Options{Encoding: s.Encoding, Columns: s.Columns})
 
@@ -244,16 +294,113 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 			res.warnings = append(res.warnings, rel+": "+msg)
 		}
 	}
+	if msg := repairWarning(rel, decoded, &res); msg != "" {
+		res.warnings = append(res.warnings, msg)
+	}
 	// Hash the whole file even if the reader stopped early.
 	if _, err := io.Copy(io.Discard, hr); err != nil {
 		return fileResult{err: fmt.Errorf("%s: %w", rel, err)}
 	}
+	if res.n == 0 {
+		msg, fatal := noRecords(path, rel, s, format, len(res.quarantine))
+		if fatal {
+			return fileResult{err: errors.New(msg)}
+		}
+		res.warnings = append(res.warnings, msg)
+	}
 	res.input = pipeline.InputFile{
 		Path: rel, Bytes: hr.N, SHA256: hr.SHA256(), Kind: "search export",
-		Round: round.ID, Database: s.Database, Format: format.Name, Encoding: encoding,
+		Round: round.ID, Database: s.Database, Format: format.Name, Encoding: decoded.Encoding(),
 		Records: res.n, Quarantined: len(res.quarantine),
 	}
 	return res
+}
+
+// noRecords explains a file that gave no record. An empty file, or an
+// export of the right format that holds none (a CSV header, an empty
+// EndNote library), is a warning; anything else is an error that says what
+// the file looks like, since a search export is never meant to be so.
+func noRecords(path, rel string, s pipeline.Search, format formats.Format, quarantined int) (msg string, fatal bool) {
+	g, err := formats.SniffFile(path, s.Encoding)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%s: no records, and the file cannot be read again: %v", rel, err), true
+	case g.Empty:
+		return fmt.Sprintf("%s is empty: no records from this search", rel), false
+	case g.Shows(format.Name) && quarantined == 0:
+		return fmt.Sprintf("%s holds no records: a %s export without entries", rel, format.Title), false
+	case g.Shows(format.Name):
+		return fmt.Sprintf("%s: no record could be read; all %d are in quarantine", rel, quarantined), true
+	}
+	return fmt.Sprintf("%s gave no records: it looks like %s, not %s", rel, g.Looks, format.Title), true
+}
+
+// maxNamed is how many records a warning names before it only counts.
+const maxNamed = 5
+
+// repairWarning names the records whose bytes the decoder changed: stray
+// bytes that are not UTF-8 (read as Windows-1252) and NUL bytes (removed).
+// A line is attributed to the record or quarantined stretch that starts at
+// or before it, since readers give each record its first line.
+func repairWarning(rel string, d *formats.Decoded, res *fileResult) string {
+	repairs := d.Repairs()
+	if len(repairs) == 0 {
+		return ""
+	}
+	type unit struct {
+		line int64
+		name string
+	}
+	var units []unit // records and quarantined stretches, by first line
+	for _, chunk := range res.records {
+		for i := range chunk {
+			name := fmt.Sprintf("line %d", chunk[i].SourceLine)
+			if chunk[i].SourceKey != "" {
+				name += " (key " + chunk[i].SourceKey + ")"
+			}
+			units = append(units, unit{chunk[i].SourceLine, name})
+		}
+	}
+	for _, q := range res.quarantine {
+		units = append(units, unit{q.SourceLine, fmt.Sprintf("line %d (quarantined)", q.SourceLine)})
+	}
+	sort.SliceStable(units, func(i, j int) bool { return units[i].line < units[j].line })
+	var notUTF8Lines, nulLines int
+	var named []string
+	last := -1
+	for _, r := range repairs {
+		if r.NotUTF8 > 0 {
+			notUTF8Lines++
+		}
+		if r.NUL > 0 {
+			nulLines++
+		}
+		k := sort.Search(len(units), func(i int) bool { return units[i].line > r.Line }) - 1
+		if k >= 0 && k != last {
+			named = append(named, units[k].name)
+			last = k
+		}
+	}
+	list := strings.Join(named[:min(len(named), maxNamed)], ", ")
+	if len(named) > maxNamed {
+		list += fmt.Sprintf(" and %d more", len(named)-maxNamed)
+	}
+	if d.Encoding() == "windows-1252" && nulLines == 0 {
+		return fmt.Sprintf("%s: not valid UTF-8; read as Windows-1252 (set encoding: in the config to choose another); %d record(s) hold such bytes: %s",
+			rel, len(named), list)
+	}
+	var what []string
+	switch {
+	case notUTF8Lines > 0 && d.Encoding() == "windows-1252":
+		what = append(what, fmt.Sprintf("the file is not valid UTF-8 and was read as Windows-1252 (%d line(s); set encoding: in the config to choose another)", notUTF8Lines))
+	case notUTF8Lines > 0:
+		what = append(what, fmt.Sprintf("%d line(s) had bytes that are not UTF-8, read as Windows-1252 while the rest of the file stays UTF-8 (set encoding: if it is in another encoding)", notUTF8Lines))
+	}
+	if nulLines > 0 {
+		what = append(what, fmt.Sprintf("%d line(s) had NUL bytes, removed", nulLines))
+	}
+	msg := fmt.Sprintf("%s: repaired the bytes of %d record(s): %s. %s", rel, len(named), list, strings.Join(what, "; "))
+	return msg
 }
 
 type progressReader struct {

@@ -9,6 +9,7 @@
 package bibtex
 
 import (
+	"bytes"
 	"io"
 	"sort"
 	"strings"
@@ -22,9 +23,25 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:       "bibtex",
+		Title:      "BibTeX",
 		Extensions: []string{".bib", ".bibtex"},
 		Doc:        "BibTeX (.bib): @string macros, # concatenation, LaTeX accents decoded to Unicode",
 		NewReader:  func(r io.Reader, _ formats.Options) formats.Reader { return NewReader(r) },
+		// An "@article{" line.
+		Sniff: func(head []byte) bool {
+			return formats.HasLine(head, func(line []byte) bool {
+				line = bytes.TrimLeft(line, " \t")
+				if len(line) < 2 || line[0] != '@' {
+					return false
+				}
+				i := 1
+				for i < len(line) && (line[i]|0x20 >= 'a' && line[i]|0x20 <= 'z') {
+					i++
+				}
+				rest := bytes.TrimLeft(line[i:], " \t")
+				return i > 1 && len(rest) > 0 && (rest[0] == '{' || rest[0] == '(')
+			})
+		},
 	})
 }
 

@@ -12,6 +12,7 @@ package csv
 
 import (
 	"bufio"
+	"bytes"
 	stdcsv "encoding/csv"
 	"errors"
 	"fmt"
@@ -31,11 +32,66 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:       "csv",
+		Title:      "CSV",
 		Extensions: []string{".csv", ".tsv"},
 		Doc:        "CSV with a header row: Scopus, Covidence, Rayyan, ASReview, or any CSV with columns: mapping",
 		NewReader:  func(r io.Reader, opt formats.Options) formats.Reader { return NewReader(r, opt) },
+		Sniff:      sniffCSV,
 	})
 }
+
+// sniffCSV recognises a header row: two or more cells, and either a cell
+// realsynth knows (title, doi…) or a next row with as many delimiters.
+func sniffCSV(head []byte) bool {
+	head = bytes.TrimLeft(head, "\r\n")
+	comma := sniffDelimiter(head)
+	counts, inQuote := []int{0}, false
+scan:
+	for _, c := range head {
+		switch {
+		case c < 0x20 && c != '\t' && c != '\r' && c != '\n':
+			return false // binary data, whatever its delimiters
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == comma:
+			counts[len(counts)-1]++
+		case c == '\n':
+			if len(counts) == 2 {
+				break scan
+			}
+			counts = append(counts, 0)
+		}
+	}
+	if counts[0] == 0 {
+		return false
+	}
+	if len(counts) > 1 && counts[1] == counts[0] {
+		return true
+	}
+	first := head
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		first = head[:i]
+	}
+	for _, cell := range bytes.Split(first, []byte{comma}) {
+		name := strings.ToLower(strings.Trim(strings.TrimSpace(string(cell)), `"`))
+		if knownHeader[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// knownHeader holds every header name in synonyms.
+var knownHeader = func() map[string]bool {
+	m := map[string]bool{}
+	for _, names := range synonyms {
+		for _, n := range names {
+			m[n] = true
+		}
+	}
+	return m
+}()
 
 // synonyms lists, per realsynth field (the records table's column names),
 // the header names that carry it, in order of preference.
@@ -97,6 +153,10 @@ type Reader struct {
 	mapped   []bool           // column index → used by a field
 	warnings formatutil.Warnings
 	blank    int
+	// The row read ahead while a quarantined row before it is returned.
+	next     *tables.Record
+	nextLine int64
+	nextErr  error
 }
 
 // NewReader reads CSV text already decoded to UTF-8. Errors in the header
@@ -238,6 +298,7 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // Next returns the next row as a record, a *formats.BadRecord, or io.EOF.
+// Rows whose quote never closed come out in their place in the file.
 func (rd *Reader) Next() (*tables.Record, error) {
 	if !rd.started {
 		rd.started = true
@@ -246,6 +307,24 @@ func (rd *Reader) Next() (*tables.Record, error) {
 	if rd.err != nil {
 		return nil, rd.err
 	}
+	if rd.next == nil && rd.nextErr == nil {
+		rd.next, rd.nextLine, rd.nextErr = rd.readRow()
+	}
+	if d := rd.bounded.damaged; len(d) > 0 && (rd.nextErr == io.EOF || d[0].line < rd.nextLine) {
+		rd.bounded.damaged = d[1:]
+		return nil, &formats.BadRecord{Line: d[0].line, Msg: d[0].msg, Raw: formats.CutRaw(d[0].raw)}
+	}
+	rec, err := rd.next, rd.nextErr
+	rd.next, rd.nextErr = nil, nil
+	if err == io.EOF {
+		rd.nextErr = io.EOF // stay at the end
+	}
+	return rec, err
+}
+
+// readRow reads the next non-blank row as a record or a *formats.BadRecord,
+// with the line it starts on.
+func (rd *Reader) readRow() (*tables.Record, int64, error) {
 	for {
 		row, err := rd.csv.Read()
 		if err == io.EOF {
@@ -253,18 +332,19 @@ func (rd *Reader) Next() (*tables.Record, error) {
 				rd.warnings.Add("%d empty rows skipped", rd.blank)
 				rd.blank = 0
 			}
-			return nil, io.EOF
+			return nil, 0, io.EOF
 		}
 		var perr *stdcsv.ParseError
 		if errors.As(err, &perr) {
-			return nil, &formats.BadRecord{Line: int64(perr.StartLine), Msg: perr.Err.Error(), Raw: formats.CutRaw(strings.Join(row, ","))}
+			return nil, int64(perr.StartLine), &formats.BadRecord{Line: int64(perr.StartLine), Msg: perr.Err.Error(), Raw: formats.CutRaw(strings.Join(row, ","))}
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		line, _ := rd.csv.FieldPos(0)
-		if rd.bounded.cut[int64(line)] {
-			return nil, &formats.BadRecord{Line: int64(line), Msg: fmt.Sprintf("row is longer than the %d-byte record limit", MaxRecordBytes), Raw: formats.CutRaw(strings.Join(row, ","))}
+		at := int64(line)
+		if rd.bounded.cut[at] {
+			return nil, at, &formats.BadRecord{Line: at, Msg: fmt.Sprintf("row is longer than the %d-byte record limit", MaxRecordBytes), Raw: formats.CutRaw(strings.Join(row, ","))}
 		}
 		if isBlank(row) {
 			rd.blank++
@@ -277,9 +357,12 @@ func (rd *Reader) Next() (*tables.Record, error) {
 			}
 		}
 		if len(row) > len(rd.header) && !isBlank(row[len(rd.header):]) {
-			return nil, &formats.BadRecord{Line: int64(line), Msg: fmt.Sprintf("row has %d fields, the header has %d", len(row), len(rd.header)), Raw: formats.CutRaw(strings.Join(row, ","))}
+			return nil, at, &formats.BadRecord{Line: at, Msg: fmt.Sprintf("row has %d fields, the header has %d", len(row), len(rd.header)), Raw: formats.CutRaw(strings.Join(row, ","))}
 		}
-		return rd.recordFrom(row, int64(line)), nil
+		if len(row) < len(rd.header) {
+			rd.warnings.Add("line %d: row has %d cells, the header has %d; the missing ones (from %q on) are read as empty", line, len(row), len(rd.header), rd.header[len(row)])
+		}
+		return rd.recordFrom(row, at), at, nil
 	}
 }
 

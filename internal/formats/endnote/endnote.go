@@ -28,9 +28,14 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:       "endnote",
+		Title:      "EndNote XML",
 		Extensions: []string{".xml"},
 		Doc:        "EndNote XML (<records><record>…); custom, caption and label fields kept",
 		NewReader:  func(r io.Reader, _ formats.Options) formats.Reader { return NewReader(r) },
+		// EndNote writes <xml><records><record>…; an empty library <xml><records/>.
+		Sniff: func(head []byte) bool {
+			return bytes.Contains(head, []byte("<xml>")) && bytes.Contains(head, []byte("<records"))
+		},
 	})
 }
 

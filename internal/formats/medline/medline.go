@@ -8,6 +8,7 @@
 package medline
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -20,9 +21,13 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:       "medline",
+		Title:      "PubMed/MEDLINE",
 		Extensions: []string{".nbib", ".medline"},
 		Doc:        "PubMed MEDLINE/nbib (PMID- … blocks separated by blank lines)",
 		NewReader:  func(r io.Reader, _ formats.Options) formats.Reader { return NewReader(r) },
+		Sniff: func(head []byte) bool {
+			return formats.HasLine(head, func(line []byte) bool { return bytes.HasPrefix(line, []byte("PMID-")) })
+		},
 	})
 }
 

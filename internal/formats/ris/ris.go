@@ -25,9 +25,16 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:       "ris",
+		Title:      "RIS",
 		Extensions: []string{".ris"},
 		Doc:        "RIS (TY … ER blocks): PubMed, Embase, EBSCO, Scopus, WoS, Lens, Rayyan, Covidence, EPPI-Reviewer",
 		NewReader:  func(r io.Reader, _ formats.Options) formats.Reader { return NewReader(r) },
+		Sniff: func(head []byte) bool {
+			return formats.HasLine(head, func(line []byte) bool {
+				tag, _, ok := SplitTag(string(line[:min(len(line), 8)]))
+				return ok && tag == "TY"
+			})
+		},
 	})
 }
 
@@ -101,9 +108,20 @@ func (rd *Reader) Next() (*tables.Record, error) {
 			junkStart = l.No
 		}
 		junkHasTags = junkHasTags || isTag
-		junkHasBinary = junkHasBinary || l.BadUTF8 || l.TooLong || strings.ContainsRune(l.Text, 0)
+		junkHasBinary = junkHasBinary || l.BadUTF8 || l.TooLong || hasControl(l.Text)
 		junk.Add(l.Text)
 	}
+}
+
+// hasControl reports control characters other than tab: binary data has
+// them (its NULs are gone once formats.Decode has read it), text has none.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 && s[i] != '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 const outsideMsg = `text outside a record: expected a line starting "TY  - "`

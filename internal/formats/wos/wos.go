@@ -23,6 +23,7 @@
 package wos
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -35,9 +36,18 @@ import (
 func init() {
 	formats.Register(formats.Format{
 		Name:       "wos",
+		Title:      "Web of Science",
 		Extensions: []string{".ciw"},
 		Doc:        "Web of Science tagged plain text (FN/PT … ER/EF); savedrecs.txt needs format: wos",
 		NewReader:  func(r io.Reader, _ formats.Options) formats.Reader { return NewReader(r) },
+		// A record's "PT J" line (MEDLINE's "PT  - Journal Article" has a
+		// space where WoS has the type letter).
+		Sniff: func(head []byte) bool {
+			return formats.HasLine(head, func(line []byte) bool {
+				line = bytes.TrimRight(line, " \t")
+				return len(line) == 4 && string(line[:3]) == "PT " && line[3] >= 'A' && line[3] <= 'Z'
+			})
+		},
 	})
 }
 
