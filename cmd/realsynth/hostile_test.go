@@ -143,8 +143,10 @@ func TestUTF16WithoutBOM(t *testing.T) {
 	if len(r.records) != 1 || r.records[0].Title != "Müller’s café" || r.inputs[0].Encoding != "utf-16le" {
 		t.Fatalf("records %+v, encoding %q", r.records, r.inputs[0].Encoding)
 	}
-	if len(r.warnings) != 0 {
-		t.Errorf("warnings %q", r.warnings)
+	for _, w := range r.warnings {
+		if strings.Contains(w, "embase.ris") {
+			t.Errorf("warning about the file: %q", w)
+		}
 	}
 }
 
