@@ -29,6 +29,12 @@ type Result struct {
 // running anything or writing a file (`realsynth validate`).
 func Check(plan *Plan, run *Run) error {
 	var errs []error
+	output, err := ResolveOutput(plan.Config.Output)
+	if err != nil {
+		errs = append(errs, err)
+	} else if err := checkInputsOutsideOutput(plan, output); err != nil {
+		errs = append(errs, err)
+	}
 	for _, st := range plan.Steps {
 		if st.Enabled && st.Stage.Check != nil {
 			if err := st.Stage.Check(run, st.Params); err != nil {
@@ -45,20 +51,31 @@ func Check(plan *Plan, run *Run) error {
 // Execute runs the plan's stages in order and commits their tables to the
 // output folder atomically: a run that fails or is killed leaves the
 // previous output as it was.
+//
+// A run refused for its config (exit 2) changes nothing on disk: every
+// check runs before the lock file and the output's parent folders are made.
 func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 	cfg := plan.Config
-	unlock, err := LockOutput(cfg.Output)
+	output, err := ResolveOutput(cfg.Output)
+	if err != nil {
+		return nil, &ConfigError{err}
+	}
+	if err := checkOutputIsOurs(output); err != nil {
+		return nil, &ConfigError{err}
+	}
+	if err := Check(plan, run); err != nil {
+		return nil, err
+	}
+	unlock, err := LockOutput(output)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if err := checkOutputIsOurs(cfg.Output); err != nil {
+	// Again under the lock: another run may have committed meanwhile.
+	if err := checkOutputIsOurs(output); err != nil {
 		return nil, &ConfigError{err}
 	}
-	removeStaleTemps(cfg.Output, run)
-	if err := Check(plan, run); err != nil {
-		return nil, err
-	}
+	removeStaleTemps(output, run)
 
 	start := time.Now()
 	m := Manifest{
@@ -87,7 +104,7 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 		}
 	}
 
-	tmp, err := os.MkdirTemp(filepath.Dir(cfg.Output), "."+filepath.Base(cfg.Output)+".tmp-")
+	tmp, err := os.MkdirTemp(filepath.Dir(output), "."+filepath.Base(output)+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
@@ -122,7 +139,7 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 		fmt.Fprintln(os.Stderr, "realsynth: paused before commit")
 		time.Sleep(time.Hour)
 	}
-	if err := commitOutput(tmp, cfg.Output); err != nil {
+	if err := commitOutput(tmp, output); err != nil {
 		return nil, fmt.Errorf("output %s: %w", cfg.Output, err)
 	}
 	committed = true
