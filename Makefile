@@ -4,7 +4,7 @@ BIN      := bin/realsynth
 FUZZTIME ?= 5s
 SHARED   ?= ../shared
 
-.PHONY: build run test test-go test-duckdb test-browser fuzz fuzz-short bench bench-profile eval-dedup clean
+.PHONY: build run test test-go test-duckdb test-browser test-polars fuzz fuzz-short bench bench-profile eval-dedup clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/realsynth
@@ -13,8 +13,8 @@ build:
 run: build
 	./$(BIN) run --config configs/demo.yaml
 
-## test: vet, unit and golden tests, the DuckDB interop check, report.html in headless Chromium, a short fuzz run
-test: test-go test-duckdb test-browser fuzz-short
+## test: vet, unit and golden tests, the DuckDB and polars checks, report.html in headless Chromium, a short fuzz run
+test: test-go test-duckdb test-browser test-polars fuzz-short
 
 test-go:
 	$(GO) vet ./...
@@ -26,6 +26,15 @@ test-duckdb:
 ## test-browser: the demo's report.html in headless Chromium; screenshots in interop/browser/screenshots/
 test-browser:
 	cd interop/browser && $(GO) test -count=1 -v ./...
+
+## test-polars: every demo table read with polars (nodejs-polars), column types checked against docs/tables.md
+test-polars: build
+	@if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then \
+		echo "*** SKIPPED: node or npm not found: the polars check did NOT run ***"; exit 0; fi; \
+	tmp=$$(mktemp -d); status=0; \
+	./$(BIN) run -q --config configs/demo.yaml --out $$tmp/demo >/dev/null \
+	&& (cd interop/polars && npm ci --no-audit --no-fund --loglevel=error && node check.mjs $$tmp/demo) || status=$$?; \
+	rm -rf $$tmp; exit $$status
 
 fuzz-short:
 	FUZZTIME=3s ./scripts/fuzz.sh

@@ -378,10 +378,16 @@ func buildPrisma(in *Input, latest string) prismaSection {
 	// The counts table: every box and item of both flows, in table order.
 	type key struct{ box, label string }
 	at := map[key]int{} // prisma box names and labels → row; only iterated in table order
-	for _, r := range in.Prisma {
-		if r.Round != latest {
-			continue
+	// The cumulative flow has every database and reason: its order first.
+	var ordered []tables.PrismaCount
+	for _, scope := range []string{"cumulative", "round"} {
+		for _, r := range in.Prisma {
+			if r.Scope == scope && r.Round == latest {
+				ordered = append(ordered, r)
+			}
 		}
+	}
+	for _, r := range ordered {
 		k := key{r.Box, r.Label}
 		i, ok := at[k]
 		if !ok {
