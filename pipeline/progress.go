@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"io"
 	"log/slog"
 	"os"
 	"sync"
@@ -25,10 +26,54 @@ type ProgressFactory interface {
 // NewProgressFactory returns a bar factory when stderr is a terminal and a
 // log-line factory otherwise.
 func NewProgressFactory(log *slog.Logger) ProgressFactory {
-	if term.IsTerminal(int(os.Stderr.Fd())) {
+	if StderrIsTerminal() {
 		return barProgress{}
 	}
 	return logProgress{log: log}
+}
+
+// StderrIsTerminal reports whether stderr is a terminal (then progress is a bar).
+func StderrIsTerminal() bool { return term.IsTerminal(int(os.Stderr.Fd())) }
+
+// stderr serialises what the bar and the log write to the terminal. A bar
+// frame rewrites the current line; a log line first clears that line, so
+// the two never share a line and the bar redraws below at its next update.
+var stderr = &terminal{w: os.Stderr}
+
+type terminal struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// clearLine is carriage return and "erase to end of line".
+const clearLine = "\r\x1b[K"
+
+type barWriter struct{ t *terminal }
+
+func (b barWriter) Write(p []byte) (int, error) {
+	b.t.mu.Lock()
+	defer b.t.mu.Unlock()
+	return b.t.w.Write(p)
+}
+
+type logWriter struct{ t *terminal }
+
+func (l logWriter) Write(p []byte) (int, error) {
+	l.t.mu.Lock()
+	defer l.t.mu.Unlock()
+	if _, err := io.WriteString(l.t.w, clearLine); err != nil {
+		return 0, err
+	}
+	return l.t.w.Write(p)
+}
+
+// LogWriter is where the CLI's log lines go: stderr, sharing the terminal
+// with the progress bar without mixing into its line.
+func LogWriter() io.Writer {
+	if StderrIsTerminal() {
+		return logWriter{stderr}
+	}
+	return os.Stderr
 }
 
 type quietProgress struct{}
@@ -41,7 +86,7 @@ type barProgress struct{}
 
 func (barProgress) Start(what string, total int64) Progress {
 	return &bar{progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetWriter(barWriter{stderr}),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
 		progressbar.OptionThrottle(100*time.Millisecond),

@@ -93,7 +93,9 @@ func newLogger(quiet bool) *slog.Logger {
 	if quiet {
 		level = slog.LevelWarn
 	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	// On a terminal the log shares stderr with the progress bar; LogWriter
+	// keeps a log line off the bar's line.
+	return slog.New(slog.NewTextHandler(pipeline.LogWriter(), &slog.HandlerOptions{Level: level}))
 }
 
 func exactArgs(n int) cobra.PositionalArgs {

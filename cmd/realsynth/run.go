@@ -15,6 +15,7 @@ import (
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
 	"github.com/realsynth/realsynth/stages"
+	"github.com/realsynth/realsynth/stages/report"
 )
 
 type runFlags struct {
@@ -27,7 +28,7 @@ type runFlags struct {
 func (f *runFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&f.config, "config", "c", "", "review config file (YAML)")
 	cmd.Flags().StringArrayVar(&f.set, "set", nil, "override a setting, key.path=value (repeatable), e.g. --set stages.ingest.fail_on_quarantine=true")
-	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "log warnings and errors only")
+	cmd.Flags().BoolVarP(&f.quiet, "quiet", "q", false, "print warnings and errors only: no progress, no info lines, no summary (for cron)")
 }
 
 func (f *runFlags) load() (*pipeline.Plan, error) {
@@ -57,10 +58,13 @@ func newRunCmd() *cobra.Command {
 				return err
 			}
 			log := newLogger(f.quiet)
-			run := pipeline.NewRun(plan.Config, log, pipeline.NewProgressFactory(log))
+			run := pipeline.NewRun(plan.Config, log, progressFor(f.quiet, log))
 			res, err := pipeline.Execute(cmd.Context(), plan, run)
 			if err != nil {
 				return showPaths(plan.Config, err)
+			}
+			if f.quiet {
+				return nil
 			}
 			return printSummary(cmd.OutOrStdout(), res)
 		},
@@ -68,6 +72,14 @@ func newRunCmd() *cobra.Command {
 	f.register(cmd)
 	cmd.Flags().StringVarP(&f.out, "out", "o", "", "output folder (overrides output: in the config)")
 	return cmd
+}
+
+// progressFor is no progress at all with -q, else a bar on a terminal and log lines elsewhere.
+func progressFor(quiet bool, log *slog.Logger) pipeline.ProgressFactory {
+	if quiet {
+		return nil
+	}
+	return pipeline.NewProgressFactory(log)
 }
 
 func newValidateCmd() *cobra.Command {
@@ -87,7 +99,7 @@ Nothing is written.`,
 			// Warnings are printed once, below, with the report; the log
 			// keeps the rest.
 			log := slog.New(dropWarnings{newLogger(f.quiet).Handler()})
-			run := pipeline.NewRun(plan.Config, log, pipeline.NewProgressFactory(log))
+			run := pipeline.NewRun(plan.Config, log, progressFor(f.quiet, log))
 			run.DryRun = true
 			if err := pipeline.Check(plan, run); err != nil {
 				return showPaths(plan.Config, err)
@@ -135,41 +147,84 @@ func (d dropWarnings) Enabled(ctx context.Context, l slog.Level) bool {
 	return l != slog.LevelWarn && d.Handler.Enabled(ctx, l)
 }
 
-// printSummary is the one-screen report `make run` ends with.
+// printSummary is the one-screen report `make run` ends with: records per
+// round and database, the PRISMA line, the headline numbers, the warnings by
+// kind, and where the tables and report.html are.
 func printSummary(w io.Writer, res *pipeline.Result) error {
 	fmt.Fprintf(w, "\nrealsynth %s — %s\n", pipeline.Version, res.Manifest.Review)
 	printRecordCounts(w, res.Run)
+	fmt.Fprintln(w)
+	for _, line := range prismaLines(res.Run) {
+		fmt.Fprintln(w, line)
+	}
 	if line := headline(res.Run); line != "" {
-		fmt.Fprintf(w, "\n%s\n", line)
+		fmt.Fprintln(w, line)
 	}
-	fmt.Fprintf(w, "\nWritten to %s (row counts; manifest.json lists every file):\n", res.Output)
-	var cells []string
-	for _, t := range res.Manifest.Tables {
-		cells = append(cells, fmt.Sprintf("%s\t%d", strings.TrimSuffix(t.File, ".parquet"), t.Rows))
-	}
-	for _, f := range res.Manifest.Files {
-		cells = append(cells, f.File+"\t")
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	half := (len(cells) + 1) / 2
-	for i := 0; i < half; i++ {
-		right := ""
-		if i+half < len(cells) {
-			right = cells[i+half]
+	if kinds := res.Manifest.WarningKinds; len(kinds) > 0 {
+		total := 0
+		for _, k := range kinds {
+			total += k.Count
 		}
-		fmt.Fprintf(tw, "  %s\t  %s\n", cells[i], right)
+		fmt.Fprintf(w, "\nWarnings by kind (%d; every one in manifest.json and report.html):\n", total)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, k := range kinds {
+			first := res.Run.Config.ShowPaths(k.Messages[0])
+			if len(k.Messages) > 1 {
+				first = fmt.Sprintf("%s (+%d more)", first, len(k.Messages)-1)
+			}
+			fmt.Fprintf(tw, "  %s\t%d\t%s\n", strings.ReplaceAll(k.Kind, "_", " "), k.Count, cut(first, 110))
+		}
+		tw.Flush()
 	}
-	tw.Flush()
-	if n := len(res.Manifest.Warnings); n > 0 {
-		fmt.Fprintf(w, "\n%d warning(s); the first: %s\n", n, res.Run.Config.ShowPaths(res.Manifest.Warnings[0]))
+	fmt.Fprintf(w, "\nWritten to %s: %d tables (row counts in manifest.json)", res.Output, len(res.Manifest.Tables))
+	for _, f := range res.Manifest.Files {
+		if f.File == report.File {
+			fmt.Fprintf(w, "\nReport: %s", filepath.Join(res.Output, f.File))
+		}
 	}
 	fmt.Fprintf(w, "\nDone in %.1fs.\n", res.Manifest.Seconds)
 	return nil
 }
 
-// headline gives the numbers a team looks for first after a round: works,
-// how many are new in the latest round (to screen), included studies and
-// demi-regularity candidates. Parts whose stage did not run are left out.
+// cut shortens s to at most n runes, marking the cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// prismaLines are the PRISMA 2020 flow in one line: cumulative over all
+// rounds, and the latest round on its own when there are several.
+func prismaLines(run *pipeline.Run) []string {
+	rows, ok, _ := pipeline.Get[tables.PrismaCount](run, "prisma")
+	n := len(run.Config.Rounds)
+	if !ok || n == 0 {
+		return nil
+	}
+	latest := run.Config.Rounds[n-1].ID
+	box := func(scope, name string) int64 {
+		for _, r := range rows {
+			if r.Scope == scope && r.Round == latest && r.Box == name && r.Label == "" {
+				return r.N
+			}
+		}
+		return 0
+	}
+	lines := []string{fmt.Sprintf("PRISMA, all rounds to %s: %d identified → %d duplicates → %d screened → %d studies included (%d reports)",
+		latest, box("cumulative", "database_results"), box("cumulative", "duplicates"), box("cumulative", "records_screened"),
+		box("cumulative", "total_studies"), box("cumulative", "total_reports"))}
+	if n > 1 {
+		lines = append(lines, fmt.Sprintf("PRISMA, round %s alone: %d identified → %d duplicates → %d screened → %d new studies included",
+			latest, box("round", "database_results"), box("round", "duplicates"), box("round", "records_screened"), box("round", "new_studies")))
+	}
+	return lines
+}
+
+// headline gives the numbers a team looks for first after a round beside
+// the PRISMA line: works, how many are new in the latest round (to screen),
+// and demi-regularity candidates. Parts whose stage did not run are left out.
 func headline(run *pipeline.Run) string {
 	var parts []string
 	if works, ok, _ := pipeline.Get[tables.Work](run, "works"); ok {
@@ -184,15 +239,6 @@ func headline(run *pipeline.Run) string {
 			}
 		}
 		parts = append(parts, fmt.Sprintf("%d works (%d first found in %s)", len(works), fresh, last))
-	}
-	if decisions, ok, _ := pipeline.Get[tables.Decision](run, "decisions"); ok {
-		studies := map[string]bool{}
-		for _, d := range decisions {
-			if d.Stage == "full_text" && d.Decision == "include" {
-				studies[d.StudyID] = true
-			}
-		}
-		parts = append(parts, fmt.Sprintf("%d studies included", len(studies)))
 	}
 	if cands, ok, _ := pipeline.Get[tables.DemiRegularityCandidate](run, "demi_regularity_candidates"); ok {
 		parts = append(parts, fmt.Sprintf("%d demi-regularity candidates", len(cands)))
