@@ -81,7 +81,7 @@ func benchmarkFullRun(b *testing.B, profile, size string) {
 	var m runMeasure
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m = fullRun(b, filepath.Join(dir, synthgen.ReviewFile), filepath.Join(b.TempDir(), "out"))
+		m = fullRunT(b, filepath.Join(dir, synthgen.ReviewFile), filepath.Join(b.TempDir(), "out"))
 	}
 	b.StopTimer()
 	fullRuns++
@@ -138,7 +138,8 @@ type stageTime struct {
 	seconds float64
 }
 
-func fullRun(b *testing.B, config, out string) runMeasure {
+// fullRunT loads config and runs it whole into out, as `realsynth run` does.
+func fullRunT(b testing.TB, config, out string) runMeasure {
 	b.Helper()
 	stats := &dedupeStats{}
 	log := slog.New(stats)

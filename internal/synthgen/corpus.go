@@ -54,8 +54,14 @@ type ExportFile struct {
 	Records  int    `json:"records"`
 }
 
+// Version names the generator's output: it changes whenever a profile's
+// bytes do (TestOldCorpusBytesUnchanged and TestHardCorpusPinned say when),
+// so that a corpus folder from an older generator is written again.
+const Version = 2
+
 // Corpus describes a generated corpus (corpus.json beside its files).
 type Corpus struct {
+	Version int          `json:"generator_version"`
 	Config  CorpusConfig `json:"config"`
 	Records int          `json:"records"`
 	Files   []ExportFile `json:"files"`
@@ -86,6 +92,7 @@ func GenerateCorpus(cfg CorpusConfig, open FileOpener, truth io.Writer) (*Corpus
 	if err := tw.Flush(); err != nil {
 		return nil, fmt.Errorf("synthgen: truth: %w", err)
 	}
+	c.Version = Version
 	return c, nil
 }
 
@@ -189,7 +196,7 @@ func EnsureCorpusDir(dir string, cfg CorpusConfig) (*Corpus, error) {
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	if c, err := ReadCorpusDir(dir); err == nil && c.Config == cfg {
+	if c, err := ReadCorpusDir(dir); err == nil && c.Config == cfg && c.Version == Version {
 		return c, nil
 	}
 	return WriteCorpusDir(dir, cfg)

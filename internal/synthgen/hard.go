@@ -3,6 +3,7 @@ package synthgen
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -603,6 +604,18 @@ func (g *hardGen) supplementFor() *supplement {
 	return s
 }
 
+// otherMeeting returns a supplement of another meeting than those used:
+// another journal, or the same journal another year. (The same abstract
+// printed twice in one supplement is a different case, not modelled here.)
+func (g *hardGen) otherMeeting(used []*supplement) *supplement {
+	for {
+		o := g.supplementFor()
+		if !slices.ContainsFunc(used, func(s *supplement) bool { return s.journal == o.journal && s.year == o.year }) {
+			return o
+		}
+	}
+}
+
 // abstractIn places a conference abstract in supplement s: several
 // abstracts share a printed page.
 func (g *hardGen) abstractIn(r *hardReport, s *supplement) {
@@ -665,6 +678,7 @@ func (g *hardGen) conferenceAbstracts(n int, withArticle bool) error {
 	if err := g.out.emit(g, first); err != nil {
 		return err
 	}
+	used := []*supplement{first.suppl}
 	for k := 1; k < n; k++ {
 		r := g.newReport("conference-abstract")
 		r.study, r.relation, r.relatedTo = first.study, "presentation", first.id
@@ -673,7 +687,8 @@ func (g *hardGen) conferenceAbstracts(n int, withArticle bool) error {
 		if g.chance(0.4) && len(r.authors) > 2 {
 			r.authors = append([]hardPerson(nil), r.authors[:len(r.authors)-1]...)
 		}
-		g.abstractIn(r, g.supplementFor())
+		g.abstractIn(r, g.otherMeeting(used))
+		used = append(used, r.suppl)
 		r.groups = append(r.groups, grp)
 		if err := g.out.emit(g, r); err != nil {
 			return err

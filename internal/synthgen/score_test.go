@@ -3,6 +3,8 @@ package synthgen
 import (
 	"bytes"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -118,5 +120,40 @@ func TestOldProfileThroughCorpusAPI(t *testing.T) {
 	})
 	if err != nil || n != len(truth) || c.Records != len(truth) {
 		t.Errorf("err %v, %d truth rows, corpus %d, Generate %d", err, n, c.Records, len(truth))
+	}
+}
+
+// TestEnsureCorpusDir: a complete corpus made with the same config is
+// kept; another config, or a folder without corpus.json, is written again.
+func TestEnsureCorpusDir(t *testing.T) {
+	dir := t.TempDir()
+	cfg := CorpusConfig{Profile: ProfileHard, Records: 600, Seed: 1}
+	c, err := EnsureCorpusDir(dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Version != Version || c.Records < 600 {
+		t.Fatalf("corpus %+v", c)
+	}
+	marker := filepath.Join(dir, "medline-01.nbib")
+	if err := os.WriteFile(marker, []byte("changed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := EnsureCorpusDir(dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(marker); string(b) != "changed" {
+		t.Error("a complete corpus with the same config was written again")
+	}
+	cfg.Seed = 2
+	if _, err := EnsureCorpusDir(dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(marker); string(b) == "changed" {
+		t.Error("a corpus with another seed was kept")
+	}
+	review, err := os.ReadFile(filepath.Join(dir, ReviewFile))
+	if err != nil || !strings.Contains(string(review), `{database: MEDLINE, path: "medline-*.nbib"}`) {
+		t.Errorf("review.yaml: %v\n%s", err, review)
 	}
 }
