@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -83,6 +84,20 @@ func (l labelTicks) Ticks(min, max float64) []plot.Tick {
 	return t
 }
 
+// countTicks are plot's default ticks labelled as whole numbers ("50000",
+// not "50000.00"): the charts count records, works and studies.
+type countTicks struct{}
+
+func (countTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', -1, 64)
+		}
+	}
+	return ticks
+}
+
 // shorten cuts a tick label so the plot area keeps its room.
 func shorten(s string, n int) string {
 	r := []rune(s)
@@ -131,6 +146,7 @@ func groupedBars(id, title, xLabel, yLabel string, categories, series []string, 
 	p.X.Min, p.X.Max = -0.6, float64(len(categories))-0.4
 	// Head room for the legend above the tallest bar.
 	p.Y.Min, p.Y.Max = 0, math.Max(1, top*(1.1+0.08*float64(len(series))))
+	p.Y.Tick.Marker = countTicks{}
 	return svgOf(p, id, 6.5*vg.Inch, 3*vg.Inch, title, desc)
 }
 
@@ -311,5 +327,6 @@ func lines(id, title, xLabel, yLabel string, series []string, xs []float64, ys [
 	}
 	p.Y.Min, p.Y.Max = 0, top*1.1
 	p.X.Min = 0.5
+	p.X.Tick.Marker, p.Y.Tick.Marker = countTicks{}, countTicks{}
 	return svgOf(p, id, 6.5*vg.Inch, 3*vg.Inch, title, desc)
 }
