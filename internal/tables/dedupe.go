@@ -96,7 +96,7 @@ type DuplicatePair struct {
 	Decision string `table:"decision"`
 	// Rule names the rule or guard that decided (stages/dedupe/README.md
 	// lists the evidence each needs). duplicate: "doi+title", "pmid+title",
-	// "doi+authors+pages, title in two languages" (also pmid+),
+	// "doi+authors+place, title in two languages" (also pmid+),
 	// "title+authors+year+source", "title+authors+source, year±1",
 	// "title+authors+volume+pages", "title+volume+pages, no authors",
 	// "title+authors+year+pages, volume garbled",

@@ -13,6 +13,52 @@ import (
 // works an earlier run issued separately) refuses the join, so a chain
 // A–B–C cannot pull together an A and a C that are not the same report.
 
+// placeRecurringTitles holds back the merges a recurring title makes too
+// easy. A title that a guard found in two issues of one volume
+// (guard:issue-conflict: "Gateways to Clinical Trials", "Highlights of
+// this issue") belongs to a column printed issue after issue; a record of
+// it without an issue number matches the column of every issue. Such a
+// pair merges only on a shared issue, page or identifier; otherwise it
+// goes to review with a note.
+func (e *engine) placeRecurringTitles() {
+	var recurring map[uint32]bool
+	for k := range e.pairs {
+		if p := &e.pairs[k]; p.v.rule == "guard:issue-conflict" && p.ev.titleScore >= titleSame {
+			if recurring == nil {
+				recurring = map[uint32]bool{}
+			}
+			recurring[p.i], recurring[p.j] = true, true
+		}
+	}
+	if recurring == nil {
+		return
+	}
+	// Every record of that title in the volume is a record of the column:
+	// also those without an issue, which no issue guard meets.
+	var more []uint32
+	for k := range e.pairs {
+		p := &e.pairs[k]
+		if p.ev.titleScore >= titleSame && p.ev.volume == agree && recurring[p.i] != recurring[p.j] {
+			more = append(more, p.i, p.j)
+		}
+	}
+	for _, r := range more {
+		recurring[r] = true
+	}
+	for k := range e.pairs {
+		p := &e.pairs[k]
+		if p.v.decision != duplicate || p.human || !(recurring[p.i] || recurring[p.j]) {
+			continue
+		}
+		if p.ev.issue == agree || p.ev.pages == agree || p.ev.doi == agree || p.ev.pmid == agree {
+			continue
+		}
+		p.v = verdict{review, p.v.rule}
+		p.refused = true
+		p.note = "not merged: the title recurs in other issues of the volume, and the pair shares no issue, page or identifier"
+	}
+}
+
 func ruleStrength(r *pairResult) int {
 	switch {
 	case r.human:

@@ -90,8 +90,10 @@ func compareFields(a, b *prepared) evidence {
 		e.journal = missing
 	case journalsAgree(a.journal, b.journal):
 		e.journal = agree
-	case (a.venueAcr != "" && acronymOf(a.venueAcr, b.journal)) || (b.venueAcr != "" && acronymOf(b.venueAcr, a.journal)):
-		// "AMCIS 2017 Proceedings" and "Americas Conference on Information Systems".
+	case (a.venueAcr != "" && (a.venueAcr == b.venueAcr || acronymOf(a.venueAcr, b.journal))) || (b.venueAcr != "" && acronymOf(b.venueAcr, a.journal)):
+		// "AMCIS 2017 Proceedings" and "Americas Conference on Information
+		// Systems"; "CHI 2018 Proceedings" and "Conference on Human Factors
+		// in Computing Systems (CHI)".
 		e.journal = agree
 	default:
 		e.journal = conflict
@@ -331,7 +333,7 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 	if (a.erratumAt != "" || b.erratumAt != "") && citesErratum(a, b, e) {
 		return verdict{related, "related:erratum-cited"}
 	}
-	if a.kind != b.kind && !sameReportKinds(a, b, e) {
+	if a.kind != b.kind && !sameReportKinds(a, b, e) && !samePlace(a, b, e) {
 		if v, ok := decideKinds(a, b, e, mergePreprints); ok {
 			return v
 		}
@@ -362,8 +364,9 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 		if T >= titleClose || e.titleContained {
 			return verdict{duplicate, id + "+title"}
 		}
-		if titleInTwoLanguages(a, b) && e.firstAuthor == agree && e.authorScore >= 0.5 && e.pages == agree && e.year != conflict {
-			return verdict{duplicate, id + "+authors+pages, title in two languages"}
+		if titleInTwoLanguages(a, b) && e.firstAuthor == agree && e.authorScore >= 0.5 && e.year != conflict &&
+			(e.pages == agree || (e.volume == agree && e.authorScore >= 0.8)) {
+			return verdict{duplicate, id + "+authors+place, title in two languages"}
 		}
 		return verdict{review, id + "-agree-title-differs"}
 	}
@@ -402,7 +405,7 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 		}
 	case T >= titleClose || e.titleContained:
 		switch {
-		case authorsOK && volPages && e.year != conflict && e.year != missing && placed(e, true):
+		case authorsOK && printedAt(e) && e.year != conflict && e.year != missing && placed(e, true):
 			return verdict{duplicate, "close-title+authors+volume+pages"}
 		case authorsBad:
 			return verdict{distinct, "guard:authors-differ"}
@@ -410,15 +413,22 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 			return verdict{review, "close-title"}
 		}
 	}
-	if authorsOK && volPages && e.year != conflict && e.year != missing {
+	if authorsOK && printedAt(e) && e.year != conflict && e.year != missing {
 		if translatedSameItem(a, b, e) {
 			return verdict{duplicate, "translated-title+authors+year+journal+volume+pages"}
 		}
-		if T >= titleWeak && e.year == agree {
+		if T >= titleWeak && e.year == agree && volPages {
 			return verdict{review, "weak-title+authors+volume+pages"}
 		}
 	}
 	return verdict{distinct, "titles-differ"}
+}
+
+// printedAt: the two records are printed at one place: volume and first
+// page agree, or, one record giving no volume, journal, issue and first
+// page agree.
+func printedAt(e *evidence) bool {
+	return e.pages == agree && (e.volume == agree || (e.volume == missing && e.issue == agree && e.journal == agree))
 }
 
 // placed: the evidence of where the two records are printed is enough for
@@ -445,15 +455,19 @@ func placed(e *evidence, ordinary bool) bool {
 // elsewhere. Two databases translate one title differently (a few words
 // apart, so the titles may share only half their words); two different
 // papers do not share a multi-page range in one volume.
+//
+// A title in another language than the other (function words tell) may
+// share no word with it: then 80% of the authors must agree too.
 func translatedSameItem(a, b *prepared, e *evidence) bool {
-	if !(a.translated || b.translated) || e.firstAuthor != agree || e.journal != agree || e.endConflict {
+	langs := a.lang != langUnknown && b.lang != langUnknown && a.lang != b.lang
+	if !(a.translated || b.translated || langs) || e.firstAuthor != agree || e.journal != agree || e.endConflict {
 		return false
 	}
 	multi := func(p *prepared) bool { return p.pageEnd != "" && p.pageEnd != p.page }
 	if !multi(a) && !multi(b) {
 		return false
 	}
-	return e.titleScore >= titleWeak || tokenDice(a.tokHash, b.tokHash) >= 0.4
+	return e.titleScore >= titleWeak || tokenDice(a.tokHash, b.tokHash) >= 0.4 || (langs && e.authorScore >= 0.8)
 }
 
 // titleInTwoLanguages: one title is marked as a translation, or the two
@@ -503,15 +517,17 @@ func shortItemOfArticle(a, b *prepared, e *evidence) bool {
 	return single(a) != single(b)
 }
 
-// printedTwiceInIssue: one short item (an abstract, a letter) printed at
-// two places of one issue, or indexed at two pages by two databases: the
-// same title, authors, journal, volume, issue and year, both on one or two
-// pages. Nothing else of one title and one set of authors fits in one
-// issue twice: a recurring column appears once per issue, a notice in a
-// later one.
+// printedTwiceInIssue: one short item (a letter, a note) indexed at two
+// pages of one regular issue: the same title, authors, journal, volume,
+// issue and year, both on one or two pages. A regular issue does not print
+// an item twice (a recurring column appears once per issue, a notice in a
+// later one), so one of the pages is an indexing slip. In a supplement or
+// a meeting's abstracts the same abstract printed twice is an oral and a
+// poster presentation: two reports (abstractReprinted).
 func printedTwiceInIssue(a, b *prepared, e *evidence) bool {
-	return e.titleScore >= titleSame && !a.generic && !b.generic && e.firstAuthor == agree && e.authorScore >= 0.8 &&
-		e.journal == agree && e.volume == agree && e.issue == agree && e.year == agree && shortPrint(a) && shortPrint(b)
+	return e.titleScore >= titleSame && !a.generic && !b.generic && !a.abstractLike && !b.abstractLike &&
+		e.firstAuthor == agree && e.authorScore >= 0.8 && e.journal == agree && e.volume == agree && e.issue == agree &&
+		e.year == agree && shortPrint(a) && shortPrint(b)
 }
 
 // abstractReprinted: the same conference abstract printed in two places
@@ -583,10 +599,12 @@ func sameItemDespiteIssue(e *evidence) bool {
 }
 
 // strongIdentity is the evidence a generic title needs: a shared identifier,
-// or the same first author, year, volume and pages.
+// or the same first author, year, volume and pages — or issue, in one
+// journal ("Research Roundup" appears once an issue).
 func strongIdentity(e *evidence) bool {
 	return e.doi == agree || e.pmid == agree ||
-		(e.firstAuthor == agree && e.year == agree && e.volume == agree && e.pages == agree)
+		(e.firstAuthor == agree && e.year == agree &&
+			(printedAt(e) || (e.volume == agree && e.issue == agree && e.journal == agree)))
 }
 
 // hardConflict is the part of the guards that needs no title: used when
@@ -596,6 +614,21 @@ func hardConflict(a, b *prepared, e *evidence) bool {
 		e.volume == conflict || e.pages == conflict ||
 		(e.issue == conflict && a.issuePlain && b.issuePlain) ||
 		(a.kind == kindCochrane && b.kind == kindCochrane && (e.year != agree || e.issue == conflict))
+}
+
+// samePlace: both records are printed at one place — the same first page
+// of one volume (or a garbled supplement volume), in issues and journals
+// that do not conflict, identifiers not conflicting. Two reports of
+// different kinds (an erratum and its article, an abstract and its paper)
+// are never printed there together, so differing kinds are only databases
+// typing one report differently (one says "Published Erratum", another
+// gives no type; one "Conference Abstract", another "Article").
+func samePlace(a, b *prepared, e *evidence) bool {
+	if a.page == "" || pageDigits(a.page) != pageDigits(b.page) || e.issue == conflict || e.journal == conflict ||
+		e.doi == conflict || e.pmid == conflict {
+		return false
+	}
+	return e.volume == agree || e.volumeGarbled || (e.volume == missing && e.issue == agree && e.journal == agree)
 }
 
 // sameReportKinds: two records whose kinds differ only because the
@@ -610,8 +643,8 @@ func sameReportKinds(a, b *prepared, e *evidence) bool {
 	if b.kind != kindAbstract || a.kind != kindArticle {
 		return false
 	}
-	if a.confPaper {
-		return true
+	if a.confPaper || a.abstractLike {
+		return true // an "article" in a supplement or with a session number is an abstract untyped
 	}
 	return b.entryConf && (e.journal == agree || (e.keyTwin && e.journal != conflict))
 }
@@ -661,9 +694,6 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 		a, b = b, a
 	}
 	notice := isNotice(a.kind) || isNotice(b.kind)
-	if !notice && e.volume == agree && e.pages == agree && e.doi != conflict {
-		return verdict{}, false
-	}
 	pair := a.kind + "/" + b.kind
 	if notice {
 		n, other := a, b
@@ -680,9 +710,17 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 		}
 		return verdict{distinct, "guard:" + pair}, true
 	}
-	titleOK := e.titleScore >= titleClose || e.titleContained
+	// A title that only starts or ends the other must make most of it: a
+	// short title heading a long one is a title family, not one study.
+	short, long := len(a.title), len(b.title)
+	if short > long {
+		short, long = long, short
+	}
+	titleOK := e.titleScore >= titleClose || (e.titleContained && 10*short >= 6*long)
 	switch {
-	case !titleOK || authorsConflict(e):
+	case !titleOK || (e.hasAuthors && e.firstAuthor != agree && e.authorScore < 0.67):
+		// Authors that agree: the first, or two thirds (half of a short
+		// list can be one common family name).
 		return verdict{distinct, "guard:" + pair}, true
 	case !kindYearsFit(a, b):
 		return verdict{distinct, "guard:" + pair + ", years"}, true

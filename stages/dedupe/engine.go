@@ -254,7 +254,8 @@ func plainlyDifferent(a, b *prepared) bool {
 	if tokenDice(a.tokHash, b.tokHash) >= 0.5 {
 		return false
 	}
-	if (a.translated || b.translated) && a.volume != "" && a.volume == b.volume && a.page != "" && a.page == b.page {
+	if (a.translated || b.translated || (a.lang != b.lang && a.lang != langUnknown && b.lang != langUnknown)) &&
+		a.volume != "" && a.volume == b.volume && a.page != "" && a.page == b.page {
 		return false // two translations of one title, printed at one place: see translatedSameItem
 	}
 	short, long := a.title, b.title

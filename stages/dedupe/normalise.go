@@ -298,7 +298,7 @@ func digitsOnly(s string) string {
 // "221-8" → "221", "e24083" → "e24083", "S23" → "s23"; "Suppl" alone → "".
 func pageKey(pages string) string {
 	p := strings.TrimSpace(pages)
-	if i := strings.IndexAny(p, "-–—,;"); i >= 0 {
+	if i := rangeSep(p, "-–—,;"); i >= 0 {
 		p = p[:i]
 	}
 	f := strings.ReplaceAll(fold(p), " ", "")
@@ -318,7 +318,7 @@ func pageKey(pages string) string {
 // expanding the abbreviated last page (221-8 → 221, 228).
 func pageRange(pages string) (start, end string) {
 	start = pageKey(pages)
-	i := strings.IndexAny(pages, "-–—")
+	i := rangeSep(pages, "-–—")
 	if i < 0 || start == "" {
 		return start, ""
 	}
@@ -328,6 +328,26 @@ func pageRange(pages string) (start, end string) {
 		end = sd[:len(sd)-len(ed)] + ed
 	}
 	return start, end
+}
+
+// rangeSep is the index of the first of seps in p, or -1, where a hyphen
+// after a session prefix of one to three capitals ("OP-18", "PO-12") does
+// not count: those number a meeting's oral and poster abstracts. Other
+// text before a hyphen ("Suppl-29", "t-20") is a range whose start was lost.
+func rangeSep(p, seps string) int {
+	i := strings.IndexAny(p, seps)
+	if i < 1 || i > 3 || p[i] != '-' || i+1 >= len(p) || p[i+1] < '0' || p[i+1] > '9' {
+		return i
+	}
+	for k := 0; k < i; k++ {
+		if p[k] < 'A' || p[k] > 'Z' {
+			return i
+		}
+	}
+	if j := strings.IndexAny(p[i+1:], seps); j >= 0 {
+		return i + 1 + j
+	}
+	return -1
 }
 
 // pageDigits is the page key without letters, for "e24083" against "24083".

@@ -170,7 +170,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	switch {
 	case isPageCount(r.Pages):
 		// "215 p": a thesis's or book's length, not where it is printed.
-	case r.PageStart != "":
+	case r.PageStart != "" && strings.ContainsAny(r.PageStart, "0123456789"):
 		p.page, p.pageEnd = pageKey(r.PageStart), pageKey(r.PageEnd)
 	default:
 		p.page, p.pageEnd = pageRange(r.Pages)
@@ -203,7 +203,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		}
 	}
 	p.confPaper, p.entryConf = conferenceSignals(r, p.kind)
-	p.abstractLike = p.kind == kindAbstract || p.confPaper || inSupplement(r.Volume, r.Issue, p.page) || meetingVenue(p.journal)
+	p.abstractLike = p.kind == kindAbstract || p.confPaper || inSupplement(r.Volume, r.Issue, p.page) || meetingVenue(p.journal) || sessionNumber(r.Pages)
 	_ = mergePreprints
 	return p
 }
@@ -270,6 +270,11 @@ func reportKind(r *tables.Record, title string, maybeNotice bool, journal []stri
 			return kindComment
 		}
 	}
+	if strings.Contains(pubTypes, "comment") {
+		// MEDLINE's "Comment", CINAHL's "Commentary": it comments on
+		// another article, often under that article's title.
+		return kindComment
+	}
 	j := strings.Join(journal, " ")
 	for _, d := range dois {
 		if preprintDOI.MatchString(d) {
@@ -294,6 +299,11 @@ func reportKind(r *tables.Record, title string, maybeNotice bool, journal []stri
 	}
 	if strings.Contains(pubTypes, "conference abstract") || strings.Contains(pubTypes, "meeting abstract") || strings.Contains(pubTypes, "congress") {
 		return kindAbstract
+	}
+	for _, t := range r.PublicationType {
+		if strings.EqualFold(strings.TrimSpace(t), "abstract") { // CINAHL
+			return kindAbstract
+		}
 	}
 	return kindArticle
 }

@@ -52,6 +52,19 @@ func inSupplement(volume, issue, page string) bool {
 	return len(page) > 1 && page[0] == 's' && page[1] >= '0' && page[1] <= '9'
 }
 
+// sessionNumber: the pages are a meeting's oral or poster number ("OP-18",
+// "PO-12", "P19", "OC3"), as abstract books number their abstracts.
+func sessionNumber(pages string) bool {
+	p := strings.TrimSpace(pages)
+	for _, prefix := range []string{"OP", "PO", "OC", "P"} {
+		if rest, ok := strings.CutPrefix(p, prefix); ok {
+			rest = strings.TrimPrefix(rest, "-")
+			return rest != "" && rest[0] >= '0' && rest[0] <= '9'
+		}
+	}
+	return false
+}
+
 // meetingVenue: the journal's folded words name a meeting ("Pediatric
 // Nephrology.Conference: 44th Annual Scientific Meeting …", "Abstracts of …").
 func meetingVenue(journal []string) bool {
@@ -281,7 +294,7 @@ func keyTwin(a, b string) bool {
 }
 
 // venueAcronymOf returns the first acronym a venue name holds: a word of
-// three to ten capital letters in a name that also has lower-case letters,
+// two to ten capital letters in a name that also has lower-case letters,
 // or that is the whole name ("AMCIS 2017 Proceedings", "JAMA"), lower-cased;
 // "" when none. All-capital names (Web of Science) hold no acronym.
 func venueAcronymOf(name string) string {
@@ -289,7 +302,7 @@ func venueAcronymOf(name string) string {
 		return ""
 	}
 	for w := range strings.FieldsFuncSeq(name, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) {
-		if len(w) >= 3 && len(w) <= 10 && strings.ToUpper(w) == w {
+		if len(w) >= 2 && len(w) <= 10 && strings.ToUpper(w) == w {
 			return strings.ToLower(w)
 		}
 	}
@@ -300,7 +313,7 @@ func venueAcronymOf(name string) string {
 // consecutive words of a venue name ("amcis": AMericas Conference on
 // Information Systems).
 func acronymOf(acr string, words []string) bool {
-	if acr == "" || len(words) < 3 {
+	if len(acr) < 3 || len(words) < 3 {
 		return false
 	}
 	for start := 0; start+3 <= len(words); start++ {

@@ -36,11 +36,20 @@ func TestPageCountIsNoPage(t *testing.T) {
 			t.Errorf("pages %q read as first page %q, want none (a page count)", pages, p.page)
 		}
 	}
-	for pages, want := range map[string]string{"215": "215", "p215": "p215", "S52": "s52"} {
+	for pages, want := range map[string]string{"215": "215", "p215": "p215", "S52": "s52", "OP-18": "op18", "PO-12": "po12", "t-20": "", "Suppl-29": "", "e8-e9": "e8"} {
 		r := tables.Record{Title: "An intelligent rehabilitation system", Pages: pages}
 		if p := prepare(&r, false); p.page != want {
 			t.Errorf("pages %q read as first page %q, want %q", pages, p.page, want)
 		}
+	}
+}
+
+// TestSessionNumbers: ingest splits "OP-18" into a page start "OP" and an
+// end "18"; a meeting's oral and poster numbers are one page key.
+func TestSessionNumbers(t *testing.T) {
+	r := tables.Record{Title: "Young referral and mobile inequalities", Pages: "OP-18", PageStart: "OP", PageEnd: "18"}
+	if p := prepare(&r, false); p.page != "op18" || p.pageEnd != "" {
+		t.Errorf("OP-18 read as pages %q-%q, want op18", p.page, p.pageEnd)
 	}
 }
 
@@ -122,6 +131,7 @@ func TestVenueAcronyms(t *testing.T) {
 		{"AMCIS 2017 Proceedings", "Americas Conference on Information Systems", true},
 		{"HICSS", "Proceedings of the 52nd Hawaii International Conference on System Sciences", true},
 		{"JAMA", "Journal of the American Medical Association", true},
+		{"AMIA 2024 Proceedings", "AMIA Annual Symposium", false}, // a shared acronym: compareFields, not acronymOf
 		{"ICIS 2017 Proceedings", "Americas Conference on Information Systems", false},
 		{"ECIS 2017", "Americas Conference on Information Systems", false},
 		{"Ann Neurol", "Archives of Neurology and Neurosurgery", false},         // no capitals: an abbreviation, not an acronym

@@ -146,6 +146,46 @@ func TestGuardsAndRules(t *testing.T) {
 			article("a", "title=Erratum: Effect of peer support workers on engagement in community mental health care: a randomised trial", "issue=6", "pages=512"),
 			article("b"),
 			options{}, related, "related:erratum"},
+		{"an erratum filed under its article's title, typed by one database and not by another, at one place, merges",
+			article("a", "issue=6", "pages=512", "pubtype=Published Erratum"),
+			article("b", "issue=6", "pages=512", "db=WebOfScience"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"an erratum filed under its article's title is related to the article, not merged",
+			article("a", "issue=6", "pages=512", "pubtype=Published Erratum"),
+			article("b"),
+			options{}, related, "related:erratum"},
+		{"a comment typed only by one database, at one place, merges",
+			article("a", "title=Comment on: Effect of peer support workers on engagement in community mental health care: a randomised trial", "issue=6", "pages=e130118", "pubtype=Letter"),
+			article("b", "issue=6", "pages=e130118", "pubtype=Letter", "db=Embase"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"a comment typed Comment (MEDLINE) under its article's title is related to the article",
+			article("a", "issue=6", "pages=e130118", "pubtype=Letter; Comment", "db=MEDLINE"),
+			article("b"),
+			options{}, related, "related:comment"},
+		{"an abstract typed Abstract (CINAHL) and Conference Abstract (Embase) in one supplement merges",
+			rec("a", "title=Complement inhibition in atypical HUS: a registry analysis", "authors=Smith, J.;Jones, K.", "year=2021", "journal=Blood", "volume=138", "issue=5 Supplement 1", "pages=S45-S46", "pubtype=Abstract", "db=CINAHL"),
+			rec("b", "title=Complement inhibition in atypical HUS: a registry analysis", "authors=Smith J;Jones K", "year=2021", "journal=Blood", "volume=1)", "issue=5 SUPPL. 1", "pages=S45-S46", "pubtype=Conference Abstract", "db=Embase"),
+			options{}, duplicate, "title+authors+year+pages, volume garbled"},
+		{"an untyped record in a supplement and an abstract of it merge",
+			rec("a", "title=Complement inhibition in atypical HUS: a registry analysis", "authors=Smith, J.;Jones, K.", "year=2021", "journal=Blood", "volume=138", "issue=5", "pages=S45", "db=PsycINFO"),
+			rec("b", "title=Complement inhibition in atypical HUS: a registry analysis", "authors=Smith J;Jones K", "year=2021", "journal=Blood", "volume=138", "issue=5 SUPPL. 1", "pages=S45", "pubtype=Conference Abstract", "db=Embase"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"a column of one title in one issue (no pages) merges",
+			rec("a", "title=Research roundup", "authors=Lulu, Laura A.", "year=2022", "journal=Behavior & Physiotherapy", "volume=40", "issue=5"),
+			rec("b", "title=Research Roundup.", "authors=Lulu, L.A.", "year=2022", "journal=Behavior and Physiotherapy", "volume=40", "issue=5", "db=Scopus"),
+			options{}, duplicate, "title+authors+year+source"},
+		{"a column of one title, one record without an issue, stays apart",
+			rec("a", "title=Research roundup", "authors=Lulu, Laura A.", "year=2022", "journal=Behavior & Physiotherapy", "volume=40"),
+			rec("b", "title=Research Roundup.", "authors=Lulu, L.A.", "year=2022", "journal=Behavior and Physiotherapy", "volume=40", "issue=5", "db=Scopus"),
+			options{}, distinct, "guard:generic-title"},
+		{"a title in another language sharing no word, same authors, journal, volume and page range, merges",
+			rec("a", "title=Wirksamkeit von Peer-Support bei der Versorgung von Menschen mit Psychosen", "authors=Hiel, M.;Bauer, K.", "year=2019", "journal=Psychiatrische Praxis", "volume=46", "issue=4", "pages=185-200", "db=Scopus"),
+			rec("b", "title=Effectiveness of peer support for people with psychosis", "authors=Hiel, Matthias;Bauer, Klaus", "year=2019", "journal=Psychiatr Prax", "volume=46", "issue=4", "pages=185-200"),
+			options{}, duplicate, "translated-title+authors+year+journal+volume+pages"},
+		{"a title in another language, same journal and volume, on other pages, stays apart",
+			rec("a", "title=Wirksamkeit von Peer-Support bei der Versorgung von Menschen mit Psychosen", "authors=Hiel, M.;Bauer, K.", "year=2019", "journal=Psychiatrische Praxis", "volume=46", "issue=4", "pages=201-210", "db=Scopus"),
+			rec("b", "title=Effectiveness of peer support for people with psychosis", "authors=Hiel, Matthias;Bauer, Klaus", "year=2019", "journal=Psychiatr Prax", "volume=46", "issue=4", "pages=185-200"),
+			options{}, distinct, "guard:pages-conflict"},
 		{"retraction notice and its article are related, not merged",
 			article("a", "title=Retraction note: Effect of peer support workers on engagement in community mental health care: a randomised trial", "year=2020", "volume=216", "pages=99"),
 			article("b"),
@@ -245,6 +285,10 @@ func TestGuardsAndRules(t *testing.T) {
 			rec("a", "title=Amantadine for the posttraumatic confusional state: a randomized trial", "authors=Yablon, S.;Sherer, M.", "year=2010", "journal=Arch Phys Med Rehabil", "volume=91", "issue=10", "pages=e8-e9"),
 			rec("b", "title=Amantadine for the posttraumatic confusional state: a randomized trial", "authors=Yablon, S.;Sherer, M.", "year=2010", "journal=Archives of Physical Medicine and Rehabilitation", "volume=91", "issue=10", "pages=e3"),
 			options{}, duplicate, "title+authors+journal+volume+issue, printed twice"},
+		{"one abstract as an oral and a poster presentation of one meeting is two reports of one study",
+			rec("a", "title=Amantadine for the posttraumatic confusional state: a randomized trial", "authors=Yablon, S.;Sherer, M.", "year=2010", "journal=Arch Phys Med Rehabil", "volume=91", "issue=10 Suppl 1", "pages=OP-18"),
+			rec("b", "title=Amantadine for the posttraumatic confusional state: a randomized trial", "authors=Yablon, S.;Sherer, M.", "year=2010", "journal=Archives of Physical Medicine and Rehabilitation", "volume=91", "issue=10 Suppl 1", "pages=P19"),
+			options{}, related, "related:abstract-reprinted"},
 		{"two short items of one title in two issues stay apart",
 			rec("a", "title=Amantadine for the posttraumatic confusional state: a randomized trial", "authors=Yablon, S.;Sherer, M.", "year=2010", "journal=Arch Phys Med Rehabil", "volume=91", "issue=11", "pages=e9"),
 			rec("b", "title=Amantadine for the posttraumatic confusional state: a randomized trial", "authors=Yablon, S.;Sherer, M.", "year=2010", "journal=Archives of Physical Medicine and Rehabilitation", "volume=91", "issue=10", "pages=e3"),
@@ -277,6 +321,10 @@ func TestGuardsAndRules(t *testing.T) {
 			rec("a", "type=CONF", "title=The Sharing Economy - Effects on Incumbents", "authors=Smith, John;Doe, Anna", "year=2017", "journal=Americas Conference on Information Systems"),
 			rec("b", "type=CONF", "title=The Sharing Economy: Effects on Incumbents", "authors=Smith, J.;Doe, Anna", "year=2017", "journal=AMCIS 2017 Proceedings", "db=Google Scholar"),
 			options{}, duplicate, "title+authors+year+source"},
+		{"one conference paper: a venue acronym in both names (CHI)",
+			rec("a", "type=CONF", "title=The Sharing Economy - Effects on Incumbents", "authors=Smith, John;Doe, Anna", "year=2017", "journal=Conference on Human Factors in Computing Systems (CHI)"),
+			rec("b", "type=CONF", "title=The Sharing Economy: Effects on Incumbents", "authors=Smith, J.;Doe, Anna", "year=2017", "journal=CHI 2017 Proceedings", "db=Google Scholar"),
+			options{}, duplicate, "title+authors+year+source"},
 		{"the same title at another conference only goes to review",
 			rec("a", "type=CONF", "title=The Sharing Economy - Effects on Incumbents", "authors=Smith, John;Doe, Anna", "year=2017", "journal=Americas Conference on Information Systems"),
 			rec("b", "type=CONF", "title=The Sharing Economy: Effects on Incumbents", "authors=Smith, J.;Doe, Anna", "year=2017", "journal=ICIS 2017 Proceedings", "db=Google Scholar"),
@@ -284,7 +332,7 @@ func TestGuardsAndRules(t *testing.T) {
 		{"same DOI, authors and pages, title in two languages merge",
 			article("a", "title=Wirksamkeit von Peer-Support in der gemeindepsychiatrischen Versorgung: eine randomisierte Studie", "doi=10.1055/s-0039-1234"),
 			article("b", "doi=10.1055/S-0039-1234", "journal=Psychiatrische Praxis"),
-			options{}, duplicate, "doi+authors+pages, title in two languages"},
+			options{}, duplicate, "doi+authors+place, title in two languages"},
 		{"same DOI and authors, two different English titles only go to review",
 			article("a", "title=Housing first for people who are homeless: a pragmatic trial", "doi=10.1055/s-0039-1234"),
 			article("b", "doi=10.1055/s-0039-1234"),
@@ -341,6 +389,10 @@ func TestGuardsAndRules(t *testing.T) {
 			article("a", "journal=medRxiv", "doi=10.1101/2023.01.01.123456", "volume=", "issue=", "pages=", "year=2023"),
 			article("b", "doi=10.1192/bjp.2019.1"),
 			options{}, distinct, "guard:article/preprint, years"},
+		{"a review whose short title heads a longer article title by other authors is not linked",
+			rec("a", "title=Nurse-led clinics for type 2 diabetes", "authors=Yang, P.;Riseism, O.;Hapo, M.;Wang, M.", "year=2017", "journal=Cochrane Database of Systematic Reviews", "pages=CD007104"),
+			rec("b", "title=Nurse-led clinics for type 2 diabetes among infants in prisons: diagnosis and training of staff", "authors=En-Netesi, J.;Wang, E.", "year=2017", "journal=Int J Pharmacol", "volume=33", "pages=256-69"),
+			options{}, distinct, "guard:article/cochrane_review"},
 		{"a letter by other authors about an article is not linked to it",
 			article("a", "title=Re: Effect of peer support workers on engagement in community mental health care: a randomised trial", "authors=Kumar, R.", "issue=6", "pages=500"),
 			article("b"),
@@ -395,6 +447,34 @@ func TestGuardsAndRules(t *testing.T) {
 				t.Errorf("review queue has %d items, want 1", len(res.review))
 			}
 		})
+	}
+}
+
+// TestRecurringColumnWithoutIssue: a column's records in issues 5 and 7 of
+// one volume, and a record of it without an issue: that record could be
+// either, so it merges with neither (review, with a note); a second record
+// of issue 7 still merges with issue 7.
+func TestRecurringColumnWithoutIssue(t *testing.T) {
+	col := func(id string, f ...string) tables.Record {
+		return rec(id, append([]string{"title=Gateways to clinical trials", "authors=Bayes, M.", "year=2007", "journal=Methods Find Exp Clin Pharmacol", "volume=29"}, f...)...)
+	}
+	res := runDedupe(t, []tables.Record{col("i5", "issue=5"), col("i7", "issue=7"), col("i7b", "issue=7", "db=Embase"),
+		col("none", "db=CINAHL"), col("i7doi", "db=Scopus", "doi=10.1000/col7"), col("i7doi2", "db=PsycINFO", "issue=7", "doi=10.1000/col7")}, options{})
+	w := workOf(res)
+	if w["i5"] == w["i7"] || w["none"] == w["i5"] || w["none"] == w["i7"] {
+		t.Errorf("works %v: issues 5, 7 and the record without an issue must stay apart", w)
+	}
+	// i7doi has no issue either, but its DOI places it in issue 7; the
+	// record without issue or DOI still must not join it.
+	if w["i7doi"] != w["i7doi2"] || w["none"] == w["i7doi"] {
+		t.Errorf("works %v: i7doi belongs with i7doi2, and not with none", w)
+	}
+	if w["i7"] != w["i7b"] {
+		t.Errorf("works %v: two records of issue 7 must merge", w)
+	}
+	p := pairRow(res, "i7", "none")
+	if p == nil || p.Decision != review || !strings.Contains(p.Note, "recurs") {
+		t.Errorf("pair i7–none %+v, want review with a note on the recurring title", p)
 	}
 }
 

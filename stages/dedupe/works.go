@@ -33,6 +33,7 @@ func deduplicate(records []tables.Record, opt options) *result {
 	}
 	e.comparePairs()
 	res.stats = e.stats
+	e.placeRecurringTitles()
 	e.cluster()
 	e.dropMatchingKeys()
 	workOf := e.assignWorkIDs(res)
