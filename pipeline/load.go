@@ -79,10 +79,12 @@ func Load(path string, registry []Stage, overrides []string) (*Plan, error) {
 			envKeys = append(envKeys, "stages."+st.Name+"."+k)
 		}
 	}
+	if err := checkEnv(envKeys); err != nil {
+		return nil, &ConfigError{err}
+	}
 	var applied []string
 	for _, k := range envKeys {
-		name := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
-		if val, ok := os.LookupEnv(name); ok {
+		if val, ok := os.LookupEnv(envName(k)); ok {
 			v.Set(k, val)
 			applied = append(applied, k+"="+val)
 		}
@@ -93,7 +95,8 @@ func Load(path string, registry []Stage, overrides []string) (*Plan, error) {
 			return nil, configErrorf("--set %q: want key.path=value", o)
 		}
 		if !isKnownOverride(k, envKeys) {
-			return nil, configErrorf("--set %s: unknown setting; settable keys are review, output and stages.<stage>.<param> (see `realsynth stages`)", k)
+			return nil, configErrorf("--set %s: unknown setting; settable keys are review, output and stages.<stage>.<param> (see `realsynth stages`)%s",
+				k, didYouMean(strings.ToLower(k), envKeys))
 		}
 		v.Set(k, val)
 		applied = append(applied, k+"="+val)
@@ -104,7 +107,7 @@ func Load(path string, registry []Stage, overrides []string) (*Plan, error) {
 	if err := v.UnmarshalExact(cfg, viper.DecodeHook(mapstructure.ComposeDecodeHookFunc(
 		dateToString, mapstructure.StringToSliceHookFunc(","),
 	))); err != nil {
-		return nil, configErrorf("config %s: %s", path, mapstructureMessage(err))
+		return nil, configErrorf("config %s: %s", path, decodeMessage(err, "", cfg))
 	}
 	cfg.Path = abs
 	cfg.Dir = filepath.Dir(abs)
@@ -150,6 +153,76 @@ func dateToString(from, to reflect.Type, data any) (any, error) {
 	return data, nil
 }
 
+// OtherEnv are the REALSYNTH_* variables that are not settings: the shared
+// reference data, benchmark corpora and browser for tests, and a test hook.
+var OtherEnv = []string{"REALSYNTH_SHARED", "REALSYNTH_CORPORA", "REALSYNTH_CHROMIUM", "REALSYNTH_DEBUG_PAUSE_BEFORE_COMMIT"}
+
+// checkEnv refuses a REALSYNTH_* variable that sets nothing: a typo in a
+// cron job's environment must not be ignored while the same typo with
+// --set is an error.
+func checkEnv(keys []string) error {
+	names := map[string]bool{}
+	var known []string
+	for _, k := range keys {
+		n := envName(k)
+		names[n] = true
+		known = append(known, n)
+	}
+	for _, n := range OtherEnv {
+		names[n] = true
+	}
+	var errs []error
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, EnvPrefix+"_") && !names[name] {
+			errs = append(errs, fmt.Errorf("environment variable %s: unknown setting; settable are %s_REVIEW, %s_OUTPUT and %s_STAGES_<STAGE>_<PARAM> (see `realsynth stages`)%s",
+				name, EnvPrefix, EnvPrefix, EnvPrefix, didYouMean(name, known)))
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+func envName(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// didYouMean suggests the known name closest to a mistyped one, if it is
+// within two edits.
+func didYouMean(name string, known []string) string {
+	best, bestD := "", 3 // two edits at most
+	for _, k := range known {
+		if d := editDistance(name, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "; did you mean " + best + "?"
+}
+
+// editDistance is the Levenshtein distance of two short ASCII names.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
 func isKnownOverride(k string, known []string) bool {
 	for _, kk := range known {
 		if strings.EqualFold(k, kk) {
@@ -157,16 +230,6 @@ func isKnownOverride(k string, known []string) bool {
 		}
 	}
 	return false
-}
-
-// mapstructureMessage turns mapstructure's "'rounds[0]' has invalid keys:
-// serches" into a message that names the key path the user wrote.
-func mapstructureMessage(err error) string {
-	msg := err.Error()
-	msg = strings.ReplaceAll(msg, "'' has invalid keys:", "unknown top-level key(s):")
-	msg = strings.ReplaceAll(msg, "has invalid keys:", "has unknown key(s):")
-	msg = strings.TrimPrefix(msg, "decoding failed due to the following error(s):\n\n")
-	return msg
 }
 
 func (c *Config) check() error {
@@ -267,8 +330,8 @@ func planSteps(cfg *Config, registry []Stage, stageKeys []string) ([]Step, error
 			}
 			enabled = b
 		}
-		if err := DecodeParams(raw, params); err != nil {
-			errs = append(errs, fmt.Errorf("stages.%s: %w", st.Name, err))
+		if err := decodeParams(raw, params, "stages."+st.Name); err != nil {
+			errs = append(errs, err)
 		}
 		steps = append(steps, Step{Stage: st, Params: params, Enabled: enabled})
 	}
@@ -277,7 +340,11 @@ func planSteps(cfg *Config, registry []Stage, stageKeys []string) ([]Step, error
 
 // DecodeParams decodes a stage's config block into its parameter struct;
 // a key the struct does not declare is an error.
-func DecodeParams(raw map[string]any, params any) error {
+func DecodeParams(raw map[string]any, params any) error { return decodeParams(raw, params, "") }
+
+// decodeParams is DecodeParams for the block at key path prefix, which
+// its errors name.
+func decodeParams(raw map[string]any, params any, prefix string) error {
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		Result:           params,
 		ErrorUnused:      true,
@@ -291,7 +358,7 @@ func DecodeParams(raw map[string]any, params any) error {
 		return err
 	}
 	if err := dec.Decode(raw); err != nil {
-		return errors.New(mapstructureMessage(err))
+		return errors.New(decodeMessage(err, prefix, params))
 	}
 	return nil
 }
@@ -345,16 +412,36 @@ func DescribeParams(params any) []ParamDoc {
 			continue
 		}
 		fv := v.Field(i)
-		def := fmt.Sprintf("%v", fv.Interface())
-		switch fv.Kind() {
-		case reflect.String, reflect.Slice, reflect.Map:
-			if fv.Len() == 0 {
-				def = ""
-			}
-		}
-		out = append(out, ParamDoc{Key: key, Type: f.Type.String(), Default: def, Doc: f.Tag.Get("doc")})
+		def := defaultText(fv)
+		out = append(out, ParamDoc{Key: key, Type: TypeName(f.Type), Default: def, Doc: f.Tag.Get("doc")})
 	}
 	return out
+}
+
+// defaultText shows a parameter's default as a config would write it:
+// lists as "a, b", maps as "k: v, …" by key; empty ones as "".
+func defaultText(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = defaultText(v.Index(i))
+		}
+		return strings.Join(parts, ", ")
+	case reflect.Map:
+		parts := make([]string, 0, v.Len())
+		for iter := v.MapRange(); iter.Next(); {
+			parts = append(parts, fmt.Sprintf("%v: %s", iter.Key(), defaultText(iter.Value())))
+		}
+		sort.Strings(parts)
+		return strings.Join(parts, ", ")
+	case reflect.Pointer:
+		if v.IsNil() {
+			return ""
+		}
+		return defaultText(v.Elem())
+	}
+	return fmt.Sprintf("%v", v.Interface())
 }
 
 func paramKeys(params any) []string {

@@ -137,3 +137,80 @@ func TestOverrides(t *testing.T) {
 		t.Error("--set of an unknown key accepted")
 	}
 }
+
+// TestMessagesNameKeysNotGoTypes: config errors name the key path the user
+// wrote and what was expected, never a Go type or function.
+func TestMessagesNameKeysNotGoTypes(t *testing.T) {
+	cases := []struct{ name, config, want string }{
+		{"top-level key", strings.Replace(goodConfig, "review:", "reviw:", 1), "unknown top-level key(s): reviw"},
+		{"stage key", strings.Replace(goodConfig, "min_score", "min_scor", 1), "stages.fake: has unknown key(s): min_scor"},
+		{"wrong number", strings.Replace(goodConfig, "0.9", "high", 1), `stages.fake.min_score: want number, got "high"`},
+		{"list for text", goodConfig + "    mode: [a, b]\n", "stages.fake.mode: want text, got a list"},
+		{"nested key", strings.Replace(goodConfig, "searches:", "serches:", 1), "rounds[0]: has unknown key(s): serches"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := pipeline.Load(writeReview(t, c.config), fakeRegistry, nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want it to say %q", err, c.want)
+			}
+			for _, leak := range []string{"pipeline.Config", "fakeParams", "strconv", "float64", "[]string", "interface {}"} {
+				if strings.Contains(err.Error(), leak) {
+					t.Errorf("error %q names %s", err, leak)
+				}
+			}
+		})
+	}
+	// The same for --set, whose values arrive as text.
+	_, err := pipeline.Load(writeReview(t, goodConfig), fakeRegistry, []string{"stages.fake.min_score=high"})
+	if err == nil || !strings.Contains(err.Error(), `stages.fake.min_score: want number, got "high"`) {
+		t.Errorf("--set of a wrong type: %v", err)
+	}
+}
+
+// TestUnknownEnvSetting: a REALSYNTH_* variable that sets nothing is a
+// config error, as the same typo with --set is, with a suggestion.
+func TestUnknownEnvSetting(t *testing.T) {
+	path := writeReview(t, goodConfig)
+	t.Setenv("REALSYNTH_STAGES_FAKE_MOD", "lenient")
+	_, err := pipeline.Load(path, fakeRegistry, nil)
+	var ce *pipeline.ConfigError
+	if !errors.As(err, &ce) || !strings.Contains(err.Error(), "environment variable REALSYNTH_STAGES_FAKE_MOD: unknown setting") ||
+		!strings.Contains(err.Error(), "did you mean REALSYNTH_STAGES_FAKE_MODE?") {
+		t.Fatalf("error %v", err)
+	}
+	os.Unsetenv("REALSYNTH_STAGES_FAKE_MOD")
+	_, err = pipeline.Load(path, fakeRegistry, []string{"stages.fake.mod=x"})
+	if err == nil || !strings.Contains(err.Error(), "did you mean stages.fake.mode?") {
+		t.Errorf("--set typo: %v", err)
+	}
+	// Variables that are not settings (test data, the commit test hook) pass.
+	t.Setenv("REALSYNTH_SHARED", "/nowhere")
+	if _, err := pipeline.Load(path, fakeRegistry, nil); err != nil {
+		t.Errorf("REALSYNTH_SHARED refused: %v", err)
+	}
+}
+
+// TestDescribeParamsForPeople: `realsynth stages` shows types and defaults
+// as a config writes them, not as Go prints them.
+func TestDescribeParamsForPeople(t *testing.T) {
+	type vote struct {
+		Path   string `mapstructure:"path"`
+		Format string `mapstructure:"format"`
+		Stage  string `mapstructure:"stage"`
+		List   string `mapstructure:"list"`
+	}
+	type params struct {
+		Reasons []string `mapstructure:"reasons"`
+		Votes   []vote   `mapstructure:"votes"`
+		Min     int      `mapstructure:"min"`
+		On      bool     `mapstructure:"on"`
+	}
+	got := pipeline.DescribeParams(&params{Reasons: []string{"not retrieved", "no full text"}, Min: 2})
+	want := []string{"reasons|list of text|not retrieved, no full text", "votes|list of {path, format, …}|", "min|integer|2", "on|true/false|false"}
+	for i, d := range got {
+		if s := d.Key + "|" + d.Type + "|" + d.Default; i >= len(want) || s != want[i] {
+			t.Errorf("param %d: %q, want %q", i, s, want[min(i, len(want)-1)])
+		}
+	}
+}

@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
 )
 
 // KeyError is a problem with one config key, named by its path from the
@@ -87,4 +91,113 @@ func DisplayPath(p string) string {
 		}
 	}
 	return abs
+}
+
+// TypeName names a parameter's type for people, not Go: "text", "integer",
+// "list of text", "list of {path, format, …}".
+func TypeName(t reflect.Type) string {
+	if t == reflect.TypeFor[time.Duration]() {
+		return "duration"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return TypeName(t.Elem())
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true/false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "list of " + TypeName(t.Elem())
+	case reflect.Map:
+		return "map of " + TypeName(t.Key()) + " to " + TypeName(t.Elem())
+	case reflect.Struct:
+		var keys []string
+		for i := range t.NumField() {
+			if k, _, _ := strings.Cut(t.Field(i).Tag.Get("mapstructure"), ","); k != "" && k != "-" {
+				keys = append(keys, k)
+			}
+		}
+		if len(keys) > 3 {
+			keys = append(keys[:2], "…")
+		}
+		return "{" + strings.Join(keys, ", ") + "}"
+	}
+	return t.Kind().String()
+}
+
+// valueName says what kind of value a config holds where another was
+// expected: "a list", "a block of keys", "true/false".
+func valueName(v any) string {
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "a block of keys"
+	case reflect.Invalid:
+		return "nothing"
+	}
+	return fmt.Sprintf("%q", fmt.Sprint(v))
+}
+
+// decodeMessage turns mapstructure's errors ("'pipeline.Config' has invalid
+// keys: x", "'min_studies' cannot parse value as 'int': strconv.ParseInt:
+// invalid syntax") into key paths and what was expected, one problem per
+// line part. prefix is the key path of the decoded block ("" for the
+// config itself); root is the decoded value, whose Go type mapstructure
+// names the block by ('pipeline.Config', 'dedupe.Params').
+func decodeMessage(err error, prefix string, root any) string {
+	rootName := reflect.TypeOf(root).String()
+	if t := reflect.TypeOf(root); t.Kind() == reflect.Pointer {
+		rootName = t.Elem().String()
+	}
+	var parts []string
+	var walk func(error)
+	walk = func(err error) {
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var de *mapstructure.DecodeError
+		if !errors.As(err, &de) {
+			parts = append(parts, strings.TrimPrefix(err.Error(), "decoding failed due to the following error(s):\n\n"))
+			return
+		}
+		key := de.Name()
+		if key == rootName || key == "" {
+			key = prefix
+		} else if prefix != "" {
+			key = prefix + "." + key
+		}
+		at := key
+		if at != "" {
+			at += ": "
+		}
+		var pe *mapstructure.ParseError
+		var ue *mapstructure.UnconvertibleTypeError
+		inner := de.Unwrap()
+		switch {
+		case errors.As(inner, &pe):
+			parts = append(parts, fmt.Sprintf("%swant %s, got %s", at, TypeName(pe.Expected.Type()), valueName(pe.Value)))
+		case errors.As(inner, &ue):
+			parts = append(parts, fmt.Sprintf("%swant %s, got %s", at, TypeName(ue.Expected.Type()), valueName(ue.Value)))
+		default:
+			msg := inner.Error()
+			if k, ok := strings.CutPrefix(msg, "has invalid keys: "); ok {
+				msg = "has unknown key(s): " + k
+				if key == "" {
+					msg = "unknown top-level key(s): " + k
+				}
+			}
+			parts = append(parts, at+msg)
+		}
+	}
+	walk(err)
+	return strings.Join(parts, "; ")
 }

@@ -294,7 +294,7 @@ func newStagesCmd() *cobra.Command {
 			for i, st := range stages.Pipeline {
 				fmt.Fprintf(w, "%d. %s — %s\n", i+1, st.Name, st.Doc)
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintf(tw, "   stages.%s.enabled\tbool\ttrue\trun this stage\n", st.Name)
+				fmt.Fprintf(tw, "   stages.%s.enabled\ttrue/false\ttrue\trun this stage\n", st.Name)
 				for _, p := range pipeline.DescribeParams(st.Params()) {
 					def := p.Default
 					if def == "" {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -587,5 +588,52 @@ func BenchmarkPairStats1M(b *testing.B) {
 		if _, err := PairStats(a, c, cats); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestOneCategoryRaterSnapsToZero: when one screener never includes, kappa
+// is 0 whatever the other did, and so are its standard errors, in theory.
+// The table is 95 both-exclude and 42 include/exclude units: rounding used
+// to show SE0 2e-09 (2e-07 and 5e-07 on other tables), Conger's kappa
+// -3.6e-16 with SE 6e-17, and z as a quotient of noise or null without a
+// word. Now they are exactly 0, and z is null with a note.
+func TestOneCategoryRaterSnapsToZero(t *testing.T) {
+	g := func(x *float64) string {
+		if x == nil {
+			return "null"
+		}
+		return strconv.FormatFloat(*x, 'g', -1, 64)
+	}
+	p, err := PairTable([]string{"exclude", "include"}, [][]int{{95, 0}, {42, 0}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []Kappa{p.Cohen, p.LinearKappa, p.QuadraticKappa} {
+		for what, x := range map[string]*float64{"estimate": k.Estimate, "SE": k.SE, "SE0": k.SENull, "CI low": k.CILow, "CI high": k.CIHigh} {
+			if x == nil || *x != 0 {
+				t.Errorf("%s kappa %s = %s, want exactly 0", k.Weights, what, g(x))
+			}
+		}
+		if k.Z != nil || !strings.Contains(k.Note, "no z: the standard error under kappa = 0 is 0") {
+			t.Errorf("%s kappa z %s, note %q", k.Weights, g(k.Z), k.Note)
+		}
+	}
+	var r Ratings
+	r.Raters = []string{"A", "B"}
+	for i := range 137 {
+		a := "exclude"
+		if i >= 95 {
+			a = "include"
+		}
+		r.Units = append(r.Units, strconv.Itoa(i))
+		r.Values = append(r.Values, []string{a, "exclude"})
+	}
+	rep, err := Compute(r, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := rep.Multi.Coefficient(CoefConger, "unweighted")
+	if !ok || c.Estimate == nil || *c.Estimate != 0 || c.SE == nil || *c.SE != 0 {
+		t.Errorf("Conger's kappa %s, SE %s; want both exactly 0", g(c.Estimate), g(c.SE))
 	}
 }

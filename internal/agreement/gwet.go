@@ -212,23 +212,29 @@ func chanceCorrected(c Counts, raters raterMatrix, scheme string) ([]Coefficient
 			co.Note = "undefined: chance agreement is 1"
 			return
 		}
-		est := (pa - pe) / (1 - pe)
+		est := cancel(pa, pe) / (1 - pe)
 		co.Estimate = num(est)
 		if n < 2 {
 			co.Note = "one rated unit: no standard error"
 			return
 		}
-		var ss float64
+		var ss, terms float64 // terms: the size of what cancels in ss
 		for i := range rows {
 			peR2 := 0.0
 			if ri[i] >= 2 {
 				peR2 = pe
 			}
 			x := scale * (paI[i] - peR2) / (1 - pe)
+			terms += x * x
 			if peI != nil {
-				x -= 2 * (1 - est) * (peI(i) - pe) / (1 - pe)
+				y := 2 * (1 - est) * (peI(i) - pe) / (1 - pe)
+				x -= y
+				terms += y * y
 			}
 			ss += (x - est) * (x - est)
+		}
+		if ss <= 1e-24*terms {
+			ss = 0 // zero in theory (a rater used one category): rounding only
 		}
 		se := math.Sqrt(ss / (nf * (nf - 1)))
 		co.SE = num(se)

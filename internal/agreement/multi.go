@@ -168,7 +168,7 @@ func fleiss(pa float64, pi []float64, units, constM int) FleissKappa {
 		f.Note = "undefined: chance agreement is 1 (all ratings in one category)"
 		return f
 	}
-	kappa := (pa - pe) / (1 - pe)
+	kappa := cancel(pa, pe) / (1 - pe)
 	f.Estimate = num(kappa)
 	if constM < 2 {
 		f.Note = "units have different numbers of ratings: no null SE (Fleiss, Nee & Landis 1979 assumes a constant number)"
@@ -176,10 +176,13 @@ func fleiss(pa float64, pi []float64, units, constM int) FleissKappa {
 	}
 	// var0 = 2 / (N m (m−1) (Σ p q)²) · [(Σ p q)² − Σ p q (q − p)]
 	mm := float64(constM)
-	v0 := 2 / (float64(units) * mm * (mm - 1) * pq * pq) * (pq*pq - pqqp)
+	v0 := 2 / (float64(units) * mm * (mm - 1) * pq * pq) * cancel(pq*pq, pqqp)
 	if se0, ok := sqrtVar(v0); ok && se0 > 0 {
 		f.SENull = num(se0)
 		f.Z = num(kappa / se0)
+	} else if ok {
+		f.SENull = num(0)
+		f.Note = noZeroSE
 	}
 	return f
 }

@@ -281,7 +281,7 @@ func weightedKappa(p [][]float64, rows, cols []float64, n float64, scheme string
 		k.Note = "undefined: chance agreement is 1 (all ratings in one category)"
 		return k
 	}
-	kappa := (po - pe) / (1 - pe)
+	kappa := cancel(po, pe) / (1 - pe)
 	k.Estimate = num(kappa)
 	var s, s0 float64
 	for i := range q {
@@ -293,8 +293,8 @@ func weightedKappa(p [][]float64, rows, cols []float64, n float64, scheme string
 		}
 	}
 	c := po*pe - 2*pe + po
-	v := (s - c*c) / (n * math.Pow(1-pe, 4))
-	v0 := (s0 - pe*pe) / (n * (1 - pe) * (1 - pe))
+	v := cancel(s, c*c) / (n * math.Pow(1-pe, 4))
+	v0 := cancel(s0, pe*pe) / (n * (1 - pe) * (1 - pe))
 	if se, ok := sqrtVar(v); ok {
 		k.SE = num(se)
 		k.CILow = num(kappa - z975*se)
@@ -305,8 +305,28 @@ func weightedKappa(p [][]float64, rows, cols []float64, n float64, scheme string
 		k.Z = num(kappa / se0)
 		k.CILowNull = num(kappa - z975*se0)
 		k.CIHighNull = num(kappa + z975*se0)
+	} else if ok {
+		k.SENull = num(0)
+		k.CILowNull, k.CIHighNull = num(kappa), num(kappa)
+		k.Note = noZeroSE
 	}
 	return k
+}
+
+// noZeroSE explains a kappa without z: its variance under κ = 0 is zero in
+// theory, as when one rater used a single category (κ is then 0 whatever
+// the other did).
+const noZeroSE = "no z: the standard error under kappa = 0 is 0 (as when a rater used a single category, which makes kappa 0 whatever the other rater did)"
+
+// cancel is a − b, or exactly 0 when the two agree to rounding. Kappas and
+// variances are differences of terms that cancel exactly in degenerate
+// tables (a rater who used one category only); rounding must not show
+// there as an SE of 2e-07 or a kappa of -3e-16.
+func cancel(a, b float64) float64 {
+	if d := a - b; math.Abs(d) > 1e-12*(math.Abs(a)+math.Abs(b)) {
+		return d
+	}
+	return 0
 }
 
 // ClopperPearson is the exact two-sided interval at the given level for a
