@@ -92,7 +92,8 @@ type DuplicatePair struct {
 	WorkB string `table:"work_b"`
 	// Decision is duplicate, related (linked reports of one study: preprint,
 	// abstract, erratum, comment and their article), review
-	// (needs a human; also a duplicate that clustering refused, see Note) or distinct.
+	// (needs a human; also a duplicate that clustering refused or a study
+	// link refused, see Note) or distinct.
 	Decision string `table:"decision"`
 	// Rule names the rule or guard that decided (stages/dedupe/README.md
 	// lists the evidence each needs). duplicate: "doi+title", "pmid+title",
@@ -113,21 +114,22 @@ type DuplicatePair struct {
 	// one-page item under a multi-page article's title, authors and
 	// journal), "related:abstract-reprinted" (one abstract printed in two
 	// places), "related:cochrane-update" (another version of a Cochrane
-	// review) or "related:KIND1/KIND2" (the two report kinds in
-	// alphabetical order, e.g. "related:article/preprint"). review:
+	// review), "related:KIND1/KIND2" (the two report kinds in
+	// alphabetical order, e.g. "related:article/preprint") or
+	// "human:same_study" (the team's decision). review:
 	// "title-only", "close-title", "title-only, volume garbled",
 	// "title-only, fields shifted",
 	// "weak-title+authors+volume+pages", "title+bib, authors differ",
 	// "doi-agree-title-differs", "pmid-agree-title-differs",
 	// "missing-title+identifier", "related?:KIND1/KIND2, authors missing"
-	// (a link a human must confirm), or a duplicate rule whose merge was
-	// refused. distinct: "guard:doi-conflict", "guard:pmid-conflict",
+	// (a link a human must confirm), or a duplicate rule whose merge, or a
+	// related rule whose study link, was refused. distinct: "guard:doi-conflict", "guard:pmid-conflict",
 	// "guard:years-apart", "guard:volume-conflict", "guard:pages-conflict",
 	// "guard:issue-conflict", "guard:title-numbers", "guard:title-contrast",
 	// "guard:generic-title", "guard:authors-differ", "guard:cochrane-update",
 	// "guard:cochrane-number", "guard:KIND1/KIND2" (different report kinds;
 	// ", years" appended when the years do not fit the relation),
-	// "titles-differ", "human:different".
+	// "titles-differ", "human:different", "human:different_study".
 	Rule string `table:"rule"`
 	// TitleScore is the title similarity, 0..1 to 3 decimals: 1 − Levenshtein
 	// distance / longer length over the folded titles (letters and digits
@@ -165,13 +167,18 @@ type DuplicatePair struct {
 	// directly or through other members.
 	Merged bool `table:"merged"`
 	// Note explains what clustering did to the pair: "not merged: …" (the
-	// merge was refused, why, and the decision set to review) and/or "merged
-	// through other members" (a review pair that ended in one work); null otherwise.
+	// merge was refused, why, and the decision set to review), "not linked:
+	// …" (the study link was refused: a record of each study is decided
+	// different_study, or their authors conflict, and the decision set to
+	// review) and/or "merged through other members" (a review pair that
+	// ended in one work); null otherwise.
 	Note string `table:"note,optional"`
 }
 
 // ReviewItem is an uncertain pair awaiting a human decision. Copy the pair
-// into the decisions CSV named in config with `same` or `different`.
+// into the decisions CSV named in config with `same` or `different` (one
+// report or two), `same_study` (two reports of one study: link, never
+// merge) or `different_study` (never link).
 type ReviewItem struct {
 	// RecordA is the pair's first record id (RecordA < RecordB); a decisions CSV's record_a.
 	RecordA string `table:"record_a"`
@@ -182,7 +189,8 @@ type ReviewItem struct {
 	// WorkB is the work RecordB is in now (never WorkA: merged pairs are not queued).
 	WorkB string `table:"work_b"`
 	// Reason is the rule that sent the pair here (duplicate_pairs.rule), then
-	// "; " and the note when clustering refused the merge ("not merged: …").
+	// "; " and the note when clustering refused the merge or the study link
+	// ("not merged: …", "not linked: …").
 	Reason string `table:"reason"`
 	// TitleScore is the title similarity, 0..1, as in duplicate_pairs (null: a title is missing).
 	TitleScore *float64 `table:"title_score"`

@@ -151,8 +151,8 @@ func (e *engine) joinConflict(ra, rb int, edge *pairResult) string {
 	ma, mb := e.membersOf(ra), e.membersOf(rb)
 	for _, x := range ma {
 		for _, y := range mb {
-			if e.differentIdx[pack(x, y)] {
-				return fmt.Sprintf("%s and %s were decided different", e.recs[x].RecordID, e.recs[y].RecordID)
+			if h := e.human[pack(x, y)]; h.blocksMerge() {
+				return fmt.Sprintf("%s and %s were decided %s", e.recs[x].RecordID, e.recs[y].RecordID, h)
 			}
 			if edge.human {
 				continue
@@ -179,7 +179,7 @@ func (e *engine) memberConflict(x, y int) string {
 	if wa, wb := e.prevWork[x], e.prevWork[y]; wa != "" && wb != "" && wa != wb {
 		return "earlier works " + min(wa, wb) + " and " + max(wa, wb)
 	}
-	if e.sameIdx[pack(x, y)] {
+	if e.human[pack(x, y)] == humanSame {
 		return ""
 	}
 	// The pair itself must not be judged distinct (or only related): every

@@ -718,7 +718,7 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 	}
 	titleOK := e.titleScore >= titleClose || (e.titleContained && 10*short >= 6*long)
 	switch {
-	case !titleOK || (e.hasAuthors && e.firstAuthor != agree && e.authorScore < 0.67):
+	case !titleOK || (e.hasAuthors && e.firstAuthor != agree && e.authorScore < 0.66):
 		// Authors that agree: the first, or two thirds (half of a short
 		// list can be one common family name).
 		return verdict{distinct, "guard:" + pair}, true

@@ -13,11 +13,38 @@ import (
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
+// humanDecision is the team's decision on a pair of records.
+type humanDecision string
+
+// The decisions a team can write: same report, different reports, different
+// reports of one study (link them), different studies (never link them).
+const (
+	humanSame           humanDecision = "same"
+	humanDifferent      humanDecision = "different"
+	humanSameStudy      humanDecision = "same_study"
+	humanDifferentStudy humanDecision = "different_study"
+)
+
+// verdict is the pair's decision and rule (human:<decision>).
+func (h humanDecision) verdict() verdict {
+	switch h {
+	case humanSame:
+		return verdict{duplicate, "human:same"}
+	case humanSameStudy:
+		return verdict{related, "human:same_study"}
+	}
+	return verdict{distinct, "human:" + string(h)}
+}
+
+// blocksMerge: the two records are different reports (every decision but same).
+func (h humanDecision) blocksMerge() bool { return h != "" && h != humanSame }
+
 // readDecisions reads the team's decisions: a CSV with at least the columns
-// record_a, record_b and decision (same or different), in any order. Rows
-// with an empty decision are skipped, so the review queue CSV can be filled
-// in and used as it is. A later row for the same pair wins.
-func readDecisions(path string) (map[[2]string]bool, error) {
+// record_a, record_b and decision (same, different, same_study or
+// different_study), in any order. Rows with an empty decision are skipped,
+// so the review queue CSV can be filled in and used as it is. A later row
+// for the same pair wins.
+func readDecisions(path string) (map[[2]string]humanDecision, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("dedupe decisions: %w", err)
@@ -38,7 +65,7 @@ func readDecisions(path string) (map[[2]string]bool, error) {
 			return nil, fmt.Errorf("dedupe decisions %s:1: column %q missing (want record_a,record_b,decision)", path, need)
 		}
 	}
-	out := map[[2]string]bool{}
+	out := map[[2]string]humanDecision{}
 	for {
 		row, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -64,13 +91,11 @@ func readDecisions(path string) (map[[2]string]bool, error) {
 		if a > b {
 			a, b = b, a
 		}
-		switch d {
-		case "same":
-			out[[2]string{a, b}] = true
-		case "different":
-			out[[2]string{a, b}] = false
+		switch h := humanDecision(strings.ReplaceAll(strings.ReplaceAll(d, " ", "_"), "-", "_")); h {
+		case humanSame, humanDifferent, humanSameStudy, humanDifferentStudy:
+			out[[2]string{a, b}] = h
 		default:
-			return nil, fmt.Errorf("dedupe decisions %s:%d: decision %q, want same or different", path, line, d)
+			return nil, fmt.Errorf("dedupe decisions %s:%d: decision %q, want same, different, same_study or different_study", path, line, d)
 		}
 	}
 }

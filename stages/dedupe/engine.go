@@ -15,8 +15,8 @@ import (
 type options struct {
 	mergePreprints bool
 	maxBlock       int
-	// decisions maps an ordered pair of record ids to same (true) or different (false).
-	decisions map[[2]string]bool
+	// decisions maps an ordered pair of record ids to the team's decision.
+	decisions map[[2]string]humanDecision
 	// roundIndex orders round ids (config order); unknown rounds sort last.
 	roundIndex func(string) int
 	// prevWorkOf is each record's work in the previous committed output.
@@ -56,7 +56,7 @@ type engine struct {
 	parent  []int
 	members [][]int
 	// human decisions by packed index pair.
-	sameIdx, differentIdx map[uint64]bool
+	human map[uint64]humanDecision
 }
 
 func pack(i, j int) uint64 {
@@ -136,7 +136,7 @@ func parallelChunks(n, chunk int, fn func(lo, hi int)) {
 // humanPairs maps the decisions CSV onto record indices; pairs naming a
 // record not in this run are returned for a warning.
 func (e *engine) humanPairs() (unknown [][2]string) {
-	e.sameIdx, e.differentIdx = map[uint64]bool{}, map[uint64]bool{}
+	e.human = map[uint64]humanDecision{}
 	if len(e.opt.decisions) == 0 {
 		return nil
 	}
@@ -146,18 +146,14 @@ func (e *engine) humanPairs() (unknown [][2]string) {
 			index[r.RecordID] = i
 		}
 	}
-	for pair, same := range e.opt.decisions {
+	for pair, d := range e.opt.decisions {
 		i, ok1 := index[pair[0]]
 		j, ok2 := index[pair[1]]
 		if !ok1 || !ok2 || i == j {
 			unknown = append(unknown, pair)
 			continue
 		}
-		if same {
-			e.sameIdx[pack(i, j)] = true
-		} else {
-			e.differentIdx[pack(i, j)] = true
-		}
+		e.human[pack(i, j)] = d
 	}
 	slices.SortFunc(unknown, func(a, b [2]string) int {
 		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
@@ -169,10 +165,7 @@ func (e *engine) humanPairs() (unknown [][2]string) {
 // decided) and keeps those that are not plainly different.
 func (e *engine) comparePairs() {
 	cands := candidatePairs(e.prep, e.opt.maxBlock)
-	for k := range e.sameIdx {
-		cands = append(cands, k)
-	}
-	for k := range e.differentIdx {
+	for k := range e.human {
 		cands = append(cands, k)
 	}
 	slices.Sort(cands)
@@ -218,16 +211,13 @@ func (e *engine) comparePair(i, j int) (pairResult, bool) {
 	a, b := &e.prep[i], &e.prep[j]
 	r := pairResult{i: uint32(i), j: uint32(j)}
 	k := pack(i, j)
-	if plainlyDifferent(a, b) && !e.sameIdx[k] && !e.differentIdx[k] {
+	h := e.human[k]
+	if h == "" && plainlyDifferent(a, b) {
 		return r, false
 	}
 	r.ev = compareFields(a, b)
-	switch {
-	case e.sameIdx[k]:
-		r.v, r.human = verdict{duplicate, "human:same"}, true
-		return r, true
-	case e.differentIdx[k]:
-		r.v, r.human = verdict{distinct, "human:different"}, true
+	if h != "" {
+		r.v, r.human = h.verdict(), true
 		return r, true
 	}
 	r.v = decide(a, b, &r.ev, e.opt.mergePreprints)

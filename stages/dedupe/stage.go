@@ -13,7 +13,7 @@ import (
 
 // Params are the dedupe stage's settings.
 type Params struct {
-	Decisions      string `mapstructure:"decisions" doc:"CSV of human decisions (record_a,record_b,decision = same|different), relative to the config; empty for none"`
+	Decisions      string `mapstructure:"decisions" doc:"CSV of human decisions (record_a,record_b,decision = same|different|same_study|different_study), relative to the config; empty for none"`
 	MergePreprints bool   `mapstructure:"merge_preprints" doc:"merge a preprint into its journal article instead of linking them as related reports of one study"`
 	MaxBlock       int    `mapstructure:"max_block" doc:"records sharing a blocking key beyond which only title-sorted neighbours are compared"`
 	ReviewCSV      string `mapstructure:"review_csv" doc:"file name of the review queue written beside the tables as CSV, ready to fill in and use as decisions; empty for none"`

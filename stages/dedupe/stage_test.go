@@ -408,10 +408,10 @@ func TestGuardsAndRules(t *testing.T) {
 		{"human decision same overrides",
 			rec("a", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
 			rec("b", "title=Effect of peer support workers on engagement in community mental health care", "authors=Smith, J."),
-			options{decisions: map[[2]string]bool{{"a", "b"}: true}}, duplicate, "human:same"},
+			options{decisions: map[[2]string]humanDecision{{"a", "b"}: humanSame}}, duplicate, "human:same"},
 		{"human decision different overrides",
 			article("a"), article("b"),
-			options{decisions: map[[2]string]bool{{"a", "b"}: false}}, distinct, "human:different"},
+			options{decisions: map[[2]string]humanDecision{{"a", "b"}: humanDifferent}}, distinct, "human:different"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -693,4 +693,118 @@ func TestDecisionsFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "decisions.csv:2") || !strings.Contains(err.Error(), "maybe") {
 		t.Errorf("error %v, want file:line and the bad value", err)
 	}
+}
+
+// TestStudyLinksAreSafe: a preprint whose authors overlap two articles of
+// one title by two teams links to the first it meets; the second link
+// would make the two teams' articles one study, so it goes to review.
+func TestStudyLinksAreSafe(t *testing.T) {
+	title := "title=Peer support for people leaving prison: a randomised trial"
+	recs := []tables.Record{
+		rec("p", title, "authors=Smith, J.;Jones, K.;Lee, M.", "year=2019", "journal=medRxiv", "doi=10.1101/2019.01.01.123456"),
+		rec("x", title, "authors=Smith, J.;Brown, A.", "year=2019", "journal=Lancet Psychiatry", "volume=6", "pages=101-109"),
+		rec("y", title, "authors=Jones, K.;Lee, M.;White, R.", "year=2020", "journal=BMJ Open", "volume=10", "pages=e034567"),
+	}
+	res := runDedupe(t, recs, options{})
+	w := workOf(res)
+	study := map[string]string{}
+	for _, wk := range res.works {
+		study[wk.WorkID] = wk.StudyID
+	}
+	if study[w["x"]] == study[w["y"]] {
+		t.Fatalf("articles by two teams in one study %s", study[w["x"]])
+	}
+	if study[w["p"]] != study[w["x"]] {
+		t.Errorf("preprint in study %s, article x in %s: the first link stands", study[w["p"]], study[w["x"]])
+	}
+	py := pairRow(res, "p", "y")
+	if py == nil || py.Decision != review || !strings.Contains(py.Note, "not linked: x and y are different studies: their authors conflict") {
+		t.Errorf("pair p–y %+v, want review, not linked because x and y differ", py)
+	}
+	if xy := pairRow(res, "x", "y"); xy == nil || xy.Decision != distinct || xy.FirstAuthor != "conflict" {
+		t.Errorf("pair x–y %+v, want distinct, first authors in conflict", xy)
+	}
+}
+
+// TestStudyDecisions: the team links two reports the rules would not
+// (same_study), unlinks a preprint from an article (different_study), and
+// keeps two records the rules would merge apart but in one study
+// (same_study). The decisions hold on the next run over the committed
+// output, show in duplicate_pairs, and a same_study contradicting a
+// different_study is not applied, with a warning.
+func TestStudyDecisions(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "decisions.csv")
+	recs := []tables.Record{
+		// a and b: protocol and results, titles too far apart for any rule.
+		rec("a", "title=Peer navigators for people with serious mental illness: protocol for a cluster trial", "authors=Kelly, E.;Fulginiti, A.", "year=2016", "journal=Trials", "volume=17", "pages=333"),
+		rec("b", "title=Effect of peer navigators on physical health of people with serious mental illness", "authors=Kelly, E.;Fulginiti, A.", "year=2019", "journal=Psychiatr Serv", "volume=70", "pages=60-67"),
+		// c and d: a preprint and an article the rules link.
+		article("c", "journal=medRxiv", "doi=10.1101/2019.01.01.123456", "volume=", "issue=", "pages=", "year=2018"),
+		article("d", "doi=10.1192/bjp.2019.1"),
+		// e and f: one report by the rules; the team says two reports of one study.
+		rec("e", "title=Housing first and recovery: a qualitative study of tenants", "authors=Doe, J.", "year=2018", "journal=Health Soc Care Community", "volume=26", "pages=10-19"),
+		rec("f", "title=Housing first and recovery: a qualitative study of tenants", "authors=Doe J", "year=2018", "journal=Health and Social Care in the Community", "volume=26", "pages=10-9", "db=Scopus"),
+		// g: a third report; a–g same_study contradicts b–g different_study (a and b are one study).
+		rec("g", "title=Physical health screening by peer staff", "authors=Kelly, E.", "year=2020", "journal=Community Ment Health J", "volume=56", "pages=1-8"),
+	}
+	csv := "record_a,record_b,decision\na,b,same_study\nc,d,Different study\ne,f,same_study\na,g,same_study\nb,g,different_study\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	params := Stage.Params().(*Params)
+	params.Decisions = path
+	check := func(run *pipeline.Run) {
+		t.Helper()
+		works := get[tables.Work](t, run, "works")
+		workOf, study := map[string]string{}, map[string]string{}
+		for _, wk := range works {
+			study[wk.WorkID] = wk.StudyID
+			for _, r := range wk.RecordIDs {
+				workOf[r] = wk.WorkID
+			}
+		}
+		st := func(id string) string { return study[workOf[id]] }
+		if st("a") != st("b") || workOf["a"] == workOf["b"] {
+			t.Errorf("a, b: works %s %s, studies %s %s; want two works of one study", workOf["a"], workOf["b"], st("a"), st("b"))
+		}
+		if st("c") == st("d") {
+			t.Errorf("c, d decided different_study but share study %s", st("c"))
+		}
+		if workOf["e"] == workOf["f"] || st("e") != st("f") {
+			t.Errorf("e, f: works %s %s, studies %s %s; want two works of one study", workOf["e"], workOf["f"], st("e"), st("f"))
+		}
+		if st("g") == st("b") {
+			t.Errorf("g joined b's study despite b,g different_study")
+		}
+		rule := map[[2]string]string{}
+		for _, p := range get[tables.DuplicatePair](t, run, "duplicate_pairs") {
+			rule[[2]string{p.RecordA, p.RecordB}] = p.Decision + " " + p.Rule + " " + p.Note
+		}
+		for pair, want := range map[[2]string]string{
+			{"a", "b"}: "related human:same_study ",
+			{"c", "d"}: "distinct human:different_study ",
+			{"e", "f"}: "related human:same_study ",
+			{"b", "g"}: "distinct human:different_study ",
+		} {
+			if rule[pair] != want {
+				t.Errorf("pair %v: %q, want %q", pair, rule[pair], want)
+			}
+		}
+		if r := rule[[2]string{"a", "g"}]; r != "review human:same_study not linked: b and g are different studies: decided different_study" {
+			t.Errorf("pair a,g: %q, want review, not linked", r)
+		}
+		warned := false
+		for _, w := range run.Warnings() {
+			warned = warned || strings.Contains(w, "same_study decision for a, g not applied")
+		}
+		if !warned {
+			t.Errorf("no warning for the contradicted same_study; warnings %v", run.Warnings())
+		}
+	}
+	run1 := runStage(t, out, nil, recs, params)
+	check(run1)
+	commit(t, run1, out)
+	run2 := runStage(t, out, nil, recs, params)
+	check(run2)
 }

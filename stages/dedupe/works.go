@@ -148,20 +148,13 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 		studyParent[w] = r
 		return r
 	}
-	for k := range e.pairs {
-		p := &e.pairs[k]
-		if p.v.decision != related {
-			continue
+	e.linkStudies(res, workOf, findStudy, func(wa, wb int) {
+		// The work with the smaller id leads the study.
+		if workOf[wb] < workOf[wa] {
+			wa, wb = wb, wa
 		}
-		wa, wb := findStudy(e.find(int(p.i))), findStudy(e.find(int(p.j)))
-		if wa != wb {
-			// The work with the smaller id leads the study.
-			if workOf[wb] < workOf[wa] {
-				wa, wb = wb, wa
-			}
-			studyParent[wb] = wa
-		}
-	}
+		studyParent[wb] = wa
+	})
 	studyMembers := map[int][]int{} // study root → work roots, in work id order
 	for _, r := range roots {
 		if _, ok := studyParent[r]; ok {
@@ -208,6 +201,110 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 	res.bridges = e.bridges(workOf)
 	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
 	res.records = e.recordsInPlace(workOf)
+}
+
+// linkStudies joins the works of related pairs into studies, human
+// same_study decisions first, then the pairs in record order. A link is as
+// safe as a merge: two studies are not joined when any record of one and
+// any record of the other were decided different_study, or were judged
+// distinct because their authors conflict or their titles name different
+// populations or review numbers (a preprint matching two articles of one
+// title by different teams joins neither to the other). A refused link
+// becomes review, with a note, so the team can answer same_study or
+// different_study.
+func (e *engine) linkStudies(res *result, workOf []string, findStudy func(int) int, union func(wa, wb int)) {
+	var links []int
+	involved := map[int]bool{} // work roots with a link
+	for k := range e.pairs {
+		if p := &e.pairs[k]; p.v.decision == related {
+			links = append(links, k)
+			involved[e.find(int(p.i))], involved[e.find(int(p.j))] = true, true
+		}
+	}
+	if len(links) == 0 {
+		return
+	}
+	slices.SortStableFunc(links, func(x, y int) int {
+		hx, hy := e.pairs[x].human, e.pairs[y].human
+		switch {
+		case hx && !hy:
+			return -1
+		case hy && !hx:
+			return 1
+		}
+		return 0
+	})
+	// Pairs that keep two studies apart, among the works with links.
+	apart := map[uint64]*pairResult{}
+	for k := range e.pairs {
+		p := &e.pairs[k]
+		if p.v.decision != distinct || !involved[e.find(int(p.i))] || !involved[e.find(int(p.j))] {
+			continue
+		}
+		if p.v.rule == "human:different_study" ||
+			(!p.human && (authorsConflict(&p.ev) || p.v.rule == "guard:title-contrast" || p.v.rule == "guard:cochrane-number")) {
+			apart[pack(int(p.i), int(p.j))] = p
+		}
+	}
+	records := map[int][]int{} // study root → its records
+	recordsOf := func(study int) []int {
+		if r, ok := records[study]; ok {
+			return r
+		}
+		return e.membersOf(study) // a work alone: its root is the study's
+	}
+	for _, k := range links {
+		p := &e.pairs[k]
+		sa, sb := findStudy(e.find(int(p.i))), findStudy(e.find(int(p.j)))
+		if sa == sb {
+			continue
+		}
+		ra, rb := recordsOf(sa), recordsOf(sb)
+		if why := studyConflict(e, apart, ra, rb, p.human); why != "" {
+			p.v = verdict{review, p.v.rule} // not refused: that flag is for merges (see bridges)
+			p.note = "not linked: " + why
+			if p.human {
+				res.warnings = append(res.warnings, fmt.Sprintf("same_study decision for %s, %s not applied: %s",
+					e.recs[p.i].RecordID, e.recs[p.j].RecordID, why))
+			}
+			continue
+		}
+		merged := append(append(make([]int, 0, len(ra)+len(rb)), ra...), rb...)
+		union(sa, sb)
+		root := findStudy(sa)
+		delete(records, sa)
+		delete(records, sb)
+		records[root] = merged
+	}
+}
+
+// studyConflict names the first pair of records, one from each study,
+// that keeps the two studies apart; only the team's different_study
+// decisions count against a human same_study link.
+func studyConflict(e *engine, apart map[uint64]*pairResult, ra, rb []int, human bool) string {
+	if len(apart) == 0 {
+		return ""
+	}
+	for _, x := range ra {
+		for _, y := range rb {
+			p, ok := apart[pack(x, y)]
+			if !ok || (human && p.v.rule != "human:different_study") {
+				continue
+			}
+			why := "decided different_study"
+			switch {
+			case p.v.rule == "human:different_study":
+			case authorsConflict(&p.ev):
+				why = "their authors conflict"
+			case p.v.rule == "guard:title-contrast":
+				why = "their titles name different populations or arms"
+			default:
+				why = "different review numbers"
+			}
+			return fmt.Sprintf("%s and %s are different studies: %s", e.recs[x].RecordID, e.recs[y].RecordID, why)
+		}
+	}
+	return ""
 }
 
 // recordsInPlace fills each record's work id and reorders the input slice by
