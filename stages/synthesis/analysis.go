@@ -260,11 +260,12 @@ func themeTally(in Input, studies []Study, clusterOf []int, consensus, provision
 	for _, c := range consensus {
 		buf = codesWithAncestors(cb, c.cfg, buf)
 		report, excerpt := -1, -1
-		if c.cfg.ReportID != "" {
-			report = intern(reportIdx, c.cfg.ReportID)
+		reportID := cmp.Or(c.cfg.ReportKey, c.cfg.ReportID)
+		if reportID != "" {
+			report = intern(reportIdx, reportID)
 		}
 		if c.cfg.Quote != "" {
-			excerpt = intern(excerptIdx, strings.Join([]string{studies[c.study].Label, c.cfg.ReportID, c.cfg.Page, c.cfg.Quote}, "\x00"))
+			excerpt = intern(excerptIdx, strings.Join([]string{studies[c.study].Label, reportID, c.cfg.Page, c.cfg.Quote}, "\x00"))
 		}
 		for _, k := range buf {
 			studyCode.note(c.study, k, c.round)

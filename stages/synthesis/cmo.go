@@ -42,7 +42,11 @@ type Configuration struct {
 	Quote    string
 	Page     string
 	ReportID string
-	Round    string
+	// ReportKey is the work ReportID names once resolved (a PMID, DOI and
+	// work id of one report give one key), else empty: reports are counted
+	// by it.
+	ReportKey string
+	Round     string
 	// Upstream is the upstream_cmoc_id as written.
 	Upstream   string
 	Confidence string

@@ -22,6 +22,7 @@ type fixture struct {
 	decisions string // candidate decisions CSV text, optional
 	rounds    []string
 	works     []tables.Work
+	records   []tables.Record // de-duplicated records, for PMID and database:key references
 	screening []tables.Decision
 	params    func(*Params)
 }
@@ -82,6 +83,9 @@ func (f fixture) analyse(t *testing.T) result {
 		rounds = roundIDs(nil, cfgs)
 	}
 	res := newResolver(rounds, f.works, f.works != nil, f.screening, f.screening != nil, studyRows, warn)
+	if f.records != nil {
+		res.indexRecords(f.records, cfgs)
+	}
 	in, err := res.resolve(cfgs)
 	if err != nil {
 		return result{err: err, warnings: warnings}

@@ -21,6 +21,9 @@ type resolver struct {
 	haveDecisions bool
 	works         map[string]*tables.Work // by work id
 	byDOI         map[string]*tables.Work
+	// refs resolves the PMIDs, DOIs and database:key references the team
+	// wrote to the works of the records carrying them (see indexRecords).
+	refs          map[string][]string
 	studyWorks    map[string][]string // dedupe study id → work ids
 	includedRound map[string]int      // dedupe study id → round index of its full-text include
 	includedOrder []string            // included dedupe study ids, sorted
@@ -71,21 +74,135 @@ func newResolver(rounds []string, works []tables.Work, haveWorks bool, decisions
 	return r
 }
 
+// A report reference names a report the way a team knows it: a work id, a
+// DOI, a PMID ("PMID:12345678", "pmid 12345678" or the digits alone) or
+// "database:key", the record's source key in one database's export
+// ("Embase:2012345678", "MEDLINE:12345678"). refKey reduces a reference
+// that is not a work id to the key indexRecords files records under
+// ("doi:10.1000/x", "pmid:12345678", "key:embase:2012345678"); "" when it
+// is none of these.
+func refKey(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if dois, rest := biblio.SplitDOIs(ref); len(dois) == 1 && strings.TrimSpace(rest) == "" {
+		return "doi:" + dois[0]
+	}
+	lower := strings.ToLower(ref)
+	digits := strings.TrimLeft(strings.TrimSpace(strings.TrimLeft(strings.TrimPrefix(lower, "pmid"), ": ")), "0")
+	if digits != "" && strings.Trim(digits, "0123456789") == "" && (digits != lower || len(digits) <= 9) {
+		return "pmid:" + digits
+	}
+	if db, key, ok := strings.Cut(ref, ":"); ok && strings.TrimSpace(db) != "" && strings.TrimSpace(key) != "" {
+		return "key:" + strings.ToLower(strings.TrimSpace(db)) + ":" + strings.TrimSpace(key)
+	}
+	return ""
+}
+
+// recordKeys lists the reference keys a record answers to.
+func recordKeys(r *tables.Record, out []string) []string {
+	out = out[:0]
+	if p := strings.TrimLeft(strings.TrimSpace(r.PMID), "0"); p != "" {
+		out = append(out, "pmid:"+p)
+	}
+	for _, d := range append([]string{r.DOI}, r.DOIs...) {
+		if dois, _ := biblio.SplitDOIs(d); len(dois) > 0 {
+			out = append(out, "doi:"+dois[0])
+		}
+	}
+	if r.SourceKey != "" && r.Database != "" {
+		out = append(out, "key:"+strings.ToLower(r.Database)+":"+r.SourceKey)
+	}
+	return out
+}
+
+// indexRecords maps every report reference the studies CSV and the CMO
+// file use (other than work ids) to the works of the records it names,
+// from the de-duplicated records table: a team can cite a report by the
+// PMID, DOI or database key it knows before any run has issued work ids.
+// Only the references in use are kept, so the index stays small whatever
+// the size of the search.
+func (r *resolver) indexRecords(records []tables.Record, configs []Configuration) {
+	want := map[string]bool{}
+	note := func(ref string) {
+		if _, isWork := r.works[ref]; !isWork {
+			if k := refKey(ref); k != "" {
+				want[k] = true
+			}
+		}
+	}
+	for _, row := range r.studyRows {
+		for _, ref := range row.WorkIDs {
+			note(ref)
+		}
+		for _, ref := range row.DOIs {
+			note(ref)
+		}
+	}
+	for i := range configs {
+		note(configs[i].Study)
+		if configs[i].ReportID != "" {
+			note(configs[i].ReportID)
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	r.refs = map[string][]string{}
+	var keys []string
+	for i := range records {
+		rec := &records[i]
+		if rec.WorkID == "" {
+			continue
+		}
+		keys = recordKeys(rec, keys)
+		for _, k := range keys {
+			if want[k] && !slices.Contains(r.refs[k], rec.WorkID) {
+				r.refs[k] = append(r.refs[k], rec.WorkID)
+			}
+		}
+	}
+	for k := range r.refs {
+		slices.Sort(r.refs[k])
+	}
+}
+
+// resolveRef returns the works a report reference names (a work id, DOI,
+// PMID or database:key), sorted; none when it names no report of this
+// review.
+func (r *resolver) resolveRef(ref string) []string {
+	if _, ok := r.works[ref]; ok {
+		return []string{ref}
+	}
+	k := refKey(ref)
+	if ws := r.refs[k]; len(ws) > 0 {
+		return ws
+	}
+	if d, ok := strings.CutPrefix(k, "doi:"); ok {
+		if w, ok := r.byDOI[d]; ok {
+			return []string{w.WorkID}
+		}
+	}
+	return nil
+}
+
 // labelStudies returns the de-duplicated study ids and work ids a label
 // covers. ok is false when the label is unknown.
 func (r *resolver) labelStudies(label string) (studyIDs, workIDs []string, err error, ok bool) {
 	if row, inCSV := r.rows[label]; inCSV {
-		workIDs = slices.Clone(row.WorkIDs)
-		for _, w := range row.WorkIDs {
+		for _, ref := range row.WorkIDs {
 			if !r.haveWorks {
-				studyIDs = append(studyIDs, w)
+				workIDs = append(workIDs, ref)
+				studyIDs = append(studyIDs, ref)
 				continue
 			}
-			work, known := r.works[w]
-			if !known {
-				return nil, nil, fmt.Errorf("%s:%d: study %s: work_id %s is not a work of this review", row.File, row.Line, label, w), true
+			ws := r.resolveRef(ref)
+			if len(ws) == 0 {
+				return nil, nil, fmt.Errorf("%s:%d: study %s: work_id %s is not a work of this review, nor a DOI, PMID or database:key of its records",
+					row.File, row.Line, label, ref), true
 			}
-			studyIDs = append(studyIDs, studyOf(work))
+			for _, w := range ws {
+				workIDs = append(workIDs, w)
+				studyIDs = append(studyIDs, studyOf(r.works[w]))
+			}
 		}
 		for _, d := range row.DOIs {
 			dois, _ := biblio.SplitDOIs(d)
@@ -96,12 +213,14 @@ func (r *resolver) labelStudies(label string) (studyIDs, workIDs []string, err e
 				studyIDs = append(studyIDs, "doi:"+dois[0])
 				continue
 			}
-			work, known := r.byDOI[dois[0]]
-			if !known {
+			ws := r.resolveRef("doi:" + dois[0])
+			if len(ws) == 0 {
 				return nil, nil, fmt.Errorf("%s:%d: study %s: no work has DOI %s", row.File, row.Line, label, dois[0]), true
 			}
-			workIDs = append(workIDs, work.WorkID)
-			studyIDs = append(studyIDs, studyOf(work))
+			for _, w := range ws {
+				workIDs = append(workIDs, w)
+				studyIDs = append(studyIDs, studyOf(r.works[w]))
+			}
 		}
 		if len(studyIDs) == 0 {
 			studyIDs = []string{label} // a row with only a cluster or appraisal
@@ -117,10 +236,11 @@ func (r *resolver) labelStudies(label string) (studyIDs, workIDs []string, err e
 	if ws, isStudy := r.studyWorks[label]; isStudy {
 		return []string{label}, sortedSet(ws), nil, true
 	}
-	if dois, _ := biblio.SplitDOIs(label); len(dois) == 1 {
-		if w, ok := r.byDOI[dois[0]]; ok {
-			return []string{studyOf(w)}, []string{w.WorkID}, nil, true
+	if ws := r.resolveRef(label); len(ws) > 0 {
+		for _, w := range ws {
+			studyIDs = append(studyIDs, studyOf(r.works[w]))
 		}
+		return sortedSet(studyIDs), ws, nil, true
 	}
 	return nil, nil, nil, false
 }
@@ -172,7 +292,7 @@ func (r *resolver) resolve(configs []Configuration) (*Input, error) {
 			continue
 		}
 		if !ok {
-			errs.add(fmt.Errorf("%s:%d: unknown study %q: not in the studies CSV, not a work id, study id or DOI%s", info.first.File, info.first.Line, label, r.suggestLabel(label)))
+			errs.add(fmt.Errorf("%s:%d: unknown study %q: not in the studies CSV, not a work id, study id, DOI, PMID or database:key%s", info.first.File, info.first.Line, label, r.suggestLabel(label)))
 			continue
 		}
 		for _, sid := range sids {
@@ -273,18 +393,18 @@ func (r *resolver) checkReport(c *Configuration, studyIDs []string) error {
 		}
 		return nil
 	}
-	if w, ok := r.works[c.ReportID]; ok {
-		reportStudies = []string{studyOf(w)}
-	} else if dois, _ := biblio.SplitDOIs(c.ReportID); len(dois) == 1 {
-		if w, ok := r.byDOI[dois[0]]; ok {
-			reportStudies = []string{studyOf(w)}
-		} else if !r.haveWorks {
-			reportStudies = []string{"doi:" + dois[0]}
+	if ws := r.resolveRef(c.ReportID); len(ws) > 0 {
+		for _, w := range ws {
+			reportStudies = append(reportStudies, studyOf(r.works[w]))
 		}
+		// Reports count once whatever reference the coders wrote: by work.
+		c.ReportKey = ws[0]
+	} else if dois, _ := biblio.SplitDOIs(c.ReportID); len(dois) == 1 && !r.haveWorks {
+		reportStudies = []string{"doi:" + dois[0]}
 	}
 	if reportStudies == nil {
 		if r.haveWorks {
-			return fmt.Errorf("%s:%d: report_id %s is not a work id, DOI or study of this review", c.File, c.Line, c.ReportID)
+			return fmt.Errorf("%s:%d: report_id %s is not a work id, DOI, PMID, database:key or study of this review", c.File, c.Line, c.ReportID)
 		}
 		return nil // nothing to check it against
 	}

@@ -153,6 +153,13 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	}
 	rounds := roundIDs(run.Config, in.configs)
 	res := newResolver(rounds, works, haveWorks, decisions, haveDecisions, in.studies, run.Warn)
+	if haveWorks {
+		records, _, err := pipeline.Get[tables.Record](run, "records")
+		if err != nil {
+			return err
+		}
+		res.indexRecords(records, in.configs)
+	}
 	input, err := res.resolve(in.configs)
 	if err != nil {
 		return err

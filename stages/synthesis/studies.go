@@ -10,7 +10,9 @@ import (
 )
 
 // StudyRow is one row of the studies CSV: the team's study label, the works
-// (reports) it maps to, its cluster and appraisal.
+// (reports) it maps to, its cluster and appraisal. WorkIDs holds the
+// work_id and report_id cells as written: work ids, DOIs, PMIDs or
+// database:key references (see refKey).
 type StudyRow struct {
 	File      string
 	Line      int
@@ -27,10 +29,10 @@ type StudyRow struct {
 	Order int
 }
 
-var studyColumns = []string{"study_id", "work_id", "doi", "cluster_id", "design", "setting", "relevance", "rigour", "richness", "extraction_order", "notes"}
+var studyColumns = []string{"study_id", "work_id", "report_id", "doi", "cluster_id", "design", "setting", "relevance", "rigour", "richness", "extraction_order", "notes"}
 
-// ReadStudies reads the studies CSV (columns by header name; work_id and doi
-// cells may list several reports, `;`-separated).
+// ReadStudies reads the studies CSV (columns by header name; work_id,
+// report_id and doi cells may list several reports, `;`-separated).
 func ReadStudies(path, name string, warn func(string, ...any)) ([]StudyRow, error) {
 	var rows []StudyRow
 	var errs problems
@@ -38,7 +40,7 @@ func ReadStudies(path, name string, warn func(string, ...any)) ([]StudyRow, erro
 	err := readCSV(path, name, []string{"study_id"}, studyColumns,
 		func(col string) { warn("%s: ignoring unknown column %q", name, col) },
 		func(r csvRow) error {
-			s := StudyRow{File: name, Line: r.line, Label: r.get("study_id"), WorkIDs: r.list("work_id"), DOIs: r.list("doi"),
+			s := StudyRow{File: name, Line: r.line, Label: r.get("study_id"), WorkIDs: append(r.list("work_id"), r.list("report_id")...), DOIs: r.list("doi"),
 				Cluster: r.get("cluster_id"), Design: r.get("design"), Setting: r.get("setting"),
 				Relevance: r.get("relevance"), Rigour: r.get("rigour"), Richness: r.get("richness")}
 			if s.Label == "" {
