@@ -142,27 +142,29 @@ type DuplicatePair struct {
 	// in long ones), 0..1 to 3 decimals (null: either side has no
 	// usable authors; Anonymous and group-only lists count as none).
 	AuthorScore *float64 `table:"author_score"`
-	// FirstAuthor is agree or conflict (first authors' family names), or
-	// missing (no usable authors on at least one side).
-	FirstAuthor string `table:"first_author"`
+	// FirstAuthor is the verdict on the first authors, not a name (the
+	// column is named first_author_evidence so that nobody joins on it, as
+	// are the seven below): agree or conflict (first authors' family
+	// names), or missing (no usable authors on at least one side).
+	FirstAuthor string `table:"first_author_evidence"`
 	// Journal is agree (a shared ISSN, or names equal allowing for
 	// abbreviations), conflict, or missing (no journal on at least one side).
-	Journal string `table:"journal"`
+	Journal string `table:"journal_evidence"`
 	// DOI is agree (the records share any DOI), conflict (both have DOIs, none shared) or missing.
-	DOI string `table:"doi"`
+	DOI string `table:"doi_evidence"`
 	// PMID is agree, conflict or missing (absent on at least one side).
-	PMID string `table:"pmid"`
+	PMID string `table:"pmid_evidence"`
 	// Volume is agree, conflict (different volume numbers) or missing (absent, or no number, on at least one side).
-	Volume string `table:"volume"`
+	Volume string `table:"volume_evidence"`
 	// Issue is agree, conflict (different issue numbers) or missing (absent, or no number, on at least one side).
-	Issue string `table:"issue"`
+	Issue string `table:"issue_evidence"`
 	// Pages is agree (same first page, same last page, or a single page equal
 	// to the other's last), conflict, or missing (absent on at least one side,
 	// or an article number such as e12724 against printed pages).
-	Pages string `table:"pages"`
+	Pages string `table:"pages_evidence"`
 	// Year is agree, near (one year apart: epub vs print), conflict (two or
 	// more years apart) or missing (absent on at least one side).
-	Year string `table:"year"`
+	Year string `table:"year_evidence"`
 	// Merged is true when the two records ended in the same work (WorkA = WorkB),
 	// directly or through other members.
 	Merged bool `table:"merged"`
