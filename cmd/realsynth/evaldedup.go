@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -46,6 +47,11 @@ rule of their duplicate_pairs row.`,
 			cmd.SilenceUsage = true
 			out := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
 			fmt.Fprintln(out, "set\trecords\tgold pairs\tmerged pairs\tprecision\trecall\tF1\tfalse merges\t")
+			for _, dir := range args {
+				if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+					return usageError{fmt.Errorf("%s is not a folder: name folders of labelled sets (records_pre_merged.csv, merged_record_ids.csv); the team's are in the shared reference data, shared/data/dedup-dev beside this checkout", dir)}
+				}
+			}
 			falseMerges := int64(0)
 			var missReports []string
 			for _, dir := range args {

@@ -82,3 +82,13 @@ func TestUnknownEnvVariable(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestEvalDedupWithoutSets: a set folder that is not there (the shared
+// data absent, its glob left unexpanded) is a usage error that says where
+// the sets are, not a raw "open …" error.
+func TestEvalDedupWithoutSets(t *testing.T) {
+	_, stderr, code := realsynth(t, nil, "eval-dedup", "../shared/data/dedup-dev/*/")
+	if code != 2 || !strings.Contains(stderr, "../shared/data/dedup-dev/*/ is not a folder") || !strings.Contains(stderr, "shared reference data") || strings.Contains(stderr, "open ") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
