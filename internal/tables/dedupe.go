@@ -97,7 +97,8 @@ type DuplicatePair struct {
 	Decision string `table:"decision"`
 	// Rule names the rule or guard that decided (stages/dedupe/README.md
 	// lists the evidence each needs). duplicate: "doi+title", "pmid+title",
-	// "doi+authors+place, title in two languages" (also pmid+),
+	// "doi+authors+place, title in two languages",
+	// "doi+authors+page range, title reworded" (both also pmid+),
 	// "title+authors+year+source", "title+authors+source, year±1",
 	// "title+authors+volume+pages", "title+volume+pages, no authors",
 	// "title+authors+year+pages, volume garbled",

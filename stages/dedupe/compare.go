@@ -108,8 +108,13 @@ func compareFields(a, b *prepared) evidence {
 	e.volume = compareKey(a.volume, b.volume)
 	e.issue = compareKey(a.issue, b.issue)
 	e.pages = comparePages(a.page, a.pageEnd, b.page, b.pageEnd)
-	if e.volume == conflict && (a.volGarbled || b.volGarbled) {
-		e.volume, e.volumeGarbled = missing, true
+	if a.volGarbled || b.volGarbled {
+		// A garbled volume is a supplement number: it neither conflicts
+		// nor agrees (two supplements numbered 1 are not one volume).
+		if e.volume == conflict {
+			e.volumeGarbled = true
+		}
+		e.volume = missing
 	}
 	if shiftedFields(a, b) || shiftedFields(b, a) {
 		e.volume, e.issue, e.pages, e.shifted = agree, missing, missing, true
@@ -169,6 +174,9 @@ func comparePages(as, ae, bs, be string) state {
 	}
 	da, db := pageDigits(as), pageDigits(bs)
 	if da != "" && da == db {
+		if pa, pb := as[:len(as)-len(da)], bs[:len(bs)-len(db)]; pa != "" && pb != "" && strings.Trim(pa, "0") != strings.Trim(pb, "0") {
+			return conflict // "P65" and "S65": a poster number and a supplement page
+		}
 		return agree // "e24083" vs "24083", "S12" vs "12"
 	}
 	if ae != "" && be != "" && pageDigits(ae) == pageDigits(be) {
@@ -368,6 +376,13 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 			(e.pages == agree || (e.volume == agree && e.authorScore >= 0.8)) {
 			return verdict{duplicate, id + "+authors+place, title in two languages"}
 		}
+		if e.firstAuthor == agree && e.authorScore >= 0.8 && e.year != conflict && e.pages == agree && !e.endConflict &&
+			multiPage(a, b) && tokenDice(a.tokHash, b.tokHash) >= 0.5 {
+			// One article's whole page range under one DOI by the same
+			// authors, a title reworded: abstracts sharing a supplement's
+			// DOI are a page or two.
+			return verdict{duplicate, id + "+authors+page range, title reworded"}
+		}
 		return verdict{review, id + "-agree-title-differs"}
 	}
 	volPages := e.volume == agree && e.pages == agree
@@ -463,11 +478,17 @@ func translatedSameItem(a, b *prepared, e *evidence) bool {
 	if !(a.translated || b.translated || langs) || e.firstAuthor != agree || e.journal != agree || e.endConflict {
 		return false
 	}
-	multi := func(p *prepared) bool { return p.pageEnd != "" && p.pageEnd != p.page }
-	if !multi(a) && !multi(b) {
+	if !multiPage(a, b) {
 		return false
 	}
 	return e.titleScore >= titleWeak || tokenDice(a.tokHash, b.tokHash) >= 0.4 || (langs && e.authorScore >= 0.8)
+}
+
+// multiPage: at least one of the records gives a page range of two pages
+// or more.
+func multiPage(a, b *prepared) bool {
+	multi := func(p *prepared) bool { return p.pageEnd != "" && p.pageEnd != p.page }
+	return multi(a) || multi(b)
 }
 
 // titleInTwoLanguages: one title is marked as a translation, or the two
@@ -510,7 +531,7 @@ func authorsConflict(e *evidence) bool {
 // page is a meeting abstract, an erratum or a comment printed under the
 // article's title: a related report of the same study, not a duplicate.
 func shortItemOfArticle(a, b *prepared, e *evidence) bool {
-	if e.titleScore < titleSame || e.firstAuthor != agree || e.journal != agree || e.year == missing || e.yearDiff > 1 {
+	if e.titleScore < titleSame || !sameTitleFamilyMember(a, b) || e.firstAuthor != agree || e.journal != agree || e.year == missing || e.yearDiff > 1 {
 		return false
 	}
 	single := func(p *prepared) bool { return p.pageEnd == "" || p.pageEnd == p.page }
@@ -525,7 +546,7 @@ func shortItemOfArticle(a, b *prepared, e *evidence) bool {
 // a meeting's abstracts the same abstract printed twice is an oral and a
 // poster presentation: two reports (abstractReprinted).
 func printedTwiceInIssue(a, b *prepared, e *evidence) bool {
-	return e.titleScore >= titleSame && !a.generic && !b.generic && !a.abstractLike && !b.abstractLike &&
+	return e.titleScore >= titleSame && sameTitleFamilyMember(a, b) && !a.generic && !b.generic && !a.abstractLike && !b.abstractLike &&
 		e.firstAuthor == agree && e.authorScore >= 0.8 && e.journal == agree && e.volume == agree && e.issue == agree &&
 		e.year == agree && shortPrint(a) && shortPrint(b)
 }
@@ -536,16 +557,18 @@ func printedTwiceInIssue(a, b *prepared, e *evidence) bool {
 // short items, placed differently. domain.md: not one report, but reports
 // of one study.
 func abstractReprinted(a, b *prepared, e *evidence) bool {
-	if e.titleScore < titleSame || a.generic || b.generic || !(a.abstractLike || b.abstractLike) ||
+	if e.titleScore < titleSame || !sameTitleFamilyMember(a, b) || a.generic || b.generic || !(a.abstractLike || b.abstractLike) ||
 		e.firstAuthor != agree || e.authorScore < 0.5 || e.year == missing || e.yearDiff > 1 {
 		return false
 	}
 	return shortPrint(a) && shortPrint(b)
 }
 
-// shortPrint: printed on one or two pages, as abstracts are.
+// shortPrint: printed on one or two pages, as abstracts are. An article
+// number of five digits or more ("e489070") says nothing of its length;
+// a short e-page ("e505") is a page of an online supplement.
 func shortPrint(p *prepared) bool {
-	if p.page == "" {
+	if p.page == "" || (isLocator(p.page) && p.pageEnd == "" && len(pageDigits(p.page)) >= 5) {
 		return false
 	}
 	if p.pageEnd == "" || p.pageEnd == p.page {
@@ -554,6 +577,13 @@ func shortPrint(p *prepared) bool {
 	s, err1 := strconv.Atoi(pageDigits(p.page))
 	t, err2 := strconv.Atoi(pageDigits(p.pageEnd))
 	return err1 == nil && err2 == nil && t >= s && t-s <= 1
+}
+
+// sameTitleFamilyMember: the titles name no different part, phase or
+// population — what guard:title-numbers and guard:title-contrast check,
+// for the rules that run where a page guard already stopped the pair.
+func sameTitleFamilyMember(a, b *prepared) bool {
+	return a.numbers == b.numbers && !contrasting(a.contrast, b.contrast)
 }
 
 // guard returns the name of the first hard guard the pair trips, or "".

@@ -147,7 +147,8 @@ type titleWord struct {
 var titleWords = map[string]titleWord{}
 
 func init() {
-	for w := range strings.FieldsSeq("the of and with for on to an by from after at is are versus between among during without its their how what which") {
+	for w := range strings.FieldsSeq("the of and with for on to an by from after at is are versus between among during without its their how what which " +
+		"does do across into within before through using toward towards over than not can who when why") {
 		titleWords[w] = titleWord{lang: langEnglish}
 	}
 	for w := range strings.FieldsSeq("der die das und mit bei von zur zum des den dem ein eine einer eines im nach fur uber " +

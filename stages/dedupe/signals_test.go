@@ -176,3 +176,23 @@ func TestKeyTwin(t *testing.T) {
 		}
 	}
 }
+
+func TestComparePagesPrefixes(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want state
+	}{
+		{"S12", "12", agree},       // one database drops the supplement's letter
+		{"e24083", "24083", agree}, // or the article number's
+		{"P65", "S65", conflict},   // a poster number and a supplement page
+		{"OP18", "P18", conflict},  // an oral and a poster presentation
+		{"221", "221", agree},
+		{"e12724", "221", missing}, // an article number against printed pages
+	}
+	for _, c := range cases {
+		pa, pb := pageKey(c.a), pageKey(c.b)
+		if got := comparePages(pa, "", pb, ""); got != c.want {
+			t.Errorf("comparePages(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
