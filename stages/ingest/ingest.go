@@ -57,6 +57,12 @@ func checkSearches(run *pipeline.Run, _ any) error {
 					continue
 				}
 			}
+			if s.Format != "" {
+				if _, err := formatFor(s, ""); err != nil {
+					errs = append(errs, &pipeline.KeyError{Path: at + ".format", Err: err})
+					continue
+				}
+			}
 			files, err := run.Config.SearchFiles(s)
 			if err != nil {
 				errs = append(errs, &pipeline.KeyError{Path: at + ".path", Err: err})
@@ -65,7 +71,7 @@ func checkSearches(run *pipeline.Run, _ any) error {
 			for _, f := range files {
 				format, err := formatFor(s, f)
 				if err != nil {
-					errs = append(errs, &pipeline.KeyError{Path: at + ".format", Err: err})
+					errs = append(errs, &pipeline.KeyError{Path: at, Err: err})
 					continue
 				}
 				if err := checkContent(s, f, run.RelPath(f), format); err != nil {
