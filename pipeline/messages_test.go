@@ -30,8 +30,8 @@ func TestShowPaths(t *testing.T) {
 	cases := map[string]string{
 		"1 quarantined (first: ../testdata/r1/cinahl.ris:1303: no ER line)": "1 quarantined (first: testdata/r1/cinahl.ris:1303: no ER line)",
 		`"../testdata/r1/cinahl.ris" looks like MEDLINE.`:                   `"testdata/r1/cinahl.ris" looks like MEDLINE.`,
-		"see quarantine.parquet, DOI 10.1000/xyz, https://doi.org/10.1/a":    "see quarantine.parquet, DOI 10.1000/xyz, https://doi.org/10.1/a",
-		"../testdata/r1/missing.ris: no such file":                           "../testdata/r1/missing.ris: no such file",
+		"see quarantine.parquet, DOI 10.1000/xyz, https://doi.org/10.1/a":   "see quarantine.parquet, DOI 10.1000/xyz, https://doi.org/10.1/a",
+		"../testdata/r1/missing.ris: no such file":                          "../testdata/r1/missing.ris: no such file",
 	}
 	for in, want := range cases {
 		if got := cfg.ShowPaths(in); got != want {
