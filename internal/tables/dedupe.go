@@ -119,7 +119,7 @@ type DuplicatePair struct {
 	// alphabetical order, e.g. "related:article/preprint") or
 	// "human:same_study" (the team's decision). review:
 	// "title-only", "close-title", "title-only, volume garbled",
-	// "title-only, fields shifted",
+	// "title-only, fields shifted", "title-only, brief title",
 	// "weak-title+authors+volume+pages", "title+bib, authors differ",
 	// "doi-agree-title-differs", "pmid-agree-title-differs",
 	// "missing-title+identifier", "related?:KIND1/KIND2, authors missing"

@@ -124,11 +124,13 @@ func isInitials(s string) bool {
 	return true
 }
 
-// sameAuthor: equal family names, or one family name is a name part of the
-// other (reversed or particle-split names: "van, Hamont D" vs "van Hamont, D").
+// sameAuthor: equal family names (with the same first initial when both
+// give one), or one family name is a name part of the other (reversed or
+// particle-split names: "van, Hamont D" vs "van Hamont, D").
 func sameAuthor(a, b author) bool {
 	if a.family == b.family {
-		return a.family != ""
+		// "Brown, Jessica" and "Brown, Ingrid" are two people.
+		return a.family != "" && (a.initial == 0 || b.initial == 0 || a.initial == b.initial)
 	}
 	if len(a.family) >= 3 && slices.Contains(b.parts, uint32(hashString(a.family))) {
 		return true
@@ -136,18 +138,23 @@ func sameAuthor(a, b author) bool {
 	if len(b.family) >= 3 && slices.Contains(a.parts, uint32(hashString(b.family))) {
 		return true
 	}
-	// Typo in a long family name: one edit apart.
+	// Typo in a family name: one edit apart, in a long name, or in a
+	// short one with the same initial ("Chen, L" and "Che, L").
 	if len(a.family) >= 6 && len(b.family) >= 6 && withinOneEdit(a.family, b.family) {
+		return true
+	}
+	if len(a.family) >= 3 && len(b.family) >= 3 && a.initial != 0 && a.initial == b.initial && withinOneEdit(a.family, b.family) {
 		return true
 	}
 	return false
 }
 
 // authorScore is the share of the first authors of the shorter list that
-// appear among the other's first authors; firstAgree compares first authors.
-func authorScore(a, b []author) (score float64, firstAgree bool) {
+// appear among the other's first authors, and how many they are;
+// firstAgree compares first authors.
+func authorScore(a, b []author) (score float64, matched int, firstAgree bool) {
 	if len(a) == 0 || len(b) == 0 {
-		return 0, false
+		return 0, 0, false
 	}
 	if len(a) > len(b) {
 		a, b = b, a
@@ -155,7 +162,6 @@ func authorScore(a, b []author) (score float64, firstAgree bool) {
 	const considered = 10
 	na := min(len(a), considered)
 	nb := min(len(b), considered+5)
-	matched := 0
 	for i := 0; i < na; i++ {
 		for j := 0; j < nb; j++ {
 			if sameAuthor(a[i], b[j]) {
@@ -164,7 +170,7 @@ func authorScore(a, b []author) (score float64, firstAgree bool) {
 			}
 		}
 	}
-	return float64(matched) / float64(na), sameAuthor(a[0], b[0])
+	return float64(matched) / float64(na), matched, sameAuthor(a[0], b[0])
 }
 
 // withinOneEdit reports whether a and b differ by at most one insertion,

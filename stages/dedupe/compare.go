@@ -38,6 +38,7 @@ type evidence struct {
 	hasTitle       bool
 	titleContained bool // one title starts or ends the other (truncated, a subtitle or section heading dropped)
 	authorScore    float64
+	authorsMatched int // authors of the shorter list found in the other
 	hasAuthors     bool
 	firstAuthor    state
 	journal        state
@@ -77,7 +78,7 @@ func compareFields(a, b *prepared) evidence {
 	if len(a.authors) > 0 && len(b.authors) > 0 {
 		e.hasAuthors = true
 		var first bool
-		e.authorScore, first = authorScore(a.authors, b.authors)
+		e.authorScore, e.authorsMatched, first = authorScore(a.authors, b.authors)
 		e.firstAuthor = conflict
 		if first {
 			e.firstAuthor = agree
@@ -174,21 +175,28 @@ func comparePages(as, ae, bs, be string) state {
 	}
 	da, db := pageDigits(as), pageDigits(bs)
 	if da != "" && da == db {
-		if pa, pb := as[:len(as)-len(da)], bs[:len(bs)-len(db)]; pa != "" && pb != "" && strings.Trim(pa, "0") != strings.Trim(pb, "0") {
+		if !samePrefix(as, bs) {
 			return conflict // "P65" and "S65": a poster number and a supplement page
 		}
 		return agree // "e24083" vs "24083", "S12" vs "12"
 	}
-	if ae != "" && be != "" && pageDigits(ae) == pageDigits(be) {
+	if ae != "" && be != "" && pageDigits(ae) == pageDigits(be) && samePrefix(ae, be) {
 		return agree
 	}
-	if (ae == "" && be != "" && da == pageDigits(be)) || (be == "" && ae != "" && db == pageDigits(ae)) {
+	if (ae == "" && be != "" && da == pageDigits(be) && samePrefix(as, be)) || (be == "" && ae != "" && db == pageDigits(ae) && samePrefix(bs, ae)) {
 		return agree
 	}
 	if (isLocator(as) && ae == "" && !isLocator(bs)) || (isLocator(bs) && be == "" && !isLocator(as)) {
 		return missing
 	}
 	return conflict
+}
+
+// samePrefix: two page keys' letters before the number agree, or one has
+// none ("S12" and "12": a database dropped it).
+func samePrefix(a, b string) bool {
+	pa, pb := a[:len(a)-len(strings.TrimLeftFunc(a, func(r rune) bool { return r < '0' || r > '9' }))], b[:len(b)-len(strings.TrimLeftFunc(b, func(r rune) bool { return r < '0' || r > '9' }))]
+	return pa == "" || pb == "" || pa == pb
 }
 
 // isLocator: an article number with a letter prefix, "e12724", "a1754".
@@ -362,7 +370,7 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 		return verdict{distinct, g}
 	}
 	T := e.titleScore
-	authorsOK := e.hasAuthors && (e.firstAuthor == agree || e.authorScore >= 0.5)
+	authorsOK := e.hasAuthors && authorsAgree(e)
 	authorsBad := e.hasAuthors && !authorsOK
 	if e.doi == agree || e.pmid == agree {
 		id := "doi"
@@ -396,7 +404,7 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 			}
 			return verdict{distinct, "guard:authors-differ"}
 		case e.volumeGarbled:
-			if authorsOK && e.year == agree && e.pages == agree {
+			if authorsOK && e.year == agree && e.pages == agree && e.journal != conflict && !(e.issue == conflict && a.issuePlain && b.issuePlain) {
 				return verdict{duplicate, "title+authors+year+pages, volume garbled"}
 			}
 			return verdict{review, "title-only, volume garbled"}
@@ -405,6 +413,11 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 				return verdict{duplicate, "title+authors+year+journal, fields shifted"}
 			}
 			return verdict{review, "title-only, fields shifted"}
+		case (a.brief || b.brief) && e.volume == agree && !(e.issue == agree || e.pages == agree):
+			// A title of a few words ("Gateways to Clinical Trials",
+			// "Prostate cancer with nurses") recurs in a volume: the
+			// volume alone does not place it.
+			return verdict{review, "title-only, brief title"}
 		case authorsOK && e.year == agree && placed(e, volOrPages || e.journal == agree):
 			return verdict{duplicate, "title+authors+year+source"}
 		case authorsOK && e.year == near && placed(e, volOrPages):
@@ -449,12 +462,13 @@ func printedAt(e *evidence) bool {
 // placed: the evidence of where the two records are printed is enough for
 // a rule that asks for ordinary: ordinary itself, unless something says
 // two papers may share a volume and a page by chance. When first authors
-// differ (the author lists still overlap) both volume and pages must agree
-// in journals that do not conflict; when journals conflict, both volume
-// and pages must agree. Title families fill a volume with near-identical
-// titles by overlapping authors; only their pages tell them apart.
+// differ (the author lists still overlap) volume and page range must
+// agree in journals that do not conflict; when journals conflict, volume
+// and page range must agree. Title families fill a volume with
+// near-identical titles by overlapping authors; only their pages tell
+// them apart, and a range ending elsewhere is another paper.
 func placed(e *evidence, ordinary bool) bool {
-	volPages := e.volume == agree && e.pages == agree
+	volPages := e.volume == agree && e.pages == agree && !e.endConflict
 	switch {
 	case e.hasAuthors && e.firstAuthor != agree:
 		return volPages && e.journal != conflict
@@ -502,7 +516,7 @@ func titleInTwoLanguages(a, b *prepared) bool {
 // and page where the other record, with the same title, is printed — MEDLINE
 // indexes such errata under the article's own title.
 func citesErratum(a, b *prepared, e *evidence) bool {
-	if !(e.titleScore >= titleClose || e.titleContained) || e.journal == conflict || (e.year != missing && e.yearDiff > 2) || authorsConflict(e) {
+	if !(e.titleScore >= titleClose || e.titleContained) || e.journal == conflict || (e.year != missing && e.yearDiff > 2) || noticeAuthorsConflict(e) {
 		return false
 	}
 	cites := func(x, y *prepared) bool {
@@ -520,10 +534,24 @@ func citesErratum(a, b *prepared, e *evidence) bool {
 	return cites(a, b) || cites(b, a)
 }
 
-// authorsConflict: both records list authors and they do not agree (first
-// author differs and under half the authors are shared).
-func authorsConflict(e *evidence) bool {
+// authorsAgree: the first authors agree, or half the authors of the
+// shorter list, two at least, are found in the other (one shared family
+// name, "Li" or "Wang", is not a team).
+func authorsAgree(e *evidence) bool {
+	return e.firstAuthor == agree || (e.authorScore >= 0.5 && e.authorsMatched >= 2)
+}
+
+// noticeAuthorsConflict is authorsConflict for a notice and its article: a
+// notice often names one author of the article ("Philipp, T." for an
+// erratum to Nürnberger, Philipp et al.), and its title and journal carry
+// the rest of the evidence, so one shared author is enough.
+func noticeAuthorsConflict(e *evidence) bool {
 	return e.hasAuthors && e.firstAuthor != agree && e.authorScore < 0.5
+}
+
+// authorsConflict: both records list authors and they do not agree.
+func authorsConflict(e *evidence) bool {
+	return e.hasAuthors && !authorsAgree(e)
 }
 
 // shortItemOfArticle: the same title, authors and journal, printed within a
@@ -735,7 +763,7 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 		// most, by authors that do not conflict (a letter by others about
 		// the article is not a report of its study).
 		if len(other.title) >= 20 && 10*len(other.title) >= 6*len(n.title) && strings.Contains(n.title, other.title) &&
-			!isNotice(other.kind) && e.journal != conflict && yearsFit(other, n, 1, 3) && !authorsConflict(e) {
+			!isNotice(other.kind) && e.journal != conflict && yearsFit(other, n, 1, 3) && !noticeAuthorsConflict(e) {
 			return verdict{related, "related:" + n.kind}, true
 		}
 		return verdict{distinct, "guard:" + pair}, true

@@ -27,6 +27,7 @@ type prepared struct {
 	tokHash []uint32 // sorted, unique hashes of title words, for a cheap overlap bound
 	numbers string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
 	generic bool     // "Editorial", "Reply", or too short to identify a paper
+	brief   bool     // six words or fewer: a title that recurs (columns, short titles of one volume)
 	// translated: the title is an English translation ("[Title in
 	// brackets]", "Title. [Spanish]"); another database may translate it
 	// differently, so bibliographic identity counts for more than wording.
@@ -139,13 +140,14 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 			compact = append(compact, folded[i])
 		}
 		nTokens = len(h)
+		p.lang, p.contrast = titleSignals(h)
 		p.title = unsafe.String(unsafe.SliceData(compact), len(compact))
 		slices.Sort(h)
 		p.tokHash = slices.Compact(h)
 		p.numbers = titleNumbers(folded, p.title)
-		p.lang, p.contrast = titleSignals(folded)
 	}
 	p.generic = p.title != "" && (genericTitles[p.title] || nTokens <= 2 || len(p.title) < 16)
+	p.brief = p.title != "" && nTokens <= 6
 
 	p.authors = parseAuthors(r.Authors)
 	if len(p.authors) == 0 && len(r.AuthorsNormalised) > 0 {

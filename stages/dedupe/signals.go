@@ -162,12 +162,26 @@ func init() {
 	}
 }
 
-// titleSignals reads a folded title's words (separated by single spaces)
-// once: the language its function words suggest, and its contrast classes.
-func titleSignals(folded string) (lang byte, contrast uint64) {
+// titleWordsByHash is titleWords by the word hashes prepare computes
+// anyway (uint32 FNV-1a), so reading a title's signals costs one integer
+// map lookup a word.
+var titleWordsByHash map[uint32]titleWord
+
+func wordsByHash() map[uint32]titleWord {
+	m := make(map[uint32]titleWord, len(titleWords))
+	for w, tw := range titleWords {
+		m[uint32(hashString(w))] = tw
+	}
+	return m
+}
+
+// titleSignals reads a title's word hashes (one per word, in order, before
+// sorting): the language its function words suggest, and its contrast
+// classes.
+func titleSignals(wordHashes []uint32) (lang byte, contrast uint64) {
 	en, other := 0, 0
-	for w := range strings.FieldsSeq(folded) {
-		tw, ok := titleWords[w]
+	for _, h := range wordHashes {
+		tw, ok := titleWordsByHash[h]
 		if !ok {
 			continue
 		}
@@ -186,6 +200,16 @@ func titleSignals(folded string) (lang byte, contrast uint64) {
 		lang = langOther
 	}
 	return lang, contrast
+}
+
+// foldedSignals is titleSignals of a folded title (words separated by
+// single spaces), for tests.
+func foldedSignals(folded string) (byte, uint64) {
+	var hs []uint32
+	for w := range strings.FieldsSeq(folded) {
+		hs = append(hs, uint32(hashString(w)))
+	}
+	return titleSignals(hs)
 }
 
 // Contrasting qualifiers. Titles of one family ("… in adult patients with
@@ -238,6 +262,7 @@ func init() {
 	if bit > 64 {
 		panic("dedupe: more than 64 contrast classes")
 	}
+	titleWordsByHash = wordsByHash()
 }
 
 // contrasting reports whether two titles' masks name different classes of
@@ -299,15 +324,38 @@ func keyTwin(a, b string) bool {
 // or that is the whole name ("AMCIS 2017 Proceedings", "JAMA"), lower-cased;
 // "" when none. All-capital names (Web of Science) hold no acronym.
 func venueAcronymOf(name string) string {
-	if strings.ToUpper(name) == name && strings.IndexByte(strings.TrimSpace(name), ' ') >= 0 {
-		return ""
-	}
-	for w := range strings.FieldsFuncSeq(name, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) {
-		if len(w) >= 2 && len(w) <= 10 && strings.ToUpper(w) == w {
-			return strings.ToLower(w)
+	// One pass, no allocation unless an acronym is found: most names have none.
+	hasLower, hasSpace := false, false
+	start, upper := -1, true
+	found := ""
+	for k := 0; k <= len(name); k++ {
+		var c byte
+		if k < len(name) {
+			c = name[k]
+		}
+		isLetter := c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+		if c >= 'a' && c <= 'z' {
+			hasLower = true
+		}
+		if c == ' ' {
+			hasSpace = true
+		}
+		switch {
+		case isLetter && start < 0:
+			start, upper = k, c <= 'Z'
+		case isLetter:
+			upper = upper && c <= 'Z'
+		case start >= 0:
+			if n := k - start; found == "" && upper && n >= 2 && n <= 10 {
+				found = name[start:k]
+			}
+			start = -1
 		}
 	}
-	return ""
+	if found == "" || (!hasLower && hasSpace) {
+		return ""
+	}
+	return strings.ToLower(found)
 }
 
 // acronymOf reports whether acr is made of prefixes of three or more

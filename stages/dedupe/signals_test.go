@@ -77,6 +77,8 @@ func TestTitleCleaningOfCutNotes(t *testing.T) {
 
 func TestParticleNames(t *testing.T) {
 	same := [][2]string{
+		{"Brown, Jessica", "Brown, J. A."},
+		{"Che, L", "Chen, L"},
 		{"Le, Quintrec M.", "Le Quintrec, M."},
 		{"Goicoechea de, Jorge E.", "de Jorge, E. G."},
 		{"van Hamont, D.", "van, Hamont D"},
@@ -89,6 +91,7 @@ func TestParticleNames(t *testing.T) {
 		}
 	}
 	different := [][2]string{
+		{"Brown, Jessica", "Brown, I."},
 		{"Le, Roux M.", "Le Quintrec, M."},
 		{"de Jorge, E.", "de Cordoba, S."},
 	}
@@ -115,8 +118,8 @@ func TestContrastingQualifiers(t *testing.T) {
 		{"first line treatment of myeloma", "second line treatment of myeloma", true},
 	}
 	for _, c := range cases {
-		_, ma := titleSignals(c.a)
-		_, mb := titleSignals(c.b)
+		_, ma := foldedSignals(c.a)
+		_, mb := foldedSignals(c.b)
 		if got := contrasting(ma, mb); got != c.want {
 			t.Errorf("contrasting(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
@@ -153,7 +156,7 @@ func TestTitleLanguage(t *testing.T) {
 		"peer support": langUnknown,
 	}
 	for title, want := range cases {
-		if got, _ := titleSignals(title); got != want {
+		if got, _ := foldedSignals(title); got != want {
 			t.Errorf("language of %q = %d, want %d", title, got, want)
 		}
 	}
