@@ -1,20 +1,46 @@
 package ris
 
 import (
+	"bytes"
 	"io"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
 )
 
-// BenchmarkReader reads 16 MB of the seven-dialect sample.
+func newBenchReader(r io.Reader) formats.Reader { return NewReader(r) }
+
+// BenchmarkReader reads the hard synthetic corpus's RIS exports (five
+// dialects, ~1.5 KB abstracts, long author lists), the seven-dialect sample
+// repeated to 16 MB, and the shared real exports repeated to 16 MB.
 func BenchmarkReader(b *testing.B) {
-	body, err := os.ReadFile("testdata/dialects.ris")
-	if err != nil {
-		b.Fatal(err)
-	}
-	input := testutil.Repeat(nil, body, nil, 16<<20)
-	testutil.BenchReader(b, input, func(r io.Reader) formats.Reader { return NewReader(r) })
+	b.Run("hard", func(b *testing.B) { testutil.BenchReader(b, testutil.HardInput(b, "ris"), newBenchReader) })
+	b.Run("sample", func(b *testing.B) {
+		body, err := os.ReadFile("testdata/dialects.ris")
+		if err != nil {
+			b.Fatal(err)
+		}
+		testutil.BenchReader(b, testutil.Repeat(nil, body, nil, 16<<20), newBenchReader)
+	})
+	b.Run("shared", func(b *testing.B) {
+		files, _ := filepath.Glob(filepath.Join(testutil.SharedData(b, "exports", "databases"), "*.ris"))
+		var body []byte
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			body = append(append(body, bytes.TrimPrefix(data, []byte("\ufeff"))...), '\n')
+		}
+		testutil.BenchReader(b, testutil.Repeat(nil, body, nil, 16<<20), newBenchReader)
+	})
+}
+
+// BenchmarkIngest is what ingest pays for the hard RIS exports: decoding,
+// reading and biblio.Complete.
+func BenchmarkIngest(b *testing.B) {
+	testutil.BenchIngest(b, testutil.HardInput(b, "ris"), newBenchReader)
 }

@@ -3,9 +3,11 @@ package testutil
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"syscall"
 	"testing"
 
+	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 )
 
@@ -13,15 +15,38 @@ import (
 // reports MB/s) and fails the benchmark if the input yields no records.
 func BenchReader(b *testing.B, input []byte, newReader func(io.Reader) formats.Reader) {
 	b.Helper()
+	benchRead(b, input, newReader, false)
+}
+
+// BenchIngest measures what ingest pays per file: decoding
+// (formats.DecodeExport, with its per-line UTF-8 repair), the reader, and
+// biblio.Complete on every record.
+func BenchIngest(b *testing.B, input []byte, newReader func(io.Reader) formats.Reader) {
+	b.Helper()
+	benchRead(b, input, func(r io.Reader) formats.Reader {
+		d, err := formats.DecodeExport(r, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		return newReader(d)
+	}, true)
+}
+
+func benchRead(b *testing.B, input []byte, newReader func(io.Reader) formats.Reader, complete bool) {
+	b.Helper()
 	b.SetBytes(int64(len(input)))
 	b.ReportAllocs()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	mallocs := ms.Mallocs
 	b.ResetTimer()
 	cpuStart := cpuSeconds()
+	records := 0
 	for i := 0; i < b.N; i++ {
 		rd := newReader(bytes.NewReader(input))
 		n := 0
 		for {
-			_, err := rd.Next()
+			rec, err := rd.Next()
 			if err == io.EOF {
 				break
 			}
@@ -31,18 +56,27 @@ func BenchReader(b *testing.B, input []byte, newReader func(io.Reader) formats.R
 			if err != nil {
 				b.Fatal(err)
 			}
+			if complete {
+				biblio.Complete(rec)
+			}
 			n++
 		}
 		if n == 0 {
 			b.Fatal("no records read")
 		}
 		b.ReportMetric(float64(n), "records/op")
+		records += n
 	}
 	// MB/s is wall time, which other work on a shared machine inflates;
 	// MB/cpu-s counts only the CPU this process used (GC included).
-	if cpu := cpuSeconds() - cpuStart; cpu > 0 {
+	cpu := cpuSeconds() - cpuStart
+	b.StopTimer()
+	runtime.ReadMemStats(&ms)
+	if cpu > 0 {
 		b.ReportMetric(float64(len(input))*float64(b.N)/1e6/cpu, "MB/cpu-s")
+		b.ReportMetric(cpu*1e9/float64(records), "cpu-ns/record")
 	}
+	b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(records), "allocs/record")
 }
 
 // cpuSeconds is the user and system CPU time this process has used.
