@@ -21,11 +21,16 @@ func NormaliseAuthor(name string) string {
 	if !ok {
 		return name
 	}
-	inits := initials(given)
-	if inits == "" {
-		return family
+	var buf [96]byte
+	out := append(append(buf[:0], family...), ", "...)
+	out = appendInitials(out, given)
+	switch {
+	case len(out) == len(family)+2:
+		return family // no initials
+	case string(out) == name:
+		return name // already "Family, I.J.": no copy
 	}
-	return family + ", " + inits
+	return string(out)
 }
 
 // groupWords mark an author that is an organisation, not a person. They are
@@ -121,6 +126,13 @@ func splitName(name string) (family, given string, ok bool) {
 	if i := strings.IndexByte(name, ','); i >= 0 {
 		family = strings.TrimSpace(name[:i])
 		rest := strings.TrimSpace(name[i+1:])
+		if strings.IndexByte(rest, ',') < 0 {
+			// "Smith, John": the usual case, without the slices below.
+			if isSuffix(rest) {
+				rest = ""
+			}
+			return family, rest, family != ""
+		}
 		// "Smith, John, Jr." / "Smith, Jr., John": drop the suffix.
 		var parts []string
 		for _, p := range strings.Split(rest, ",") {
@@ -174,24 +186,39 @@ var particles = map[string]bool{"van": true, "von": true, "der": true, "den": tr
 
 func isParticle(tok string) bool { return particles[tok] }
 
-// initials turns given names into "J.A.": "John Adam", "J. A.", "JA",
-// "J.A.", "Jean-Pierre", "J-P".
-func initials(given string) string {
-	var b strings.Builder
-	for _, tok := range strings.FieldsFunc(given, func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == '-' }) {
+// appendInitials appends given names as initials, "J.A.": "John Adam",
+// "J. A.", "JA", "J.A.", "Jean-Pierre", "J-P".
+func appendInitials(dst []byte, given string) []byte {
+	for i := 0; i < len(given); {
+		r, size := utf8.DecodeRuneInString(given[i:])
+		if isInitialsSep(r) {
+			i += size
+			continue
+		}
+		j := i + size
+		for j < len(given) {
+			r, size := utf8.DecodeRuneInString(given[j:])
+			if isInitialsSep(r) {
+				break
+			}
+			j += size
+		}
+		tok := given[i:j]
+		i = j
 		if isInitialsToken(tok) && utf8.RuneCountInString(tok) <= 3 && strings.ToUpper(tok) == tok {
 			for _, r := range tok {
-				b.WriteRune(r)
-				b.WriteByte('.')
+				dst = utf8.AppendRune(dst, r)
+				dst = append(dst, '.')
 			}
 			continue
 		}
-		r, _ := utf8.DecodeRuneInString(tok)
 		if r == utf8.RuneError || !unicode.IsLetter(r) {
 			continue
 		}
-		b.WriteRune(unicode.ToUpper(r))
-		b.WriteByte('.')
+		dst = utf8.AppendRune(dst, unicode.ToUpper(r))
+		dst = append(dst, '.')
 	}
-	return b.String()
+	return dst
 }
+
+func isInitialsSep(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == '-' }

@@ -96,31 +96,77 @@ func ensureSlices(rec *tables.Record) {
 // Clean is NFC with surrounding space trimmed and every run of white space
 // (including line breaks) collapsed to one space.
 func Clean(s string) string {
-	if s == "" {
-		return s
+	if s == "" || isClean(s, false) {
+		return s // most fields: no copy
 	}
-	s = norm.NFC.String(validUTF8(s))
-	if isCleanASCII(s) {
-		return s
-	}
-	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	appendCollapsed(&b, norm.NFC.String(validUTF8(s)), 0)
+	return b.String()
 }
 
 // CleanText is Clean for long text (abstracts, notes): line breaks are kept,
 // as single newlines, because they separate structured-abstract sections.
 func CleanText(s string) string {
-	if s == "" {
+	if s == "" || isClean(s, true) {
 		return s
 	}
 	s = norm.NFC.String(strings.ReplaceAll(validUTF8(s), "\r\n", "\n"))
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = Clean(l); l != "" {
-			out = append(out, l)
+	var b strings.Builder
+	b.Grow(len(s))
+	for len(s) > 0 {
+		line := s
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line, s = s[:i], s[i+1:]
+		} else {
+			s = ""
 		}
+		var sep byte
+		if b.Len() > 0 {
+			sep = '\n'
+		}
+		appendCollapsed(&b, line, sep) // an empty line is dropped
 	}
-	return strings.Join(out, "\n")
+	return b.String()
+}
+
+// appendCollapsed writes the words of s (split on isSpace) to b, one space
+// between them — strings.Join of strings.FieldsFunc(s, isSpace) without the
+// slice — preceded by sep (unless 0) when s has a word.
+func appendCollapsed(b *strings.Builder, s string, sep byte) {
+	wrote, gap := false, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				gap = true
+				i++
+				continue
+			}
+			if gap && wrote {
+				b.WriteByte(' ')
+			} else if !wrote && sep != 0 {
+				b.WriteByte(sep)
+			}
+			b.WriteByte(c)
+			wrote, gap = true, false
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isSpace(r) {
+			gap = true
+		} else {
+			if gap && wrote {
+				b.WriteByte(' ')
+			} else if !wrote && sep != 0 {
+				b.WriteByte(sep)
+			}
+			b.WriteString(s[i : i+size])
+			wrote, gap = true, false
+		}
+		i += size
+	}
 }
 
 // validUTF8 replaces bytes that are not UTF-8 with U+FFFD: the tables are
@@ -134,27 +180,120 @@ func validUTF8(s string) string {
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' }
 
-// isCleanASCII is the fast path of Clean: most fields need no change.
-func isCleanASCII(s string) bool {
-	if s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
+// asciiSpace is isSpace for the ASCII range.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// Byte classes of isClean.
+const (
+	cleanOrdinary = iota
+	cleanSpace
+	cleanNewline
+	cleanControl
+	cleanHigh
+)
+
+var cleanClass = func() (t [256]uint8) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = cleanControl
 	}
-	prevSpace := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 || c < 0x20 || c == 0x7f {
-			return false
+	t[0x7f] = cleanControl
+	t[' '] = cleanSpace
+	t['\n'] = cleanNewline
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = cleanHigh
+	}
+	return t
+}()
+
+// isClean is the fast path of Clean (text false) and CleanText (text true):
+// it reports, in one pass and without copying, that s would come back
+// unchanged: no space at either end, no two spaces in a row, no control
+// character or white space other than the plain space (and, for text,
+// single line breaks between non-empty lines with no space beside them),
+// and, when s is not ASCII, valid UTF-8 in NFC without Unicode spaces.
+// A false answer only means the slow path will decide.
+func isClean(s string, text bool) bool {
+	prev := uint8(cleanNewline) // the start is like a line's start
+	high := false
+	for i := 0; i < len(s); {
+		// Eight bytes at a time while they are printable ASCII: only
+		// doubled spaces (and a space after a space or a line start) matter.
+		if i+8 <= len(s) {
+			x := load64(s, i)
+			if x&hiBits|(x-0x20*loBits)&^x&hiBits|hasZeroByte(x^0x7f*loBits) == 0 {
+				sp := zeroBytes(x ^ 0x20*loBits)
+				if sp&(sp<<8) != 0 || (sp&0x80 != 0 && prev != cleanOrdinary) {
+					return false
+				}
+				prev = cleanOrdinary
+				if sp>>63 != 0 {
+					prev = cleanSpace
+				}
+				i += 8
+				continue
+			}
 		}
-		if c == ' ' {
-			if prevSpace {
+		for end := min(i+8, len(s)); i < end; i++ {
+			c := cleanClass[s[i]]
+			switch c {
+			case cleanOrdinary:
+			case cleanHigh:
+				high, c = true, cleanOrdinary
+			case cleanSpace:
+				if prev != cleanOrdinary {
+					return false
+				}
+			case cleanNewline:
+				if !text || prev != cleanOrdinary {
+					return false
+				}
+			default:
 				return false
 			}
-			prevSpace = true
-		} else {
-			prevSpace = false
+			prev = c
 		}
 	}
-	return true
+	if prev != cleanOrdinary {
+		return false
+	}
+	return !high || (utf8.ValidString(s) && !hasUnicodeSpace(s) && norm.NFC.IsNormalString(s))
+}
+
+const (
+	loBits = 0x0101010101010101
+	hiBits = 0x8080808080808080
+)
+
+// load64 is s[i:i+8] as a little-endian word (one load on amd64 and arm64).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// hasZeroByte is non-zero when a byte of x is zero.
+func hasZeroByte(x uint64) uint64 { return (x - loBits) &^ x & hiBits }
+
+// zeroBytes has the top bit of each byte of x that is zero set, and no other.
+func zeroBytes(x uint64) uint64 {
+	const low7 = ^uint64(hiBits)
+	return ^((x&low7 + low7) | x) & hiBits
+}
+
+// hasUnicodeSpace reports a rune beyond ASCII that isSpace counts (U+00A0,
+// U+2009, U+3000, U+FEFF…).
+func hasUnicodeSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < utf8.RuneSelf {
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isSpace(r) {
+			return true
+		}
+		i += size - 1
+	}
+	return false
 }
 
 func cleanList(in []string, clean func(string) string) []string {
@@ -261,6 +400,9 @@ func stripParenthetical(s string) string {
 
 // normaliseISSN writes an ISSN as NNNN-NNNC.
 func normaliseISSN(s string) string {
+	if isISSNForm(s) {
+		return s // the readers' SplitStandardNumbers already wrote it so
+	}
 	c := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(stripParenthetical(s)), "-", ""))
 	c = strings.TrimSpace(c)
 	if len(c) == 8 {
@@ -269,8 +411,15 @@ func normaliseISSN(s string) string {
 	return c
 }
 
+// isISSNForm is "NNNN-NNNC": what normaliseISSN gives, so it gives it back.
+func isISSNForm(s string) bool {
+	return len(s) == 9 && s[4] == '-' && isDigits(s[:4]) && isDigits(s[5:8]) && (isDigits(s[8:]) || s[8] == 'X')
+}
+
+var isbnSeparators = strings.NewReplacer("-", "", " ", "")
+
 // normaliseISBN writes an ISBN as its digits (and X), without hyphens.
 func normaliseISBN(s string) string {
 	s = strings.TrimSpace(stripParenthetical(s))
-	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
+	return strings.ToUpper(isbnSeparators.Replace(s))
 }

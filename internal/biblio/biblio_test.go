@@ -88,6 +88,9 @@ func TestSplitDOIs(t *testing.T) {
 		{"https://doi.org/10.1038%2Fs41467-024-48400-3", "10.1038/s41467-024-48400-3", ""},
 		{"10.1007/s10899-021-10012-3 [doi]", "10.1007/s10899-021-10012-3", ""},
 		{"S071498081800017X", "", "S071498081800017X"},
+		// Lower-casing "İ" makes the text longer: no offset mix-up (it panicked).
+		{"İİİİİİİİdoi.org/10.1/X", "10.1/x", ""},
+		{"\xc90\x9ddoi.org/10.", "", "\xc90\x9ddoi.org/10"},
 	}
 	for _, c := range cases {
 		dois, rest := SplitDOIs(c.in)

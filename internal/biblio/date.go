@@ -28,8 +28,8 @@ func PublicationDate(raw string, year *int32) (table.Date, string) {
 	y, m, d := 0, 0, 0
 	pendingDay := 0 // "15 March 2019": a number before the month name
 	numericMonth := false
-	for _, tok := range strings.FieldsFunc(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		if n, err := strconv.Atoi(tok); err == nil {
+	for tok := range strings.FieldsFuncSeq(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if n, err := atoi(tok); err == nil {
 			switch {
 			case len(tok) == 4 && n >= 1000 && n < 3000 && y == 0:
 				y = n
@@ -70,16 +70,31 @@ var monthPrefixes = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "a
 
 // monthName reads an English month name or its abbreviation (Jan, Sept, March).
 func monthName(tok string) (int, bool) {
-	if len(tok) < 3 {
+	if len(tok) < 3 || !isASCII(tok) {
+		// No rune beyond ASCII lower-cases into a month's letters.
 		return 0, false
 	}
-	lower := strings.ToLower(tok)
 	for i, p := range monthPrefixes {
-		if strings.HasPrefix(lower, p) && (len(lower) <= 4 || strings.HasPrefix(fullMonths[i], lower)) {
+		if hasPrefixFold(tok, p) && (len(tok) <= 4 || hasPrefixFoldOf(fullMonths[i], tok)) {
 			return i + 1, true
 		}
 	}
 	return 0, false
+}
+
+// hasPrefixFoldOf reports whether the lower-case word starts with tok in
+// any case: strings.HasPrefix(word, strings.ToLower(tok)) for ASCII tok.
+func hasPrefixFoldOf(word, tok string) bool {
+	return len(tok) <= len(word) && hasPrefixFold(tok, word[:len(tok)])
+}
+
+// atoi is strconv.Atoi for the digit runs of a date, without the error
+// value it allocates for the words.
+func atoi(tok string) (int, error) {
+	if !isDigits(tok) {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.Atoi(tok)
 }
 
 var fullMonths = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}

@@ -12,18 +12,19 @@ import (
 // its URLs when it has none), cleans and dedupes them. Values that are not
 // DOIs at all are moved to Extra as "doi_unparsed" rather than dropped.
 func completeDOIs(rec *tables.Record) {
-	var raw []string
-	if rec.DOI != "" {
-		raw = append(raw, rec.DOI)
-	}
-	raw = append(raw, rec.DOIs...)
-	var dois []string
-	for _, r := range raw {
-		found, rest := SplitDOIs(r)
+	dois := make([]string, 0, len(rec.DOIs)+1)
+	add := func(raw string) {
+		found, rest := SplitDOIs(raw)
 		dois = append(dois, found...)
 		if rest != "" {
 			rec.Extra = append(rec.Extra, tables.Field{Tag: "doi_unparsed", Value: rest})
 		}
+	}
+	if rec.DOI != "" {
+		add(rec.DOI)
+	}
+	for _, r := range rec.DOIs {
+		add(r)
 	}
 	if len(dois) == 0 {
 		for _, u := range rec.URLs {
@@ -40,10 +41,7 @@ func completeDOIs(rec *tables.Record) {
 	}
 }
 
-func isDOIURL(u string) bool {
-	l := strings.ToLower(u)
-	return strings.Contains(l, "doi.org/10.")
-}
+func isDOIURL(u string) bool { return indexFold(u, "doi.org/10.") >= 0 }
 
 // SplitDOIs returns the DOIs written in s, lower-cased and without
 // "https://doi.org/", "http://dx.doi.org/", "doi:" or "DOI " prefixes, and
@@ -53,9 +51,18 @@ func isDOIURL(u string) bool {
 // ("10.1002/(sici)1097-4636(199603)30:3<287::aid-jbm2>3.0.co;2-a").
 func SplitDOIs(s string) (dois []string, rest string) {
 	var other []string
-	for _, field := range strings.Fields(s) {
-		for _, part := range splitBeforeDOIStart(field) {
+	for field := range strings.FieldsSeq(s) {
+		start := 0
+		for i := 0; i <= len(field); i++ {
+			if i < len(field) && !startsNewDOI(field, i) {
+				continue
+			}
+			part := field[start:i]
+			start = i + 1
 			if d, ok := cleanDOI(part); ok {
+				if dois == nil {
+					dois = make([]string, 0, 1)
+				}
 				dois = append(dois, d)
 			} else if p := strings.Trim(part, ";,. "); p != "" && !isDOIWord(p) {
 				other = append(other, p)
@@ -65,28 +72,49 @@ func SplitDOIs(s string) (dois []string, rest string) {
 	return dois, strings.Join(other, " ")
 }
 
+// startsNewDOI reports a ";" or "," at tok[i] followed by "10.", "doi:" or
+// "http": the token splits there.
+func startsNewDOI(tok string, i int) bool {
+	if tok[i] != ';' && tok[i] != ',' {
+		return false
+	}
+	next := tok[i+1:]
+	return hasPrefixFold(next, "10.") || hasPrefixFold(next, "doi:") || hasPrefixFold(next, "http")
+}
+
+// hasPrefixFold is strings.HasPrefix(strings.ToLower(s), prefix) for an
+// ASCII lower-case prefix, without the copy.
+func hasPrefixFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// indexFold is the first index of the ASCII lower-case pattern in s,
+// compared without regard to ASCII case, or -1.
+func indexFold(s, pattern string) int {
+	for i := 0; i+len(pattern) <= len(s); i++ {
+		if hasPrefixFold(s[i:], pattern) {
+			return i
+		}
+	}
+	return -1
+}
+
 // isDOIWord is the "DOI" of "DOI 10.1/x": a label, not data.
 func isDOIWord(s string) bool {
 	s = strings.ToLower(strings.TrimSuffix(s, ":"))
 	return s == "doi" || s == "[doi]"
-}
-
-// splitBeforeDOIStart splits a token at ";" or "," followed by "10.",
-// "doi:" or "http".
-func splitBeforeDOIStart(tok string) []string {
-	var parts []string
-	start := 0
-	for i := 0; i < len(tok); i++ {
-		if tok[i] != ';' && tok[i] != ',' {
-			continue
-		}
-		next := strings.ToLower(tok[i+1:])
-		if strings.HasPrefix(next, "10.") || strings.HasPrefix(next, "doi:") || strings.HasPrefix(next, "http") {
-			parts = append(parts, tok[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, tok[start:])
 }
 
 var doiPrefixes = []string{
@@ -95,28 +123,31 @@ var doiPrefixes = []string{
 }
 
 // cleanDOI turns one token into a bare lower-case DOI, if it is one.
+//
+// The prefixes are matched in place, case-insensitively, before the token
+// is lower-cased: lower-casing can change a string's length ("İ", bytes
+// that are not UTF-8), so offsets found in a lower-cased copy do not hold
+// in the original.
 func cleanDOI(tok string) (string, bool) {
 	d := strings.TrimSpace(tok)
-	lower := strings.ToLower(d)
 	for changed := true; changed; {
 		changed = false
 		for _, p := range doiPrefixes {
-			if strings.HasPrefix(lower, p) {
-				d, lower = d[len(p):], lower[len(p):]
+			if hasPrefixFold(d, p) {
+				d = d[len(p):]
 				changed = true
 			}
 		}
 	}
-	if i := strings.Index(lower, "doi.org/10."); i >= 0 {
-		d, lower = d[i+len("doi.org/"):], lower[i+len("doi.org/"):]
+	if i := indexFold(d, "doi.org/10."); i >= 0 {
+		d = d[i+len("doi.org/"):]
 	}
 	if strings.Contains(d, "%") {
 		if u, err := url.PathUnescape(d); err == nil {
 			d = u
-			lower = strings.ToLower(u)
 		}
 	}
-	_ = d
+	lower := strings.ToLower(d)
 	// Trailing punctuation is the sentence's, not the DOI's.
 	lower = strings.TrimRightFunc(lower, func(r rune) bool {
 		return r == '.' || r == ',' || r == ';' || r == ']' || r == '"' || r == '\''

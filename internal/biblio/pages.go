@@ -2,6 +2,7 @@ package biblio
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // ExpandPages splits a page range into its first and last page, writing
@@ -19,9 +20,8 @@ import (
 // written: it is a typo, and guessing would invent a page.
 func ExpandPages(pages string) (start, end string) {
 	p := strings.TrimSpace(pages)
-	lower := strings.ToLower(p)
 	for _, prefix := range []string{"pp.", "pp", "p."} {
-		if strings.HasPrefix(lower, prefix) && len(p) > len(prefix) && !isLetter(p[len(prefix)]) {
+		if hasPrefixFold(p, prefix) && len(p) > len(prefix) && !isLetter(p[len(prefix)]) {
 			p = strings.TrimSpace(p[len(prefix):])
 			break
 		}
@@ -30,7 +30,9 @@ func ExpandPages(pages string) (start, end string) {
 	if i := strings.IndexAny(p, ",;"); i >= 0 {
 		p = strings.TrimSpace(p[:i])
 	}
-	p = dashes.Replace(p)
+	if !isASCII(p) { // every dash but "-" is beyond ASCII
+		p = dashes.Replace(p)
+	}
 	start, end, found := strings.Cut(p, "-")
 	start = strings.TrimSpace(start)
 	if !found {
@@ -62,6 +64,15 @@ func ExpandPages(pages string) (start, end string) {
 }
 
 var dashes = strings.NewReplacer("–", "-", "—", "-", "‐", "-", "‑", "-", "−", "-")
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 

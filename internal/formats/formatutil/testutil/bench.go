@@ -40,7 +40,7 @@ func benchRead(b *testing.B, input []byte, newReader func(io.Reader) formats.Rea
 	runtime.ReadMemStats(&ms)
 	mallocs := ms.Mallocs
 	b.ResetTimer()
-	cpuStart := cpuSeconds()
+	cpuStart := CPUSeconds()
 	records := 0
 	for i := 0; i < b.N; i++ {
 		rd := newReader(bytes.NewReader(input))
@@ -69,7 +69,7 @@ func benchRead(b *testing.B, input []byte, newReader func(io.Reader) formats.Rea
 	}
 	// MB/s is wall time, which other work on a shared machine inflates;
 	// MB/cpu-s counts only the CPU this process used (GC included).
-	cpu := cpuSeconds() - cpuStart
+	cpu := CPUSeconds() - cpuStart
 	b.StopTimer()
 	runtime.ReadMemStats(&ms)
 	if cpu > 0 {
@@ -79,8 +79,8 @@ func benchRead(b *testing.B, input []byte, newReader func(io.Reader) formats.Rea
 	b.ReportMetric(float64(ms.Mallocs-mallocs)/float64(records), "allocs/record")
 }
 
-// cpuSeconds is the user and system CPU time this process has used.
-func cpuSeconds() float64 {
+// CPUSeconds is the user and system CPU time this process has used.
+func CPUSeconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
