@@ -1,0 +1,153 @@
+package dedupe
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/realsynth/realsynth/internal/synthgen"
+	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
+)
+
+// BenchmarkDedupeRecords de-duplicates the records table of an earlier run
+// (REALSYNTH_DEDUPE_RECORDS: a records.parquet, e.g. of a run with only
+// ingest enabled on a hard corpus), so that the stage's own cost can be
+// profiled without ingest and table writing in the profile:
+//
+//	realsynth run --config $C/review.yaml --out /tmp/in --set stages.dedupe.enabled=false ...
+//	REALSYNTH_DEDUPE_RECORDS=/tmp/in/records.parquet REALSYNTH_DEDUPE_CORPUS=$C \
+//	  go test -run '^$' -bench DedupeRecords -benchtime 1x -cpuprofile cpu.pprof ./stages/dedupe
+//
+// It reports CPU seconds, pairs compared per record, the peak Go heap
+// during the stage, and, with REALSYNTH_DEDUPE_CORPUS naming the corpus,
+// precision, recall and false merges against its truth.
+// REALSYNTH_DEDUPE_SNAPSHOT names a file to write every record's work and
+// study and every kept pair's verdict to, so that two versions of the
+// stage can be compared line by line (diff).
+func BenchmarkDedupeRecords(b *testing.B) {
+	path := os.Getenv("REALSYNTH_DEDUPE_RECORDS")
+	if path == "" {
+		b.Skip("set REALSYNTH_DEDUPE_RECORDS to a records.parquet")
+	}
+	var res *result
+	var cpu, peak float64
+	var n int
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		records, err := table.ReadFile[tables.Record](path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for k := range records {
+			records[k].WorkID = ""
+		}
+		n = len(records)
+		res = nil
+		runtime.GC()
+		stop := watchHeap()
+		cpu0 := cpuSeconds()
+		b.StartTimer()
+		res = deduplicate(records, options{maxBlock: 64})
+		b.StopTimer()
+		cpu += cpuSeconds() - cpu0
+		peak = max(peak, stop())
+	}
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(res.stats.pairs)/float64(max(n, 1)), "pairs/record")
+	b.ReportMetric(peak, "peak-heap-MiB")
+	fmt.Printf("dedupe %d records: %d pairs (%.2f per record); ended by: %s\n", n, res.stats.pairs,
+		float64(res.stats.pairs)/float64(max(n, 1)), res.stats.String())
+	if dir := os.Getenv("REALSYNTH_DEDUPE_CORPUS"); dir != "" {
+		f, err := os.Open(filepath.Join(dir, synthgen.TruthFile))
+		if err != nil {
+			b.Fatal(err)
+		}
+		truth, err := synthgen.LoadTruth(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		score := truth.Score(synthgen.PredictionsFrom(res.records, res.works))
+		b.ReportMetric(score.Report.Precision(), "precision")
+		b.ReportMetric(score.Report.Recall(), "recall")
+		b.ReportMetric(float64(score.FalseMergePairs), "false-merges")
+		var text strings.Builder
+		score.WriteText(&text)
+		fmt.Print(text.String())
+	}
+	if out := os.Getenv("REALSYNTH_DEDUPE_SNAPSHOT"); out != "" {
+		if err := writeSnapshot(out, res); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// watchHeap samples the live Go heap every 20 ms until the returned
+// function is called, which gives the peak in MiB.
+func watchHeap() func() float64 {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			if v := sample[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		<-finished
+		return float64(peak.Load()) / (1 << 20)
+	}
+}
+
+// writeSnapshot writes what the stage decided, in a stable order: each
+// record's work and study, then each pair row.
+func writeSnapshot(path string, res *result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	study := make(map[string]string, len(res.works))
+	for i := range res.works {
+		study[res.works[i].WorkID] = res.works[i].StudyID
+	}
+	for _, r := range res.records {
+		fmt.Fprintf(w, "R %s %s %s\n", r.RecordID, r.WorkID, study[r.WorkID])
+	}
+	for _, p := range res.pairs {
+		ts, as := -1.0, -1.0
+		if p.TitleScore != nil {
+			ts = *p.TitleScore
+		}
+		if p.AuthorScore != nil {
+			as = *p.AuthorScore
+		}
+		fmt.Fprintf(w, "P %s %s %s %q %v %.3f %.3f %s %s %s %s %s %s %s %s %q\n", p.RecordA, p.RecordB, p.Decision, p.Rule, p.Merged, ts, as,
+			p.FirstAuthor, p.Journal, p.DOI, p.PMID, p.Volume, p.Issue, p.Pages, p.Year, p.Note)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	return f.Close()
+}
