@@ -11,9 +11,10 @@ import (
 // spaces and hyphens removed, and every folded name part, so that a reversed
 // name ("Si Hyun, Kang" for "Kang, Si Hyun") still meets its family name.
 type author struct {
-	family  string
-	parts   []uint32 // hashes of the name parts of two letters or more
-	initial byte     // first letter of the given names, 0 if none
+	family     string
+	parts      []uint32 // hashes of the name parts of two letters or more
+	familyHash uint32   // hashString(family), for finding it among another's parts
+	initial    byte     // first letter of the given names, 0 if none
 }
 
 // ignoredAuthors are placeholders some databases write for a missing author.
@@ -25,24 +26,30 @@ const maxAuthors = 15
 // holding a whole list ("Smith J; Jones K" or "Smith J and Jones K") is split.
 func parseAuthors(raw []string) []author {
 	var names []string
-	for _, r := range raw {
-		switch {
-		case strings.Contains(r, ";"):
-			names = append(names, strings.Split(r, ";")...)
-		case strings.Contains(r, " and ") && strings.Count(r, ",") > 1:
-			names = append(names, strings.Split(r, " and ")...)
-		default:
-			names = append(names, r)
+	if len(raw) > maxAuthors || slices.ContainsFunc(raw, isAuthorList) {
+		for _, r := range raw {
+			switch {
+			case strings.Contains(r, ";"):
+				names = append(names, strings.Split(r, ";")...)
+			case strings.Contains(r, " and ") && strings.Count(r, ",") > 1:
+				names = append(names, strings.Split(r, " and ")...)
+			default:
+				names = append(names, r)
+			}
 		}
+	} else {
+		names = raw // one name a value, the usual case: no copy
 	}
 	// Only the first authors are ever compared (see authorScore).
 	if len(names) > maxAuthors {
 		names = names[:maxAuthors]
 	}
 	out := make([]author, 0, len(names))
+	// The name parts of all authors share one array.
+	parts := make([]uint32, 0, 3*len(names))
 	groups := 0
 	for _, n := range names {
-		if a, ok := parseAuthor(n); ok {
+		if a, ok := parseAuthor(n, &parts); ok {
 			out = append(out, a)
 			if isGroupAuthor(a) {
 				groups++
@@ -57,20 +64,31 @@ func parseAuthors(raw []string) []author {
 	return out
 }
 
-func parseAuthor(name string) (author, bool) {
+// isAuthorList: one value holding several names.
+func isAuthorList(r string) bool {
+	return strings.Contains(r, ";") || (strings.Contains(r, " and ") && strings.Count(r, ",") > 1)
+}
+
+// parseAuthor reduces one name; its name-part hashes are appended to
+// *parts and a.parts is that stretch of it.
+func parseAuthor(name string, parts *[]uint32) (author, bool) {
 	name = strings.TrimSpace(name)
 	f := fold(name)
 	if f == "" || ignoredAuthors[f] {
 		return author{}, false
 	}
-	var family, given string
+	var family string
+	var initial byte // first letter of the folded given names
 	if i := strings.IndexByte(name, ','); i >= 0 {
-		family, given = fold(name[:i]), fold(name[i+1:])
+		family = fold(name[:i])
+		initial = foldedFirst(name[i+1:])
 		if family == "" || ignoredAuthors[family] {
-			family, given = given, ""
+			family, initial = fold(name[i+1:]), 0
 		}
 	} else {
-		toks := strings.Fields(f)
+		// f is words of letters and digits joined by single spaces, so
+		// its first and last words are cut from it, not split out.
+		//
 		// "Smith JA" (MEDLINE style): the family name comes first when the
 		// last token is short upper-case initials; "John A. Smith" otherwise.
 		last := name // the last whitespace-separated token, as strings.Fields would give it
@@ -78,31 +96,74 @@ func parseAuthor(name string) (author, bool) {
 			_, size := utf8.DecodeRuneInString(name[i:])
 			last = name[i+size:]
 		}
-		if len(toks) > 1 && isInitials(last) {
-			family, given = strings.Join(toks[:len(toks)-1], " "), toks[len(toks)-1]
+		if sp := strings.LastIndexByte(f, ' '); sp < 0 {
+			family = f
+		} else if isInitials(last) {
+			family, initial = f[:sp], f[sp+1]
 		} else {
-			family, given = toks[len(toks)-1], strings.Join(toks[:len(toks)-1], " ")
+			family, initial = f[sp+1:], f[0]
 		}
 	}
 	a := author{family: strings.ReplaceAll(family, " ", "")}
-	if given != "" && given[0] >= 'a' && given[0] <= 'z' {
-		a.initial = given[0]
+	a.familyHash = uint32(hashString(a.family))
+	if initial >= 'a' && initial <= 'z' {
+		a.initial = initial
 	}
+	start := len(*parts)
 	prev := ""
-	for p := range strings.FieldsSeq(f) {
+	for rest := f; rest != ""; {
+		p := rest
+		if sp := strings.IndexByte(rest, ' '); sp >= 0 {
+			p, rest = rest[:sp], rest[sp+1:]
+		} else {
+			rest = ""
+		}
 		if len(p) >= 2 && !ignoredAuthors[p] {
-			a.parts = append(a.parts, uint32(hashString(p)))
+			*parts = append(*parts, uint32(hashString(p)))
 			// A particle written apart in one export and joined to the
 			// family name in another ("Le, Quintrec M." for "Le Quintrec,
 			// M."; "Goicoechea de, Jorge E." for "de Jorge, E. G."): the
 			// particle and its neighbour joined count as a part too.
 			if prev != "" && (nameParticles[prev] || nameParticles[p]) {
-				a.parts = append(a.parts, uint32(hashString(prev+p)))
+				*parts = append(*parts, uint32(hashJoined(prev, p)))
 			}
 			prev = p
 		}
 	}
+	a.parts = (*parts)[start:len(*parts):len(*parts)]
 	return a, true
+}
+
+// foldedFirst is the first byte of fold(s) (0 when it is empty), without
+// building the folded string for plain ASCII.
+func foldedFirst(s string) byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if f := fold(s); f != "" {
+				return f[0]
+			}
+			return 0
+		}
+		if f := asciiFold[c]; f != ' ' {
+			return f
+		}
+	}
+	return 0
+}
+
+// hashJoined is hashString(a + b) without building the string.
+func hashJoined(a, b string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(a); i++ {
+		h ^= uint64(a[i])
+		h *= 1099511628211
+	}
+	for i := 0; i < len(b); i++ {
+		h ^= uint64(b[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // nameParticles are the short words family names carry ("de Jorge", "van
@@ -132,10 +193,10 @@ func sameAuthor(a, b author) bool {
 		// "Brown, Jessica" and "Brown, Ingrid" are two people.
 		return a.family != "" && (a.initial == 0 || b.initial == 0 || a.initial == b.initial)
 	}
-	if len(a.family) >= 3 && slices.Contains(b.parts, uint32(hashString(a.family))) {
+	if len(a.family) >= 3 && slices.Contains(b.parts, a.familyHash) {
 		return true
 	}
-	if len(b.family) >= 3 && slices.Contains(a.parts, uint32(hashString(b.family))) {
+	if len(b.family) >= 3 && slices.Contains(a.parts, b.familyHash) {
 		return true
 	}
 	// Typo in a family name: one edit apart, in a long name, or in a

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -93,4 +94,40 @@ func firstDiff(a, b []uint64) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestPreFilterShortcuts: the early exits of the pre-filter give what the
+// plain tests give. diceAtLeastHalf is tokenDice >= 0.5 on random word
+// sets of every size, and a title holding another is never plainly
+// different, whatever the byte-pair set says.
+func TestPreFilterShortcuts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for n := 0; n < 50000; n++ {
+		set := func() []uint32 {
+			var s []uint32
+			for k := rng.IntN(25); k > 0; k-- {
+				s = append(s, uint32(rng.IntN(40)))
+			}
+			slices.Sort(s)
+			return slices.Compact(s)
+		}
+		a, b := set(), set()
+		if got, want := diceAtLeastHalf(a, b), tokenDice(a, b) >= 0.5; got != want {
+			t.Fatalf("diceAtLeastHalf(%v, %v) = %v, tokenDice says %v", a, b, got, want)
+		}
+	}
+	for _, c := range [][2]string{
+		{"Peer support in mental health care", "Peer support in mental health care: a systematic review of twelve randomised trials and their costs"},
+		{"Mental health care", "Peer support workers in community mental health care and their outcomes over three years"},
+		{"Cost", "Hospital costs of hip fracture surgery among older adults in Norway"},
+	} {
+		a, b := rec("a", "title="+c[0]), rec("b", "title="+c[1])
+		pa, pb := prepare(&a, false), prepare(&b, false)
+		if !strings.Contains(pb.title, pa.title) {
+			t.Fatalf("case %q: %q does not hold %q", c[0], pb.title, pa.title)
+		}
+		if plainlyDifferent(&pa, &pb) || plainlyDifferent(&pb, &pa) {
+			t.Errorf("%q within %q called plainly different", c[0], c[1])
+		}
+	}
 }

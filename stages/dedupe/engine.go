@@ -161,15 +161,32 @@ func (e *engine) humanPairs() (unknown [][2]string) {
 	return unknown
 }
 
-// comparePairs compares every candidate pair (and every pair a human
-// decided) and keeps those that are not plainly different.
+// comparePairs compares every candidate pair that is not plainly
+// different (and every pair a human decided) and keeps those worth a row.
 func (e *engine) comparePairs() {
 	cands := candidatePairs(e.prep, e.opt.maxBlock)
-	for k := range e.human {
-		cands = append(cands, k)
+	// Plainly different pairs are counted and dropped, unless a human
+	// decided them; what remains is in (i, j) order.
+	var plain int64
+	kept := cands[:0]
+	for _, k := range cands {
+		if k&plainBit != 0 {
+			k &^= plainBit
+			if _, decided := e.human[k]; !decided {
+				plain++
+				continue
+			}
+		}
+		kept = append(kept, k)
 	}
-	slices.Sort(cands)
-	cands = slices.Compact(cands)
+	cands = kept
+	if len(e.human) > 0 {
+		for k := range e.human {
+			cands = append(cands, k)
+		}
+		slices.Sort(cands)
+		cands = slices.Compact(cands)
+	}
 
 	const chunk = 4096
 	nChunks := (len(cands) + chunk - 1) / chunk
@@ -181,11 +198,7 @@ func (e *engine) comparePairs() {
 		for _, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
 			i, j := int(k>>32), int(k&0xffffffff)
 			r, keep := e.comparePair(i, j)
-			if r.v.rule == "" {
-				tally[plainlyDifferentRule]++
-			} else {
-				tally[r.v.rule]++
-			}
+			tally[r.v.rule]++
 			if keep {
 				kept = append(kept, r)
 			}
@@ -193,7 +206,10 @@ func (e *engine) comparePairs() {
 		results[c] = kept
 		tallies[c] = tally
 	})
-	e.stats.pairs = int64(len(cands))
+	e.stats.pairs = int64(len(cands)) + plain
+	if plain > 0 {
+		tallies = append(tallies, map[string]int64{plainlyDifferentRule: plain})
+	}
 	for _, t := range tallies {
 		e.stats.add(t)
 	}
@@ -210,11 +226,7 @@ func (e *engine) comparePairs() {
 func (e *engine) comparePair(i, j int) (pairResult, bool) {
 	a, b := &e.prep[i], &e.prep[j]
 	r := pairResult{i: uint32(i), j: uint32(j)}
-	k := pack(i, j)
-	h := e.human[k]
-	if h == "" && plainlyDifferent(a, b) {
-		return r, false
-	}
+	h := e.human[pack(i, j)]
 	r.ev = compareFields(a, b)
 	if h != "" {
 		r.v, r.human = h.verdict(), true
@@ -230,7 +242,10 @@ func (e *engine) comparePair(i, j int) (pairResult, bool) {
 // plainlyDifferent is the cheap test most candidate pairs stop at: titles
 // sharing under half their words, one not containing the other, and no
 // shared identifier. decide would call such a pair distinct and it would
-// not be written, so the full comparison is skipped.
+// not be written, so the full comparison is skipped. It runs on every
+// candidate pair (tens of millions at a million records): the cheapest
+// tests come first, and containment is tried only when every byte pair of
+// the shorter title is among the longer one's (bigrams).
 func plainlyDifferent(a, b *prepared) bool {
 	if a.title == "" || b.title == "" {
 		return false
@@ -241,18 +256,50 @@ func plainlyDifferent(a, b *prepared) bool {
 	if len(a.dois) > 0 && len(b.dois) > 0 && intersects(a.dois, b.dois) {
 		return false
 	}
-	if tokenDice(a.tokHash, b.tokHash) >= 0.5 {
-		return false
-	}
 	if (a.translated || b.translated || (a.lang != b.lang && a.lang != langUnknown && b.lang != langUnknown)) &&
 		a.volume != "" && a.volume == b.volume && a.page != "" && a.page == b.page {
 		return false // two translations of one title, printed at one place: see translatedSameItem
 	}
-	short, long := a.title, b.title
-	if len(short) > len(long) {
+	if diceAtLeastHalf(a.tokHash, b.tokHash) {
+		return false
+	}
+	short, long := a, b
+	if len(short.title) > len(long.title) {
 		short, long = long, short
 	}
-	return !strings.Contains(long, short)
+	if short.bigrams[0]&^long.bigrams[0] != 0 || short.bigrams[1]&^long.bigrams[1] != 0 {
+		return true
+	}
+	return !strings.Contains(long.title, short.title)
+}
+
+// diceAtLeastHalf is tokenDice(a, b) >= 0.5, that is 4|A∩B| >= |A|+|B|,
+// stopping as soon as the answer is known either way.
+func diceAtLeastHalf(a, b []uint32) bool {
+	n := len(a) + len(b)
+	if len(a) == 0 || len(b) == 0 || 4*min(len(a), len(b)) < n {
+		return false
+	}
+	i, j, common := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		if 4*(common+min(len(a)-i, len(b)-j)) < n {
+			return false
+		}
+		switch {
+		case a[i] == b[j]:
+			common++
+			if 4*common >= n {
+				return true
+			}
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 4*common >= n
 }
 
 // sortedByRecordID returns the record indexes in record id order, ties

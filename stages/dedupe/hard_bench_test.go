@@ -27,7 +27,7 @@ import (
 //	  go test -run '^$' -bench DedupeRecords -benchtime 1x -cpuprofile cpu.pprof ./stages/dedupe
 //
 // It reports CPU seconds, pairs compared per record, the peak Go heap
-// during the stage, and, with REALSYNTH_DEDUPE_CORPUS naming the corpus,
+// the stage adds to the records' (sampled every 20 ms), what it allocates, and, with REALSYNTH_DEDUPE_CORPUS naming the corpus,
 // precision, recall and false merges against its truth.
 // REALSYNTH_DEDUPE_SNAPSHOT names a file to write every record's work and
 // study and every kept pair's verdict to, so that two versions of the
@@ -40,6 +40,7 @@ func BenchmarkDedupeRecords(b *testing.B) {
 	var res *result
 	var cpu, peak float64
 	var n int
+	var before, after runtime.MemStats
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		records, err := table.ReadFile[tables.Record](path)
@@ -52,14 +53,19 @@ func BenchmarkDedupeRecords(b *testing.B) {
 		n = len(records)
 		res = nil
 		runtime.GC()
+		runtime.ReadMemStats(&before)
 		stop := watchHeap()
 		cpu0 := cpuSeconds()
 		b.StartTimer()
 		res = deduplicate(records, options{maxBlock: 64})
 		b.StopTimer()
 		cpu += cpuSeconds() - cpu0
-		peak = max(peak, stop())
+		peak = max(peak, stop()-float64(before.HeapAlloc)/(1<<20))
+		runtime.ReadMemStats(&after)
 	}
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), "alloc-MiB")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(max(n, 1)), "allocs/record")
+	b.ReportMetric(float64(before.HeapAlloc)/(1<<20), "records-heap-MiB")
 	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(res.stats.pairs)/float64(max(n, 1)), "pairs/record")
 	b.ReportMetric(peak, "peak-heap-MiB")
@@ -150,4 +156,24 @@ func writeSnapshot(path string, res *result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// BenchmarkPrepareRecords builds the matching keys of every record of
+// REALSYNTH_DEDUPE_RECORDS on one core: the per-record cost of the stage.
+func BenchmarkPrepareRecords(b *testing.B) {
+	path := os.Getenv("REALSYNTH_DEDUPE_RECORDS")
+	if path == "" {
+		b.Skip("set REALSYNTH_DEDUPE_RECORDS to a records.parquet")
+	}
+	records, err := table.ReadFile[tables.Record](path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for k := range records {
+			prepare(&records[k], false)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(records)), "ns/record")
 }

@@ -25,9 +25,12 @@ const (
 type prepared struct {
 	title   string   // compact folded title: letters and digits only
 	tokHash []uint32 // sorted, unique hashes of title words, for a cheap overlap bound
-	numbers string   // numbers and roman numerals of the title, in order ("part 2", "phase iii")
-	generic bool     // "Editorial", "Reply", or too short to identify a paper
-	brief   bool     // six words or fewer: a title that recurs (columns, short titles of one volume)
+	// bigrams is a 128-bit set of the compact title's byte pairs: a title
+	// holds another only if it holds all its byte pairs (plainlyDifferent).
+	bigrams [2]uint64
+	numbers string // numbers and roman numerals of the title, in order ("part 2", "phase iii")
+	generic bool   // "Editorial", "Reply", or too short to identify a paper
+	brief   bool   // six words or fewer: a title that recurs (columns, short titles of one volume)
 	// translated: the title is an English translation ("[Title in
 	// brackets]", "Title. [Spanish]"); another database may translate it
 	// differently, so bibliographic identity counts for more than wording.
@@ -142,6 +145,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		nTokens = len(h)
 		p.lang, p.contrast = titleSignals(h)
 		p.title = unsafe.String(unsafe.SliceData(compact), len(compact))
+		p.bigrams = bigramSet(p.title)
 		slices.Sort(h)
 		p.tokHash = slices.Compact(h)
 		p.numbers = titleNumbers(folded, p.title)
@@ -208,6 +212,15 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	p.abstractLike = p.kind == kindAbstract || p.confPaper || inSupplement(r.Volume, r.Issue, p.page) || meetingVenue(p.journal) || sessionNumber(r.Pages)
 	_ = mergePreprints
 	return p
+}
+
+// bigramSet is the set of s's byte pairs, hashed into 128 bits.
+func bigramSet(s string) (set [2]uint64) {
+	for k := 0; k+1 < len(s); k++ {
+		h := (uint32(s[k])*0x9e3779b1 ^ uint32(s[k+1])*0x85ebca6b) >> 25 // 0..127
+		set[h>>6] |= 1 << (h & 63)
+	}
+	return set
 }
 
 // titleNumbers lists the digit runs of the compact title ("CO 2" and "CO2",

@@ -84,8 +84,8 @@ func TestParticleNames(t *testing.T) {
 		{"van Hamont, D.", "van, Hamont D"},
 	}
 	for _, c := range same {
-		a, _ := parseAuthor(c[0])
-		b, _ := parseAuthor(c[1])
+		a, _ := parseAuthor(c[0], new([]uint32))
+		b, _ := parseAuthor(c[1], new([]uint32))
 		if !sameAuthor(a, b) {
 			t.Errorf("%q and %q not the same author", c[0], c[1])
 		}
@@ -96,8 +96,8 @@ func TestParticleNames(t *testing.T) {
 		{"de Jorge, E.", "de Cordoba, S."},
 	}
 	for _, c := range different {
-		a, _ := parseAuthor(c[0])
-		b, _ := parseAuthor(c[1])
+		a, _ := parseAuthor(c[0], new([]uint32))
+		b, _ := parseAuthor(c[1], new([]uint32))
 		if sameAuthor(a, b) {
 			t.Errorf("%q and %q taken for one author", c[0], c[1])
 		}
