@@ -27,12 +27,23 @@ type Line struct {
 	BadUTF8 bool
 }
 
+// RawLine is a line as bytes: Text is valid only until the next call to
+// NextRaw or Next. Readers that copy what they keep (one string per field
+// rather than one per line) read with NextRaw.
+type RawLine struct {
+	Text    []byte
+	No      int64
+	TooLong bool
+	BadUTF8 bool
+}
+
 // LineReader reads lines ending in LF, CRLF or a lone CR, within MaxLineBytes.
 type LineReader struct {
 	r      *bufio.Reader
 	no     int64
 	lastCR bool
-	unread *Line // a line given back with Unread
+	buf    []byte   // a line that did not fit in r's buffer, reused
+	unread *RawLine // a line given back with Unread, with its own Text
 }
 
 // NewLineReader reads decoded UTF-8 text.
@@ -43,78 +54,94 @@ func NewLineReader(r io.Reader) *LineReader {
 // Unread gives back the line Next last returned, so the next call returns
 // it again: a reader that meets the start of the next record while closing
 // one (a TY line where ER was expected) leaves it for the next record.
-func (lr *LineReader) Unread(l Line) { lr.unread = &l }
+func (lr *LineReader) Unread(l Line) {
+	lr.unread = &RawLine{Text: []byte(l.Text), No: l.No, TooLong: l.TooLong, BadUTF8: l.BadUTF8}
+}
+
+// UnreadRaw is Unread for a line NextRaw returned.
+func (lr *LineReader) UnreadRaw(l RawLine) {
+	l.Text = append([]byte(nil), l.Text...)
+	lr.unread = &l
+}
 
 // Next returns the next line, or io.EOF. A byte-order mark at the start of
 // the first line is dropped, for readers used on undecoded text.
 func (lr *LineReader) Next() (Line, error) {
+	l, err := lr.NextRaw()
+	return Line{Text: string(l.Text), No: l.No, TooLong: l.TooLong, BadUTF8: l.BadUTF8}, err
+}
+
+// NextRaw is Next without the copy: the line's bytes stay valid until the
+// next call. Bytes that are not UTF-8 are replaced by U+FFFD (BadUTF8).
+func (lr *LineReader) NextRaw() (RawLine, error) {
 	if lr.unread != nil {
 		l := *lr.unread
 		lr.unread = nil
 		return l, nil
 	}
-	var buf []byte
-	tooLong := false
-	for {
-		b, err := lr.r.ReadByte()
-		if err != nil {
-			if err == io.EOF && (len(buf) > 0 || tooLong) {
-				return lr.emit(buf, tooLong), nil
-			}
-			return Line{}, err
-		}
-		if lr.lastCR {
-			lr.lastCR = false
-			if b == '\n' {
-				continue // the LF of a CRLF already ended the previous line
-			}
-		}
-		switch b {
-		case '\n':
-			return lr.emit(buf, tooLong), nil
-		case '\r':
-			lr.lastCR = true
-			return lr.emit(buf, tooLong), nil
-		}
-		if len(buf) < MaxLineBytes {
-			buf = append(buf, b)
-		} else {
-			tooLong = true
-		}
-		// Read the rest of a run of ordinary bytes at once: byte-at-a-time
-		// is only needed around line ends.
-		if chunk, _ := lr.r.Peek(lr.r.Buffered()); len(chunk) > 0 {
-			if i := lineEnd(chunk); i != 0 {
-				if i < 0 {
-					i = len(chunk)
-				}
-				room := MaxLineBytes - len(buf)
-				if room < i {
-					if room > 0 {
-						buf = append(buf, chunk[:room]...)
-					}
-					tooLong = true
-				} else {
-					buf = append(buf, chunk[:i]...)
-				}
-				_, _ = lr.r.Discard(i)
-			}
-		}
+	text, tooLong, err := lr.read()
+	if err != nil {
+		return RawLine{}, err
 	}
+	lr.no++
+	l := RawLine{No: lr.no, TooLong: tooLong}
+	if lr.no == 1 {
+		text = bytes.TrimPrefix(text, []byte("\ufeff"))
+	}
+	if !utf8.Valid(text) {
+		l.BadUTF8 = true
+		text = bytes.ToValidUTF8(text, []byte("\uFFFD"))
+	}
+	l.Text = text
+	return l, nil
 }
 
-func (lr *LineReader) emit(buf []byte, tooLong bool) Line {
-	lr.no++
-	l := Line{No: lr.no, TooLong: tooLong}
-	if lr.no == 1 {
-		buf = bytes.TrimPrefix(buf, []byte("\ufeff"))
+// read returns the next line's bytes without its line end: a slice of the
+// bufio.Reader's buffer when the line lies in it, else lr.buf.
+func (lr *LineReader) read() (line []byte, tooLong bool, err error) {
+	lr.buf = lr.buf[:0]
+	started := false
+	for {
+		chunk, err := lr.r.Peek(1)
+		if err != nil {
+			if err == io.EOF && (started || tooLong) {
+				return lr.buf, tooLong, nil
+			}
+			return nil, false, err
+		}
+		chunk, _ = lr.r.Peek(lr.r.Buffered())
+		if lr.lastCR {
+			lr.lastCR = false
+			if chunk[0] == '\n' {
+				_, _ = lr.r.Discard(1) // the LF of a CRLF already ended the previous line
+				continue
+			}
+		}
+		end := lineEnd(chunk)
+		piece := chunk
+		if end >= 0 {
+			piece = chunk[:end]
+		}
+		if end >= 0 && !started && len(piece) <= MaxLineBytes {
+			// The whole line is in the buffer: hand it out as it is.
+			lr.lastCR = chunk[end] == '\r'
+			_, _ = lr.r.Discard(end + 1)
+			return piece, false, nil
+		}
+		started = started || len(piece) > 0
+		if room := MaxLineBytes - len(lr.buf); len(piece) > room {
+			lr.buf = append(lr.buf, piece[:max(room, 0)]...)
+			tooLong = true
+		} else {
+			lr.buf = append(lr.buf, piece...)
+		}
+		if end >= 0 {
+			lr.lastCR = chunk[end] == '\r'
+			_, _ = lr.r.Discard(end + 1)
+			return lr.buf, tooLong, nil
+		}
+		_, _ = lr.r.Discard(len(chunk))
 	}
-	if !utf8.Valid(buf) {
-		l.BadUTF8 = true
-		buf = bytes.ToValidUTF8(buf, []byte("\uFFFD"))
-	}
-	l.Text = string(buf)
-	return l
 }
 
 // CutRaw cuts quarantined text to MaxRawBytes on a rune boundary.

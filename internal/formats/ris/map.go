@@ -9,26 +9,43 @@ import (
 )
 
 // fieldSet hands out a record's fields by tag, remembering which were used
-// so that the rest can go to Extra in file order.
+// so that the rest can go to Extra in file order. The reader keeps one and
+// reuses it: it indexes the fields by tag code in arrays, not a map.
 type fieldSet struct {
 	fields []Field
 	used   []bool
-	byTag  map[string][]int // tag → positions in fields, in file order
+	next   []int32        // next[i]: the next field with the tag of field i, or -1
+	head   [26 * 36]int32 // by tagCode: 1 + the first field with that tag, 0 for none
+	last   [26 * 36]int32 // by tagCode: the last field with that tag, while adding
 }
 
-func newFieldSet(fields []Field) *fieldSet {
-	s := &fieldSet{fields: fields, used: make([]bool, len(fields)), byTag: make(map[string][]int, len(fields))}
-	for i, f := range fields {
-		s.byTag[f.Tag] = append(s.byTag[f.Tag], i)
+func (s *fieldSet) reset() {
+	for _, f := range s.fields {
+		s.head[tagCode(f.Tag[0], f.Tag[1])] = 0
 	}
-	return s
+	s.fields, s.used, s.next = s.fields[:0], s.used[:0], s.next[:0]
+}
+
+// add appends a field; its tag is one of tagNames.
+func (s *fieldSet) add(f Field) {
+	i := int32(len(s.fields))
+	s.fields = append(s.fields, f)
+	s.used = append(s.used, false)
+	s.next = append(s.next, -1)
+	c := tagCode(f.Tag[0], f.Tag[1])
+	if s.head[c] == 0 {
+		s.head[c] = i + 1
+	} else {
+		s.next[s.last[c]] = i
+	}
+	s.last[c] = i
 }
 
 // first returns the value of the first tag in tags (in that order of
 // preference) that the record has, and marks it used.
 func (s *fieldSet) first(tags ...string) string {
 	for _, t := range tags {
-		for _, i := range s.byTag[t] {
+		for i := s.head[tagCode(t[0], t[1])] - 1; i >= 0; i = s.next[i] {
 			if !s.used[i] {
 				s.used[i] = true
 				return s.fields[i].Value
@@ -40,14 +57,18 @@ func (s *fieldSet) first(tags ...string) string {
 
 // all returns every value of the given tags in file order, marking them used.
 func (s *fieldSet) all(tags ...string) []string {
-	var pos []int
+	var buf [16]int
+	pos := buf[:0]
 	for _, t := range tags {
-		for _, i := range s.byTag[t] {
+		for i := s.head[tagCode(t[0], t[1])] - 1; i >= 0; i = s.next[i] {
 			if !s.used[i] {
 				s.used[i] = true
-				pos = append(pos, i)
+				pos = append(pos, int(i))
 			}
 		}
+	}
+	if len(pos) == 0 {
+		return nil
 	}
 	if len(tags) > 1 {
 		sort.Ints(pos)
@@ -61,7 +82,7 @@ func (s *fieldSet) all(tags ...string) []string {
 
 // peek returns the first unused value of tag without using it.
 func (s *fieldSet) peek(tag string) string {
-	for _, i := range s.byTag[tag] {
+	for i := s.head[tagCode(tag[0], tag[1])] - 1; i >= 0; i = s.next[i] {
 		if !s.used[i] {
 			return s.fields[i].Value
 		}
@@ -69,16 +90,9 @@ func (s *fieldSet) peek(tag string) string {
 	return ""
 }
 
-// recordFrom maps a record's tags to the columns of tables.Record.
-func recordFrom(fields []Field, line int64) *tables.Record {
-	// Empty tags ("PG  - ", Covidence writes a dozen) carry nothing.
-	kept := fields[:0]
-	for _, f := range fields {
-		if strings.TrimSpace(f.Value) != "" {
-			kept = append(kept, f)
-		}
-	}
-	s := newFieldSet(kept)
+// recordFrom maps a record's tags (empty ones left out) to the columns of
+// tables.Record.
+func recordFrom(s *fieldSet, line int64) *tables.Record {
 	rec := &tables.Record{Format: "ris", SourceLine: line}
 
 	rec.SourceKey = s.first("ID")
@@ -203,6 +217,6 @@ func splitURLs(values []string) []string {
 }
 
 func isOvidLabelOnly(v string) bool {
-	_, ok := ovidLinkLabel(v)
+	_, ok := ovidLinkLabel([]byte(v))
 	return ok
 }

@@ -13,6 +13,7 @@
 package ris
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -48,6 +49,21 @@ type Reader struct {
 	// seenRecord is set once a TY line was met: text after it is not a header.
 	seenRecord bool
 	warnings   formatutil.Warnings
+	// The record being read, reused from record to record: its field
+	// values back to back in text (a continuation line extends the last
+	// one), the fields as spans of text, and its first lines for quarantine.
+	text   []byte
+	spans  []span
+	raw    formatutil.RawBytes
+	fields fieldSet
+	intern formatutil.Interner
+}
+
+// span is one field of the record being read: its value is text[start:end].
+type span struct {
+	tag        string
+	start, end int
+	line       int64
 }
 
 // NewReader reads RIS text already decoded to UTF-8.
@@ -78,7 +94,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 	var junkStart int64
 	junkHasTags, junkHasBinary := false, false
 	for {
-		l, err := rd.lines.Next()
+		l, err := rd.lines.NextRaw()
 		if err == io.EOF {
 			if junkStart > 0 {
 				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
@@ -88,20 +104,20 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		tag, _, isTag := SplitTag(l.Text)
+		tag, _, isTag := splitTag(l.Text)
 		if isTag && tag == "TY" {
 			if junkStart > 0 {
 				if !rd.seenRecord && !junkHasTags && !junkHasBinary {
 					rd.warnings.Add("lines %d-%d before the first record are not RIS and were skipped", junkStart, l.No-1)
 				} else {
-					rd.lines.Unread(l)
+					rd.lines.UnreadRaw(l)
 					return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
 				}
 			}
 			rd.seenRecord = true
 			return rd.readRecord(l)
 		}
-		if strings.TrimSpace(l.Text) == "" && junkStart == 0 {
+		if isBlank(l.Text) && junkStart == 0 {
 			continue
 		}
 		if junkStart == 0 {
@@ -109,15 +125,20 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		}
 		junkHasTags = junkHasTags || isTag
 		junkHasBinary = junkHasBinary || l.BadUTF8 || l.TooLong || hasControl(l.Text)
-		junk.Add(l.Text)
+		junk.Add(string(l.Text))
 	}
+}
+
+// isBlank is strings.TrimSpace(string(b)) == "".
+func isBlank(b []byte) bool {
+	return len(bytes.TrimSpace(b)) == 0
 }
 
 // hasControl reports control characters other than tab: binary data has
 // them (its NULs are gone once formats.Decode has read it), text has none.
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 && s[i] != '\t' {
+func hasControl(s []byte) bool {
+	for _, c := range s {
+		if c < 0x20 && c != '\t' {
 			return true
 		}
 	}
@@ -127,36 +148,37 @@ func hasControl(s string) bool {
 const outsideMsg = `text outside a record: expected a line starting "TY  - "`
 
 // readRecord reads from the TY line ty to the record's ER line.
-func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {
-	var raw formatutil.RawText
-	raw.Add(ty.Text)
-	_, v, _ := SplitTag(ty.Text)
-	fields := []Field{{Tag: "TY", Value: v, Line: ty.No}}
+func (rd *Reader) readRecord(ty formats.RawLine) (*tables.Record, error) {
+	rd.text, rd.spans = rd.text[:0], rd.spans[:0]
+	rd.raw.Reset()
+	rd.raw.Add(ty.Text)
+	_, v, _ := splitTag(ty.Text)
+	rd.addField("TY", v, ty.No)
 	size := len(ty.Text)
 	problem := ""
 	fail := func(msg string) error {
 		if problem != "" {
 			msg = problem + "; " + msg
 		}
-		return &formats.BadRecord{Line: ty.No, Msg: msg, Raw: raw.String()}
+		return &formats.BadRecord{Line: ty.No, Msg: msg, Raw: rd.raw.String()}
 	}
 	if ty.TooLong {
 		problem = fmt.Sprintf("line %d is longer than the %d-byte line limit", ty.No, formats.MaxLineBytes)
 	}
 	for {
-		l, err := rd.lines.Next()
+		l, err := rd.lines.NextRaw()
 		if err == io.EOF {
 			return nil, fail(`record has no "ER  -" line before the end of the file`)
 		}
 		if err != nil {
 			return nil, err
 		}
-		tag, val, isTag := SplitTag(l.Text)
+		tag, val, isTag := splitTag(l.Text)
 		if isTag && tag == "TY" {
-			rd.lines.Unread(l)
+			rd.lines.UnreadRaw(l)
 			return nil, fail(fmt.Sprintf(`record has no "ER  -" line before the next record at line %d`, l.No))
 		}
-		raw.Add(l.Text)
+		rd.raw.Add(l.Text)
 		if l.TooLong && problem == "" {
 			problem = fmt.Sprintf("line %d is longer than the %d-byte line limit", l.No, formats.MaxLineBytes)
 		}
@@ -167,7 +189,7 @@ func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {
 			if problem != "" {
 				return nil, fail("record skipped")
 			}
-			return recordFrom(fields, ty.No), nil
+			return rd.record(ty.No), nil
 		}
 		size += len(l.Text)
 		if size > MaxRecordBytes {
@@ -177,109 +199,171 @@ func (rd *Reader) readRecord(ty formats.Line) (*tables.Record, error) {
 			continue
 		}
 		if !isTag {
-			if strings.TrimSpace(l.Text) == "" {
+			if isBlank(l.Text) {
 				continue
 			}
 			if rest, ok := ovidLinkLabel(l.Text); ok {
 				// Ovid writes "Link to the Ovid Full Text or citation:" on a line
 				// of its own, the link on the next: a URL field, not more text
 				// of whatever field came before.
-				fields = append(fields, Field{Tag: "UR", Value: rest, Line: l.No})
+				rd.addField("UR", rest, l.No)
 				continue
 			}
-			// A line without a tag continues the field before it.
-			last := &fields[len(fields)-1]
-			last.Value += "\n" + l.Text
+			// A line without a tag continues the field before it, which is
+			// the last in text.
+			rd.text = append(append(rd.text, '\n'), l.Text...)
+			rd.spans[len(rd.spans)-1].end = len(rd.text)
 			continue
 		}
-		fields = appendSplit(fields, Field{Tag: tag, Value: val, Line: l.No})
+		rd.addSplit(tag, val, l.No)
 	}
 }
+
+func (rd *Reader) addField(tag string, value []byte, line int64) {
+	start := len(rd.text)
+	rd.text = append(rd.text, value...)
+	rd.spans = append(rd.spans, span{tag: tag, start: start, end: len(rd.text), line: line})
+}
+
+// addSplit adds a field, splitting off tags that an exporter glued onto the
+// end of its value: Web of Science writes "WE  - Social Science Citation
+// Index (SSCI)AN  - WOS:000440314900007" and Rayyan "UR  - https://…     U2
+// - L20". Only known tags are split off, so prose containing "  - " stays
+// whole.
+func (rd *Reader) addSplit(tag string, value []byte, line int64) {
+	for {
+		i := gluedTagAt(value)
+		if i < 0 {
+			rd.addField(tag, value, line)
+			return
+		}
+		rd.addField(tag, bytes.TrimRight(value[:i], " \t"), line)
+		tag, value, _ = splitTag(value[i:])
+	}
+}
+
+// record turns the fields read into a record: one string per value (short,
+// repeated values such as types and journals shared), then the mapping.
+func (rd *Reader) record(line int64) *tables.Record {
+	rd.fields.reset()
+	for _, sp := range rd.spans {
+		value := rd.text[sp.start:sp.end]
+		if isBlank(value) {
+			continue // empty tags ("PG  - ", Covidence writes a dozen) carry nothing
+		}
+		var v string
+		if internedTags[sp.tag] {
+			v = rd.intern.Bytes(value)
+		} else {
+			v = string(value)
+		}
+		rd.fields.add(Field{Tag: sp.tag, Value: v, Line: sp.line})
+	}
+	return recordFrom(&rd.fields, line)
+}
+
+// internedTags have few distinct values in an export (types, journals,
+// languages, volumes): one string per value serves all records.
+var internedTags = map[string]bool{"TY": true, "T2": true, "JF": true, "JO": true, "JA": true, "J2": true,
+	"JI": true, "J9": true, "J1": true, "LA": true, "M3": true, "DB": true, "DP": true, "PB": true,
+	"CY": true, "VL": true, "IS": true, "PY": true, "Y1": true, "DA": true}
 
 // SplitTag splits a RIS line "AU  - Smith, J." into its tag and value. The
 // tag is a capital and a capital or digit; "  - " follows (one space before
 // the dash is tolerated, as is a missing space after it on an empty value).
 func SplitTag(line string) (tag, value string, ok bool) {
+	tag, v, ok := splitTag([]byte(line))
+	return tag, string(v), ok
+}
+
+// splitTag is SplitTag on bytes; tag is one of the strings of tagNames, so
+// that no string is made per line.
+func splitTag(line []byte) (tag string, value []byte, ok bool) {
 	if len(line) < 4 || !isUpper(line[0]) || !(isUpper(line[1]) || isDigit(line[1])) || line[2] != ' ' {
-		return "", "", false
+		return "", nil, false
 	}
 	rest := line[3:]
 	if rest[0] == ' ' {
 		rest = rest[1:]
 	}
-	if rest == "" || rest[0] != '-' {
-		return "", "", false
+	if len(rest) == 0 || rest[0] != '-' {
+		return "", nil, false
 	}
 	rest = rest[1:]
 	switch {
-	case rest == "":
+	case len(rest) == 0:
 	case rest[0] == ' ' || rest[0] == '\t':
 		rest = rest[1:]
 	default:
-		return "", "", false
+		return "", nil, false
 	}
-	return line[:2], strings.TrimRight(rest, " \t"), true
+	return tagNames[tagCode(line[0], line[1])], bytes.TrimRight(rest, " \t"), true
 }
+
+// tagCode numbers the tags "A0" … "ZZ" (a capital, then a capital or digit).
+func tagCode(a, b byte) int {
+	n := int(a-'A') * 36
+	if isDigit(b) {
+		return n + int(b-'0')
+	}
+	return n + 10 + int(b-'A')
+}
+
+// tagNames holds every possible tag as a string, by tagCode.
+var tagNames = func() (names [26 * 36]string) {
+	for a := byte('A'); a <= 'Z'; a++ {
+		for _, b := range []byte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			names[tagCode(a, b)] = string([]byte{a, b})
+		}
+	}
+	return names
+}()
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// appendSplit appends f, splitting off tags that an exporter glued onto the
-// end of a value: Web of Science writes "WE  - Social Science Citation Index
-// (SSCI)AN  - WOS:000440314900007" and Rayyan "UR  - https://…     U2  - L20".
-// Only known tags are split off, so prose containing "  - " stays whole.
-func appendSplit(fields []Field, f Field) []Field {
-	for {
-		i := gluedTagAt(f.Value)
-		if i < 0 {
-			return append(fields, f)
-		}
-		head := strings.TrimRight(f.Value[:i], " \t")
-		tag, val, _ := SplitTag(f.Value[i:])
-		fields = append(fields, Field{Tag: f.Tag, Value: head, Line: f.Line})
-		f = Field{Tag: tag, Value: val, Line: f.Line}
-	}
-}
-
 // gluedTagAt finds "XX  - " for a known tag XX inside v (not at its start).
-func gluedTagAt(v string) int {
+func gluedTagAt(v []byte) int {
 	from := 0
 	for {
-		j := strings.Index(v[from:], "  - ")
+		j := bytes.Index(v[from:], []byte("  - "))
 		if j < 0 {
 			return -1
 		}
 		at := from + j - 2
-		if at >= 1 && knownTags[v[at:at+2]] {
+		if at >= 1 && isKnownTag(v[at], v[at+1]) {
 			return at
 		}
 		from += j + 4
 	}
 }
 
-// knownTags are the RIS tags of the specification and of the dialects we
+// isKnownTag reports a RIS tag of the specification or of the dialects we
 // have seen; only these are split off glued values.
-var knownTags = map[string]bool{}
+func isKnownTag(a, b byte) bool {
+	return isUpper(a) && (isUpper(b) || isDigit(b)) && knownTags[tagCode(a, b)]
+}
 
-func init() {
+var knownTags = func() (known [26 * 36]bool) {
 	for _, t := range strings.Fields(`TY ER ID T1 TI T2 T3 T4 BT CT ST TT AU A1 A2 A3 A4 ED PY Y1 Y2 DA
 		JO JF JA J1 J2 JI J9 VL IS CP SP EP PG SE AB N2 N1 KW LA UR L1 L2 L3 L4 LK DO DI SN AN DB DP
 		C1 C2 C3 C4 C5 C6 C7 C8 M1 M2 M3 U1 U2 U3 U4 U5 PB PU PI PA CY AD RN RP NV OP ET LB CA WE FX
 		NS PD MA AR`) {
-		knownTags[t] = true
+		known[tagCode(t[0], t[1])] = true
 	}
-}
+	return known
+}()
 
 // ovidLinkLabel recognises Ovid's "Link to the Ovid Full Text or citation:"
 // line and returns what follows the colon.
-func ovidLinkLabel(line string) (rest string, ok bool) {
+func ovidLinkLabel(line []byte) (rest []byte, ok bool) {
 	const label = "link to the ovid full text"
-	t := strings.TrimSpace(line)
-	if len(t) < len(label) || !strings.EqualFold(t[:len(label)], label) {
-		return "", false
+	t := bytes.TrimSpace(line)
+	if len(t) < len(label) || !bytes.EqualFold(t[:len(label)], []byte(label)) {
+		return nil, false
 	}
-	if i := strings.IndexByte(t, ':'); i >= 0 {
-		return strings.TrimSpace(t[i+1:]), true
+	if i := bytes.IndexByte(t, ':'); i >= 0 {
+		return bytes.TrimSpace(t[i+1:]), true
 	}
-	return "", true
+	return nil, true
 }
