@@ -14,7 +14,39 @@ func recordFrom(fields []Field, line int64) *tables.Record {
 	var au []string    // AU: "Smith JA", MEDLINE's own initials
 	var fauIdx []int   // positions in Authors that came from FAU
 	var groupIdx []int // positions of group authors (CN), kept whole
-	hasFAU := hasTag(fields, "FAU")
+	// Count first, so that the lists are allocated once.
+	var nFAU, nAU, nCN, nKW, nPT int
+	for _, f := range fields {
+		switch f.Tag {
+		case "FAU":
+			nFAU++
+		case "AU":
+			nAU++
+		case "CN":
+			nCN++
+		case "MH", "OT":
+			nKW++
+		case "PT":
+			nPT++
+		}
+	}
+	hasFAU := nFAU > 0
+	if hasFAU {
+		rec.Authors = make([]string, 0, nFAU+nCN)
+		fauIdx = make([]int, 0, nFAU)
+	} else if nAU+nCN > 0 {
+		rec.Authors = make([]string, 0, nAU+nCN)
+	}
+	if nAU > 0 {
+		au = make([]string, 0, nAU)
+	}
+	if nKW > 0 {
+		rec.Keywords = make([]string, 0, nKW)
+	}
+	if nPT > 0 {
+		rec.PublicationType = make([]string, 0, nPT)
+	}
+	rec.Extra = make([]tables.Field, 0, max(4, len(fields)-nFAU-nAU-nCN-nKW-nPT-12))
 	for _, f := range fields {
 		v := f.Value
 		if strings.TrimSpace(v) == "" && f.Tag != "PMID" {
@@ -143,12 +175,14 @@ func recordFrom(fields []Field, line int64) *tables.Record {
 	}
 	if aligned || len(groupIdx) > 0 {
 		rec.AuthorsNormalised = make([]string, len(rec.Authors))
-		for i, a := range rec.Authors {
-			rec.AuthorsNormalised[i] = biblio.NormaliseAuthor(a)
-		}
 		if aligned {
+			// With FAU, Authors holds FAU and CN names only: AU covers the rest.
 			for i, pos := range fauIdx {
 				rec.AuthorsNormalised[pos] = biblio.NormaliseAuthor(au[i])
+			}
+		} else {
+			for i, a := range rec.Authors {
+				rec.AuthorsNormalised[i] = biblio.NormaliseAuthor(a)
 			}
 		}
 		for _, pos := range groupIdx {

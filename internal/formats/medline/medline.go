@@ -38,6 +38,22 @@ const MaxRecordBytes = 8 << 20
 type Reader struct {
 	lines    *formats.LineReader
 	warnings formatutil.Warnings
+	// The citation being read, reused from one to the next: field values
+	// back to back in text (a continuation line extends the last one), the
+	// fields as spans of text, and the first lines for quarantine.
+	text   []byte
+	spans  []span
+	fields []Field
+	raw    formatutil.RawBytes
+	intern formatutil.Interner
+}
+
+// span is one field of the citation being read: its value is text[start:end].
+type span struct {
+	tag        string
+	interned   bool
+	start, end int
+	line       int64
 }
 
 // NewReader reads MEDLINE text already decoded to UTF-8.
@@ -58,55 +74,58 @@ type Field struct {
 
 // Next returns the next citation, a *formats.BadRecord, or io.EOF.
 func (rd *Reader) Next() (*tables.Record, error) {
-	var start formats.Line
+	var start formats.RawLine
 	for {
-		l, err := rd.lines.Next()
+		l, err := rd.lines.NextRaw()
 		if err != nil {
 			return nil, err // io.EOF included
 		}
-		if strings.TrimSpace(l.Text) != "" {
+		if !isBlank(l.Text) {
 			start = l
 			break
 		}
 	}
-	if _, _, ok := SplitTag(start.Text); !ok {
+	if _, _, ok := splitTag(start.Text); !ok {
 		return nil, rd.skipJunk(start)
 	}
 	return rd.readBlock(start)
 }
 
+func isBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
 // skipJunk reads a stretch that does not start with a tag, up to a blank
 // line or a PMID line, and reports it as one bad record.
-func (rd *Reader) skipJunk(start formats.Line) error {
-	var raw formatutil.RawText
-	raw.Add(start.Text)
+func (rd *Reader) skipJunk(start formats.RawLine) error {
+	rd.raw.Reset()
+	rd.raw.Add(start.Text)
 	for {
-		l, err := rd.lines.Next()
+		l, err := rd.lines.NextRaw()
 		if err != nil {
 			if err != io.EOF {
 				return err
 			}
 			break
 		}
-		if strings.TrimSpace(l.Text) == "" {
+		if isBlank(l.Text) {
 			break
 		}
-		if tag, _, ok := SplitTag(l.Text); ok && tag == "PMID" {
-			rd.lines.Unread(l)
+		if tag, _, ok := splitTag(l.Text); ok && tag.name == "PMID" {
+			rd.lines.UnreadRaw(l)
 			break
 		}
-		raw.Add(l.Text)
+		rd.raw.Add(l.Text)
 	}
-	return &formats.BadRecord{Line: start.No, Msg: `text outside a citation: expected a line like "PMID- 12345678"`, Raw: raw.String()}
+	return &formats.BadRecord{Line: start.No, Msg: `text outside a citation: expected a line like "PMID- 12345678"`, Raw: rd.raw.String()}
 }
 
-func (rd *Reader) readBlock(start formats.Line) (*tables.Record, error) {
-	var raw formatutil.RawText
-	var fields []Field
+func (rd *Reader) readBlock(start formats.RawLine) (*tables.Record, error) {
+	rd.raw.Reset()
+	rd.text, rd.spans = rd.text[:0], rd.spans[:0]
 	size := 0
 	problem := ""
-	add := func(l formats.Line) {
-		raw.Add(l.Text)
+	hasPMID := false
+	add := func(l formats.RawLine) {
+		rd.raw.Add(l.Text)
 		if l.TooLong && problem == "" {
 			problem = fmt.Sprintf("line %d is longer than the %d-byte line limit", l.No, formats.MaxLineBytes)
 		}
@@ -120,34 +139,49 @@ func (rd *Reader) readBlock(start formats.Line) (*tables.Record, error) {
 			}
 			return
 		}
-		if tag, val, ok := SplitTag(l.Text); ok {
-			fields = append(fields, Field{Tag: tag, Value: val, Line: l.No})
+		if tag, val, ok := splitTag(l.Text); ok {
+			hasPMID = hasPMID || tag.name == "PMID"
+			from := len(rd.text)
+			rd.text = append(rd.text, val...)
+			rd.spans = append(rd.spans, span{tag: tag.name, interned: tag.interned, start: from, end: len(rd.text), line: l.No})
 			return
 		}
-		// An indented (or, leniently, any untagged) line continues the field before it.
-		last := &fields[len(fields)-1]
-		last.Value += "\n" + strings.TrimSpace(l.Text)
+		// An indented (or, leniently, any untagged) line continues the field
+		// before it, the last in text.
+		rd.text = append(append(rd.text, '\n'), bytes.TrimSpace(l.Text)...)
+		rd.spans[len(rd.spans)-1].end = len(rd.text)
 	}
 	add(start)
 	for {
-		l, err := rd.lines.Next()
-		if err == io.EOF || (err == nil && strings.TrimSpace(l.Text) == "") {
+		l, err := rd.lines.NextRaw()
+		if err == io.EOF || (err == nil && isBlank(l.Text)) {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
 		// A PMID line starts a new citation even without a blank line before it.
-		if tag, _, ok := SplitTag(l.Text); ok && tag == "PMID" && hasTag(fields, "PMID") {
-			rd.lines.Unread(l)
+		if tag, _, ok := splitTag(l.Text); ok && tag.name == "PMID" && hasPMID {
+			rd.lines.UnreadRaw(l)
 			break
 		}
 		add(l)
 	}
 	if problem != "" {
-		return nil, &formats.BadRecord{Line: start.No, Msg: problem + "; citation skipped", Raw: raw.String()}
+		return nil, &formats.BadRecord{Line: start.No, Msg: problem + "; citation skipped", Raw: rd.raw.String()}
 	}
-	return recordFrom(fields, start.No), nil
+	rd.fields = rd.fields[:0]
+	for _, sp := range rd.spans {
+		value := rd.text[sp.start:sp.end]
+		var v string
+		if sp.interned {
+			v = rd.intern.Bytes(value)
+		} else {
+			v = string(value)
+		}
+		rd.fields = append(rd.fields, Field{Tag: sp.tag, Value: v, Line: sp.line})
+	}
+	return recordFrom(rd.fields, start.No), nil
 }
 
 func hasTag(fields []Field, tag string) bool {
@@ -159,12 +193,18 @@ func hasTag(fields []Field, tag string) bool {
 	return false
 }
 
-// SplitTag splits "FAU - Smith, John" into "FAU" and "Smith, John". The tag
-// is a capital followed by capitals or digits, padded with spaces to four
+// SplitTag splits "FAU - Smith, John" into "FAU" and "Smith, John". The
+// tag is a capital followed by capitals or digits, padded with spaces to four
 // characters; then "-" and a space (or the end of the line).
 func SplitTag(line string) (tag, value string, ok bool) {
+	t, v, ok := splitTag([]byte(line))
+	return t.name, string(v), ok
+}
+
+// splitTag is SplitTag on bytes; the tags of MEDLINE's list cost no string.
+func splitTag(line []byte) (tag tagInfo, value []byte, ok bool) {
 	if len(line) < 5 || line[4] != '-' || !isUpper(line[0]) {
-		return "", "", false
+		return tagInfo{}, nil, false
 	}
 	end := 1
 	for end < 4 && (isUpper(line[end]) || isDigit(line[end])) {
@@ -172,19 +212,58 @@ func SplitTag(line string) (tag, value string, ok bool) {
 	}
 	for i := end; i < 4; i++ {
 		if line[i] != ' ' {
-			return "", "", false
+			return tagInfo{}, nil, false
 		}
 	}
 	rest := line[5:]
 	switch {
-	case rest == "":
+	case len(rest) == 0:
 	case rest[0] == ' ':
 		rest = rest[1:]
 	default:
-		return "", "", false
+		return tagInfo{}, nil, false
 	}
-	return line[:end], strings.TrimRight(rest, " \t"), true
+	return tagOf(line[:end]), bytes.TrimRight(rest, " \t"), true
 }
+
+// tagOf returns the tag, without making a string for the tags of
+// MEDLINE's list.
+func tagOf(b []byte) tagInfo {
+	if t, ok := knownTags[packTag(b)]; ok {
+		return t
+	}
+	return tagInfo{name: string(b)}
+}
+
+// packTag is a tag of up to four bytes as a number, for a cheap lookup.
+func packTag(b []byte) uint32 {
+	var k uint32
+	for _, c := range b {
+		k = k<<8 | uint32(c)
+	}
+	return k
+}
+
+type tagInfo struct {
+	name string
+	// interned tags have few distinct values in an export (journals,
+	// languages, types, volumes): one string per value serves all citations.
+	interned bool
+}
+
+var knownTags = func() map[uint32]tagInfo {
+	m := map[uint32]tagInfo{}
+	for _, t := range strings.Fields(`AB AD AID AU AUID BTI CI CIN CN COI CON CP CRDT CRF CTI DA DCOM DEP DP DRDT
+		ECF ECI EDAT EFR EIN ED EN FAU FED FIR FPS GN GR GS IP IR IRAD IS ISBN JID JT LA LID LR MH MHDA
+		MID OAB OABL OCI OID ORI OT OTO OWN PB PG PHST PL PMC PMCR PMID PMCID PS PST PT PUBM RF RIN RN ROF
+		RPF RPI RRI RRF SB SFM SI SO SPIN STAT TA TI TT UIN UOF VI VTI`) {
+		m[packTag([]byte(t))] = tagInfo{name: t}
+	}
+	for _, t := range strings.Fields(`JT TA LA PT PL VI IP DP OWN STAT PST SB JID IS`) {
+		m[packTag([]byte(t))] = tagInfo{name: t, interned: true}
+	}
+	return m
+}()
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
