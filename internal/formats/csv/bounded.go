@@ -129,6 +129,36 @@ func (b *boundedReader) finish() error {
 func (b *boundedReader) scan(chunk []byte) {
 	from := 0 // chunk[from:i] is not yet in rec
 	for i := 0; i < len(chunk); i++ {
+		// Most bytes change nothing but counts: skip runs of them, inside a
+		// quoted cell up to its next quote, in an unquoted one up to the next
+		// delimiter or line end, never past the record limit.
+		if !b.cutting && (b.state == quoted || b.state == unquoted) {
+			run := chunk[i:]
+			if budget := MaxRecordBytes - b.size; len(run) > budget {
+				run = run[:max(budget, 0)]
+			}
+			j := 0
+			if b.state == quoted {
+				if j = bytes.IndexByte(run, '"'); j < 0 {
+					j = len(run)
+				}
+				seg := run[:j]
+				if b.nlAt < 0 {
+					if k := bytes.IndexByte(seg, '\n'); k >= 0 {
+						b.nlAt = len(b.rec) + (i + k - from) + 1
+					}
+				}
+				b.line += int64(bytes.Count(seg, []byte{'\n'}))
+			} else {
+				for j < len(run) && run[j] != b.comma && run[j] != '\n' {
+					j++
+				}
+			}
+			b.size += j
+			if i += j; i == len(chunk) {
+				break
+			}
+		}
 		c := chunk[i]
 		if !b.cutting && b.size >= MaxRecordBytes {
 			b.rec = append(b.rec, chunk[from:i]...)

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -181,6 +180,7 @@ func (rd *Reader) start() error {
 	rd.csv.Comma = rune(comma)
 	rd.csv.LazyQuotes = true
 	rd.csv.FieldsPerRecord = -1
+	rd.csv.ReuseRecord = true // a row's cells are strings; the slice is not kept
 	header, err := rd.csv.Read()
 	if err != nil {
 		if err == io.EOF {
@@ -407,9 +407,42 @@ func isDigits(s string) bool {
 	return true
 }
 
-// gluedRISTag finds RIS tags that Rayyan glues into CSV cells:
-// "https://…&from=export     U2  - L2029880245".
-var gluedRISTag = regexp.MustCompile(`\s{2,}([A-Z][A-Z0-9])  - `)
+// gluedTag is one RIS tag that Rayyan glued into a CSV cell:
+// "https://…&from=export     U2  - L2029880245". The glue is a run of two
+// or more white-space characters (tab, LF, FF, CR, space), the tag (a
+// capital, then a capital or digit) and "  - ": at is where the run starts,
+// the tag is c[tag:tag+2], and the value starts at end.
+type gluedTag struct{ at, tag, end int }
+
+// findGluedTags finds the glued tags of c from left to right, each after
+// the one before, as the regexp `\s{2,}([A-Z][A-Z0-9])  - ` would (it cost
+// more than the rest of the reader on Rayyan's exports).
+func findGluedTags(c string) []gluedTag {
+	var found []gluedTag
+	for i := 0; i < len(c); {
+		if !isGlueSpace(c[i]) {
+			i++
+			continue
+		}
+		start := i
+		for i < len(c) && isGlueSpace(c[i]) {
+			i++
+		}
+		// Only a run of two or more ending right before "XX  - " is glue.
+		if i-start >= 2 && i+6 <= len(c) && isUpper(c[i]) && (isUpper(c[i+1]) || isDigit(c[i+1])) && c[i+2:i+6] == "  - " {
+			found = append(found, gluedTag{at: start, tag: i, end: i + 6})
+			i += 6
+		}
+	}
+	return found
+}
+
+func isGlueSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // unglue cuts glued RIS fields off the cells of row: links (UR, LK, L1, L2)
 // become URLs, other tags go to Extra.
@@ -417,22 +450,22 @@ func (rd *Reader) unglue(row []string, rec *tables.Record) []string {
 	var out []string
 	for i, c := range row {
 		if !strings.Contains(c, "  - ") {
-			continue // the regexp is costly; almost no cell needs it
+			continue // almost no cell has glue
 		}
-		loc := gluedRISTag.FindAllStringSubmatchIndex(c, -1)
+		loc := findGluedTags(c)
 		if loc == nil {
 			continue
 		}
 		if out == nil {
 			out = append([]string(nil), row...)
 		}
-		out[i] = c[:loc[0][0]]
+		out[i] = c[:loc[0].at]
 		for k, m := range loc {
 			end := len(c)
 			if k+1 < len(loc) {
-				end = loc[k+1][0]
+				end = loc[k+1].at
 			}
-			tag, value := c[m[2]:m[3]], strings.TrimSpace(c[m[1]:end])
+			tag, value := c[m.tag:m.tag+2], strings.TrimSpace(c[m.end:end])
 			switch tag {
 			case "UR", "LK", "L1", "L2":
 				rec.URLs = append(rec.URLs, value)
