@@ -8,44 +8,98 @@ import (
 )
 
 // listTags are the tags whose continuation lines are separate items.
-var listTags = map[string]bool{"AU": true, "AF": true, "BA": true, "BF": true, "CA": true, "GP": true,
-	"BE": true, "CR": true, "C1": true, "C3": true, "EM": true, "RI": true, "OI": true, "FU": true}
+var listTags = tagSet(`AU AF BA BF CA GP BE CR C1 C3 EM RI OI FU`)
+
+func isListTag(tag string) bool { return listTags[tagCode(tag[0], tag[1])] }
+
+// fieldSet holds a record's values by tag, tags in order of first
+// appearance. The reader keeps one and reuses it: tags index arrays by
+// their code, and all values of a record share one backing slice.
+type fieldSet struct {
+	order  []string       // tags in order of first appearance
+	group  [numTags]int32 // by tag code: 1 + index in order, 0 for none
+	n      []int          // by index in order: values counted, then filled
+	values [][]string     // by index in order
+	used   []bool         // by index in order
+	all    []string       // the backing of values
+}
+
+func (s *fieldSet) reset() {
+	for _, t := range s.order {
+		s.group[tagCode(t[0], t[1])] = 0
+	}
+	s.order, s.n, s.values, s.used = s.order[:0], s.n[:0], s.values[:0], s.used[:0]
+}
+
+func (s *fieldSet) count(tag string) {
+	c := tagCode(tag[0], tag[1])
+	if s.group[c] == 0 {
+		s.order = append(s.order, tag)
+		s.n = append(s.n, 0)
+		s.used = append(s.used, false)
+		s.group[c] = int32(len(s.order))
+	}
+	s.n[s.group[c]-1]++
+}
+
+// allocate gives each tag its part of one slice, capped so that appending
+// to one tag's values cannot write over the next tag's.
+func (s *fieldSet) allocate() {
+	total := 0
+	for _, n := range s.n {
+		total += n
+	}
+	s.all = make([]string, total)
+	at := 0
+	for i, n := range s.n {
+		s.values = append(s.values, s.all[at:at:at+n])
+		at += n
+		s.n[i] = 0
+	}
+}
+
+func (s *fieldSet) add(tag, value string) {
+	g := s.group[tagCode(tag[0], tag[1])] - 1
+	s.values[g] = append(s.values[g], value)
+}
+
+// get returns tag's values (nil when the record has none).
+func (s *fieldSet) get(tag string) []string {
+	if g := s.group[tagCode(tag[0], tag[1])]; g > 0 {
+		return s.values[g-1]
+	}
+	return nil
+}
+
+func (s *fieldSet) use(tag string) {
+	if g := s.group[tagCode(tag[0], tag[1])]; g > 0 {
+		s.used[g-1] = true
+	}
+}
 
 // recordFrom maps WoS tags to the columns of tables.Record; the rest go to
 // Extra in file order (list tags as one entry per item).
-func recordFrom(fields []Field, line int64) *tables.Record {
+func recordFrom(s *fieldSet, line int64) *tables.Record {
 	rec := &tables.Record{Format: "wos", SourceLine: line}
-	byTag := map[string][]string{}
-	var order []string
-	for _, f := range fields {
-		if _, seen := byTag[f.Tag]; !seen {
-			order = append(order, f.Tag)
-		}
-		if listTags[f.Tag] {
-			byTag[f.Tag] = append(byTag[f.Tag], f.Lines...)
-		} else {
-			byTag[f.Tag] = append(byTag[f.Tag], f.Text())
-		}
-	}
-	used := map[string]bool{}
 	first := func(tags ...string) string {
 		for _, t := range tags {
-			if v := byTag[t]; len(v) > 0 && strings.TrimSpace(v[0]) != "" {
-				used[t] = true
+			if v := s.get(t); len(v) > 0 && strings.TrimSpace(v[0]) != "" {
+				s.use(t)
 				return v[0]
 			}
 		}
 		return ""
 	}
 	all := func(tag string) []string {
-		used[tag] = true
-		return byTag[tag]
+		s.use(tag)
+		return s.get(tag)
 	}
+	byTag := s.get
 
 	rec.Type = first("PT")
 	rec.Title = first("TI")
 	// AF has the full names; AU the "Smith, J" form WoS uses for matching.
-	full, short := byTag["AF"], byTag["AU"]
+	full, short := byTag("AF"), byTag("AU")
 	switch {
 	case len(full) > 0:
 		rec.Authors = all("AF")
@@ -60,7 +114,7 @@ func recordFrom(fields []Field, line int64) *tables.Record {
 	}
 	rec.Authors = append(rec.Authors, all("CA")...) // group authors
 	if len(rec.AuthorsNormalised) > 0 {
-		for _, g := range byTag["CA"] {
+		for _, g := range byTag("CA") {
 			rec.AuthorsNormalised = append(rec.AuthorsNormalised, biblio.Clean(g))
 		}
 	}
@@ -107,11 +161,11 @@ func recordFrom(fields []Field, line int64) *tables.Record {
 	}
 	rec.AccessionNumber = first("UT")
 	rec.SourceKey = rec.AccessionNumber
-	for _, t := range order {
-		if used[t] {
+	for g, t := range s.order {
+		if s.used[g] {
 			continue
 		}
-		for _, v := range byTag[t] {
+		for _, v := range s.values[g] {
 			if strings.TrimSpace(v) != "" {
 				rec.Extra = append(rec.Extra, tables.Field{Tag: t, Value: v})
 			}

@@ -59,6 +59,21 @@ type Reader struct {
 	lines    *formats.LineReader
 	ended    bool // EF seen
 	warnings formatutil.Warnings
+	// The record being read, reused from record to record: its values back
+	// to back in text (a continuation line of a text tag extends the last
+	// one; of a list tag, it is a value of its own), the values as spans of
+	// text, and its first lines for quarantine.
+	text   []byte
+	spans  []span
+	raw    formatutil.RawBytes
+	fields fieldSet
+	intern formatutil.Interner
+}
+
+// span is one value of the record being read: text[start:end].
+type span struct {
+	tag        string
+	start, end int
 }
 
 // NewReader reads WoS text already decoded to UTF-8.
@@ -86,7 +101,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 	var junk formatutil.RawText
 	var junkStart int64
 	for {
-		l, err := rd.lines.Next()
+		l, err := rd.lines.NextRaw()
 		if err == io.EOF {
 			if junkStart > 0 {
 				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
@@ -96,15 +111,15 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		tag, _, isTag := SplitTag(l.Text)
+		tag, _, isTag := splitTag(l.Text)
 		if isTag && tag == "PT" {
 			if junkStart > 0 {
-				rd.lines.Unread(l)
+				rd.lines.UnreadRaw(l)
 				return nil, &formats.BadRecord{Line: junkStart, Msg: outsideMsg, Raw: junk.String()}
 			}
 			return rd.readRecord(l)
 		}
-		blank := strings.TrimSpace(l.Text) == ""
+		blank := isBlank(l.Text)
 		header := isTag && (tag == "FN" || tag == "VR" || tag == "EF")
 		if tag == "EF" {
 			rd.ended = true
@@ -115,15 +130,18 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		if junkStart == 0 {
 			junkStart = l.No
 		}
-		junk.Add(l.Text)
+		junk.Add(string(l.Text))
 	}
 }
 
-func (rd *Reader) readRecord(pt formats.Line) (*tables.Record, error) {
-	var raw formatutil.RawText
-	raw.Add(pt.Text)
-	_, v, _ := SplitTag(pt.Text)
-	fields := []Field{{Tag: "PT", Lines: []string{v}}}
+func isBlank(b []byte) bool { return len(bytes.TrimSpace(b)) == 0 }
+
+func (rd *Reader) readRecord(pt formats.RawLine) (*tables.Record, error) {
+	rd.raw.Reset()
+	rd.raw.Add(pt.Text)
+	rd.text, rd.spans = rd.text[:0], rd.spans[:0]
+	_, v, _ := splitTag(pt.Text)
+	rd.addValue("PT", v)
 	size := len(pt.Text)
 	problem := ""
 	if pt.TooLong {
@@ -133,22 +151,22 @@ func (rd *Reader) readRecord(pt formats.Line) (*tables.Record, error) {
 		if problem != "" {
 			msg = problem + "; " + msg
 		}
-		return &formats.BadRecord{Line: pt.No, Msg: msg, Raw: raw.String()}
+		return &formats.BadRecord{Line: pt.No, Msg: msg, Raw: rd.raw.String()}
 	}
 	for {
-		l, err := rd.lines.Next()
+		l, err := rd.lines.NextRaw()
 		if err == io.EOF {
 			return nil, fail(`record has no "ER" line before the end of the file`)
 		}
 		if err != nil {
 			return nil, err
 		}
-		tag, val, isTag := SplitTag(l.Text)
+		tag, val, isTag := splitTag(l.Text)
 		if isTag && (tag == "PT" || tag == "EF") {
-			rd.lines.Unread(l)
+			rd.lines.UnreadRaw(l)
 			return nil, fail(fmt.Sprintf(`record has no "ER" line before line %d`, l.No))
 		}
-		raw.Add(l.Text)
+		rd.raw.Add(l.Text)
 		if l.TooLong && problem == "" {
 			problem = fmt.Sprintf("line %d is longer than the %d-byte line limit", l.No, formats.MaxLineBytes)
 		}
@@ -159,7 +177,7 @@ func (rd *Reader) readRecord(pt formats.Line) (*tables.Record, error) {
 			if problem != "" {
 				return nil, fail("record skipped")
 			}
-			return recordFrom(fields, pt.No), nil
+			return rd.record(pt.No), nil
 		}
 		size += len(l.Text)
 		if size > MaxRecordBytes {
@@ -170,28 +188,102 @@ func (rd *Reader) readRecord(pt formats.Line) (*tables.Record, error) {
 		}
 		switch {
 		case isTag:
-			fields = append(fields, Field{Tag: tag, Lines: []string{val}})
-		case strings.TrimSpace(l.Text) == "":
+			rd.addValue(tag, val)
+		case isBlank(l.Text):
 		default:
-			last := &fields[len(fields)-1]
-			last.Lines = append(last.Lines, strings.TrimSpace(l.Text))
+			last := &rd.spans[len(rd.spans)-1]
+			if isListTag(last.tag) {
+				// Every line of a list tag (AU, CR, C1…) is one item.
+				rd.addValue(last.tag, bytes.TrimSpace(l.Text))
+				continue
+			}
+			// A text tag's lines are joined with spaces.
+			rd.text = append(append(rd.text, ' '), bytes.TrimSpace(l.Text)...)
+			last.end = len(rd.text)
 		}
 	}
 }
 
+func (rd *Reader) addValue(tag string, value []byte) {
+	start := len(rd.text)
+	rd.text = append(rd.text, value...)
+	rd.spans = append(rd.spans, span{tag: tag, start: start, end: len(rd.text)})
+}
+
+// record makes one string per value (short, repeated values such as
+// sources, types and languages shared) and maps the tags.
+func (rd *Reader) record(line int64) *tables.Record {
+	fs := &rd.fields
+	fs.reset()
+	for _, sp := range rd.spans {
+		fs.count(sp.tag)
+	}
+	fs.allocate()
+	for _, sp := range rd.spans {
+		value := rd.text[sp.start:sp.end]
+		var v string
+		if internedTags[tagCode(sp.tag[0], sp.tag[1])] {
+			v = rd.intern.Bytes(value)
+		} else {
+			v = string(value)
+		}
+		fs.add(sp.tag, v)
+	}
+	return recordFrom(fs, line)
+}
+
+// internedTags have few distinct values in an export (sources, types,
+// languages, publishers, volumes): one string per value serves all records.
+var internedTags = tagSet(`PT LA DT SO SE JI J9 PY PD VL IS WC SC PU PI PA SN EI`)
+
 // SplitTag splits "AU Smith, J" into "AU" and "Smith, J". A tag is two
 // capitals or digits starting with a capital, then a space or the end.
 func SplitTag(line string) (tag, value string, ok bool) {
+	tag, v, ok := splitTag([]byte(line))
+	return tag, string(v), ok
+}
+
+// splitTag is SplitTag on bytes; the tag is a string from a table.
+func splitTag(line []byte) (tag string, value []byte, ok bool) {
 	if len(line) < 2 || !isUpper(line[0]) || !(isUpper(line[1]) || isDigit(line[1])) {
-		return "", "", false
+		return "", nil, false
 	}
+	tag = tagNames[tagCode(line[0], line[1])]
 	if len(line) == 2 {
-		return line, "", true
+		return tag, nil, true
 	}
 	if line[2] != ' ' {
-		return "", "", false
+		return "", nil, false
 	}
-	return line[:2], strings.TrimSpace(line[3:]), true
+	return tag, bytes.TrimSpace(line[3:]), true
+}
+
+// tagCode numbers the tags "A0" … "ZZ" (a capital, then a capital or digit).
+func tagCode(a, b byte) int {
+	n := int(a-'A') * 36
+	if isDigit(b) {
+		return n + int(b-'0')
+	}
+	return n + 10 + int(b-'A')
+}
+
+const numTags = 26 * 36
+
+// tagNames holds every possible tag as a string, by tagCode.
+var tagNames = func() (names [numTags]string) {
+	for a := byte('A'); a <= 'Z'; a++ {
+		for _, b := range []byte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			names[tagCode(a, b)] = string([]byte{a, b})
+		}
+	}
+	return names
+}()
+
+func tagSet(tags string) (set [numTags]bool) {
+	for _, t := range strings.Fields(tags) {
+		set[tagCode(t[0], t[1])] = true
+	}
+	return set
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
