@@ -15,7 +15,6 @@
 package endnote
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
 	"errors"
@@ -49,14 +48,69 @@ var errTooBig = errors.New("over the record size limit")
 
 // countingReader feeds the XML decoder byte by byte, counting lines,
 // keeping the start of the current record for quarantine, and failing once
-// the current stretch exceeds MaxRecordBytes.
+// the current stretch exceeds MaxRecordBytes. It buffers src itself, so
+// that a byte costs one call, not two.
 type countingReader struct {
-	head   bytes.Buffer // the file's first bytes, for a file-level quarantine row
-	r      *bufio.Reader
-	prefix []byte // synthetic text handed out before r (after a resync)
+	head   []byte // the file's first bytes, for a file-level quarantine row
+	src    io.Reader
+	buf    []byte // buf[pos:] is read from src and not handed out yet
+	pos    int
+	err    error  // src's error, once buf is drained
+	prefix []byte // synthetic text handed out before src (after a resync)
 	line   int64
 	bytes  int
-	raw    bytes.Buffer
+	raw    []byte
+}
+
+func newCountingReader(src io.Reader) *countingReader {
+	return &countingReader{src: src, line: 1}
+}
+
+// fill reads more of src into buf; it fails only when nothing was read.
+func (c *countingReader) fill() error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.buf == nil {
+		c.buf = make([]byte, 0, 64<<10)
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := c.src.Read(c.buf[:cap(c.buf)])
+		c.buf, c.pos = c.buf[:n], 0
+		if err != nil {
+			c.err = err
+		}
+		if n > 0 {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	c.err = io.ErrNoProgress
+	return c.err
+}
+
+// readRaw returns the next byte of src, uncounted (resync's scan).
+func (c *countingReader) readRaw() (byte, error) {
+	if c.pos == len(c.buf) {
+		if err := c.fill(); err != nil {
+			return 0, err
+		}
+	}
+	b := c.buf[c.pos]
+	c.pos++
+	return b, nil
+}
+
+// peekRaw returns the next byte of src without taking it.
+func (c *countingReader) peekRaw() (byte, error) {
+	if c.pos == len(c.buf) {
+		if err := c.fill(); err != nil {
+			return 0, err
+		}
+	}
+	return c.buf[c.pos], nil
 }
 
 func (c *countingReader) ReadByte() (byte, error) {
@@ -68,19 +122,22 @@ func (c *countingReader) ReadByte() (byte, error) {
 		c.prefix = c.prefix[1:]
 		return b, nil
 	}
-	b, err := c.r.ReadByte()
-	if err != nil {
-		return 0, err
+	if c.pos == len(c.buf) {
+		if err := c.fill(); err != nil {
+			return 0, err
+		}
 	}
-	if c.head.Len() < formats.MaxRawBytes {
-		c.head.WriteByte(b)
+	b := c.buf[c.pos]
+	c.pos++
+	if len(c.head) < formats.MaxRawBytes {
+		c.head = append(c.head, b)
 	}
 	c.bytes++
 	if b == '\n' {
 		c.line++
 	}
-	if c.raw.Len() < formats.MaxRawBytes {
-		c.raw.WriteByte(b)
+	if len(c.raw) < formats.MaxRawBytes {
+		c.raw = append(c.raw, b)
 	}
 	return b, nil
 }
@@ -100,8 +157,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // startStretch begins counting a new record (or inter-record stretch).
 func (c *countingReader) startStretch(prefix string) {
 	c.bytes = len(prefix)
-	c.raw.Reset()
-	c.raw.WriteString(prefix)
+	c.raw = append(c.raw[:0], prefix...)
 }
 
 // Reader reads EndNote XML records.
@@ -116,11 +172,16 @@ type Reader struct {
 	firstProblem string
 	rootName     string
 	reported     bool
+	// Kept from record to record: the element stack, and the paths of
+	// the leaves (a few dozen distinct ones in an export).
+	stack   []frame
+	pathBuf []byte
+	paths   formatutil.Interner
 }
 
 // NewReader reads EndNote XML already decoded to UTF-8.
 func NewReader(r io.Reader) *Reader {
-	rd := &Reader{in: &countingReader{r: bufio.NewReaderSize(r, 64<<10), line: 1}}
+	rd := &Reader{in: newCountingReader(r)}
 	rd.newDecoder("")
 	return rd
 }
@@ -143,7 +204,7 @@ func (rd *Reader) resync() {
 	const tag = "<record"
 	matched := 0
 	for {
-		b, err := rd.in.r.ReadByte()
+		b, err := rd.in.readRaw()
 		if err != nil {
 			rd.done = true
 			return
@@ -161,8 +222,8 @@ func (rd *Reader) resync() {
 		}
 		if matched == len(tag) {
 			// "<records" is the container, not a record: keep looking.
-			next, err := rd.in.r.Peek(1)
-			if err == nil && (next[0] == '>' || next[0] == ' ' || next[0] == '\t' || next[0] == '\r' || next[0] == '\n') {
+			next, err := rd.in.peekRaw()
+			if err == nil && (next == '>' || next == ' ' || next == '\t' || next == '\r' || next == '\n') {
 				// The wrappers keep the file's closing </records></xml> matched.
 				rd.newDecoder("<xml><records>" + tag)
 				return

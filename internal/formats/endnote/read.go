@@ -19,9 +19,11 @@ type leaf struct {
 	attrs []xml.Attr
 }
 
+// frame is an open element of the record being read. The reader keeps
+// its stack of frames, and their text buffers, from record to record.
 type frame struct {
 	name     string
-	text     strings.Builder
+	text     []byte
 	hasChild bool
 	attrs    []xml.Attr
 }
@@ -67,7 +69,7 @@ func (rd *Reader) Next() (*tables.Record, error) {
 		} else {
 			msg += fmt.Sprintf(" (its root element is <%s>)", rd.rootName)
 		}
-		return nil, &formats.BadRecord{Line: 1, Msg: msg, Raw: formats.CutRaw(strings.ToValidUTF8(rd.in.head.String(), "\uFFFD"))}
+		return nil, &formats.BadRecord{Line: 1, Msg: msg, Raw: formats.CutRaw(strings.ToValidUTF8(string(rd.in.head), "\uFFFD"))}
 	}
 	return nil, io.EOF
 }
@@ -82,9 +84,9 @@ func isInputError(err error) bool {
 // readRecord reads up to </record>.
 func (rd *Reader) readRecord(line int64) (*tables.Record, error) {
 	var leaves []leaf
-	var stack []*frame
+	stack := rd.stack[:0]
 	bad := func(msg string) error {
-		b := &formats.BadRecord{Line: line, Msg: msg, Raw: formats.CutRaw(rd.in.raw.String())}
+		b := &formats.BadRecord{Line: line, Msg: msg, Raw: formats.CutRaw(string(rd.in.raw))}
 		rd.resync()
 		return b
 	}
@@ -92,7 +94,7 @@ func (rd *Reader) readRecord(line int64) (*tables.Record, error) {
 		tok, err := rd.dec.Token()
 		if err == io.EOF {
 			rd.done = true
-			return nil, &formats.BadRecord{Line: line, Msg: "record is not closed before the end of the file", Raw: formats.CutRaw(rd.in.raw.String())}
+			return nil, &formats.BadRecord{Line: line, Msg: "record is not closed before the end of the file", Raw: formats.CutRaw(string(rd.in.raw))}
 		}
 		if err != nil {
 			if errors.Is(err, errTooBig) {
@@ -114,10 +116,20 @@ func (rd *Reader) readRecord(line int64) (*tables.Record, error) {
 			if len(stack) > 0 {
 				stack[len(stack)-1].hasChild = true
 			}
-			stack = append(stack, &frame{name: t.Name.Local, attrs: t.Copy().Attr})
+			if len(stack) < cap(stack) {
+				stack = stack[:len(stack)+1]
+			} else {
+				stack = append(stack, frame{})
+				rd.stack = stack[:cap(stack)]
+			}
+			f := &stack[len(stack)-1]
+			f.name, f.text, f.hasChild, f.attrs = t.Name.Local, f.text[:0], false, nil
+			if t.Name.Local == "ref-type" {
+				f.attrs = t.Copy().Attr // only ref-type's name="…" is read
+			}
 		case xml.CharData:
 			if len(stack) > 0 {
-				stack[len(stack)-1].text.Write(t)
+				stack[len(stack)-1].text = append(stack[len(stack)-1].text, t...)
 			}
 		case xml.EndElement:
 			if t.Name.Local == "style" {
@@ -129,16 +141,29 @@ func (rd *Reader) readRecord(line int64) (*tables.Record, error) {
 			if len(stack) == 0 {
 				return nil, bad(fmt.Sprintf("unexpected </%s>", t.Name.Local))
 			}
-			f := stack[len(stack)-1]
+			f := &stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			if !f.hasChild {
-				names := make([]string, 0, len(stack)+1)
-				for _, p := range stack {
-					names = append(names, p.name)
+				if leaves == nil {
+					leaves = make([]leaf, 0, 32)
 				}
-				names = append(names, f.name)
-				leaves = append(leaves, leaf{path: strings.Join(names, "/"), text: f.text.String(), attrs: f.attrs})
+				leaves = append(leaves, leaf{path: rd.path(stack, f.name), text: string(f.text), attrs: f.attrs})
 			}
 		}
 	}
+}
+
+// path is an element's path inside the record ("contributors/authors/
+// author"): one string per distinct path, kept by the reader.
+func (rd *Reader) path(parents []frame, name string) string {
+	if len(parents) == 0 {
+		return name
+	}
+	b := rd.pathBuf[:0]
+	for _, p := range parents {
+		b = append(append(b, p.name...), '/')
+	}
+	b = append(b, name...)
+	rd.pathBuf = b
+	return rd.paths.Bytes(b)
 }
