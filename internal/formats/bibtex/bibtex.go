@@ -13,6 +13,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
@@ -99,11 +100,11 @@ func (rd *Reader) Next() (*tables.Record, error) {
 // recordFrom maps BibTeX fields to the columns of tables.Record.
 func recordFrom(e *entry, line int64) *tables.Record {
 	rec := &tables.Record{Format: "bibtex", SourceLine: line, SourceKey: e.key, Type: e.typ}
-	used := map[string]bool{}
+	// A field used is taken out of e.fields: what is left goes to Extra.
 	get := func(names ...string) string {
 		for _, n := range names {
-			if v, ok := e.fields[n]; ok && !used[n] {
-				used[n] = true
+			if v, ok := e.fields[n]; ok {
+				delete(e.fields, n)
 				return v
 			}
 		}
@@ -170,11 +171,9 @@ func recordFrom(e *entry, line int64) *tables.Record {
 
 	// The library keeps fields in a map, so file order is lost: the rest
 	// goes to Extra sorted by field name, which at least is stable.
-	var rest []string
+	rest := make([]string, 0, len(e.fields))
 	for n := range e.fields {
-		if !used[n] {
-			rest = append(rest, n)
-		}
+		rest = append(rest, n)
 	}
 	sort.Strings(rest)
 	for _, n := range rest {
@@ -226,9 +225,29 @@ func splitAuthors(s string) []string {
 		if n == "" || strings.EqualFold(n, "others") {
 			continue // "and others" is BibTeX's "et al."
 		}
-		out = append(out, strings.Join(strings.Fields(DecodeLaTeX(n)), " "))
+		out = append(out, collapseSpace(DecodeLaTeX(n)))
 	}
 	return out
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " "), without the copy
+// when s has single spaces only between words.
+func collapseSpace(s string) string {
+	prevSpace := true // the start is like a space: one there is not single
+	for _, r := range s {
+		if !unicode.IsSpace(r) {
+			prevSpace = false
+			continue
+		}
+		if r != ' ' || prevSpace {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = true
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	return s
 }
 
 func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -40,7 +40,7 @@ var switches = map[string]bool{
 // formatting commands ({\em …}, \textit{…}: the text is kept), dashes
 // (-- and ---), ties (~) and grouping braces (dropped), then NFC.
 func DecodeLaTeX(s string) string {
-	if !strings.ContainsAny(s, "\\{}~$") && !strings.Contains(s, "--") && !strings.Contains(s, "``") && !strings.Contains(s, "''") {
+	if isPlainText(s) {
 		return s
 	}
 	d := decoder{s: s}
@@ -49,6 +49,22 @@ func DecodeLaTeX(s string) string {
 		return out
 	}
 	return norm.NFC.String(out)
+}
+
+// isPlainText reports text DecodeLaTeX gives back unchanged: none of
+// \ { } ~ $, and no "--", "“" or "”" (one pass over s).
+func isPlainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\', '{', '}', '~', '$':
+			return false
+		case '-', '`', '\'':
+			if i+1 < len(s) && s[i+1] == c {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 type decoder struct {

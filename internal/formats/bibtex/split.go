@@ -39,6 +39,7 @@ type splitter struct {
 	// no BibTeX at all (text, no entry: reported once at the end).
 	sawEntry, sawText, inComment bool
 	firstText                    int64
+	buf                          []byte // the entry being cut, reused
 }
 
 // junkInfo describes binary data met outside entries (BibTeX ignores text
@@ -137,8 +138,8 @@ func (s *splitter) takeJunk() *chunk {
 
 // entry reads from just after an "@" to the end of the entry.
 func (s *splitter) entry(line int64) (*chunk, error) {
-	var b strings.Builder
-	b.WriteByte('@')
+	b := append(s.buf[:0], '@')
+	defer func() { s.buf = b[:0] }()
 	// The entry type: letters, then optional space, then "{" or "(".
 	var typ strings.Builder
 	var open rune
@@ -147,7 +148,7 @@ func (s *splitter) entry(line int64) (*chunk, error) {
 		if err != nil {
 			return nil, err
 		}
-		b.WriteRune(c)
+		b = utf8.AppendRune(b, c)
 		switch {
 		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
 			if typ.Len() > 32 {
@@ -172,61 +173,70 @@ func (s *splitter) entry(line int64) (*chunk, error) {
 	depth := 0 // brace depth inside the entry's outer delimiter
 	prevNewline := false
 	// Every delimiter is ASCII and no byte of a multi-byte UTF-8 rune is,
-	// so the body is scanned byte by byte; the text is checked once at the end.
+	// so the body is scanned byte by byte, a buffered chunk at a time; the
+	// text is checked once at the end.
 	finish := func() {
-		ch.Text = b.String()
+		ch.Text = string(b)
 		if !utf8.ValidString(ch.Text) {
 			ch.badByteLine = ch.Line + int64(strings.Count(ch.Text[:firstInvalid(ch.Text)], "\n"))
 			ch.Text = strings.ToValidUTF8(ch.Text, "\uFFFD")
 		}
 	}
 	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
+		if _, err := s.r.Peek(1); err != nil {
 			if err == io.EOF {
 				ch.Problem = "entry is not closed before the end of the file (unbalanced braces?)"
 				finish()
 			}
 			return ch, err
 		}
-		if c == '\n' {
-			s.line++
-		}
-		if prevNewline && c == '@' && depth <= 1 {
-			// A new entry begins at the start of a line while this one is
-			// still open: this one lost a closing brace.
-			ch.Problem = fmt.Sprintf("entry is not closed before the next entry at line %d (unbalanced braces?)", s.line)
-			finish()
-			s.resumeAt = s.line
-			return ch, nil
-		}
-		prevNewline = c == '\n' || (prevNewline && (c == ' ' || c == '\t' || c == '\r'))
-		if c == 0 && ch.Problem == "" {
-			ch.Problem = "entry contains NUL bytes: not a text file?"
-		}
-		if b.Len() < MaxEntryBytes {
-			b.WriteByte(c)
-		} else if ch.Problem == "" {
-			ch.Problem = fmt.Sprintf("entry is longer than the %d-byte entry limit", MaxEntryBytes)
-		}
-		switch c {
-		case '{':
-			depth++
-			if depth > MaxBraceDepth && ch.Problem == "" {
-				ch.Problem = fmt.Sprintf("braces nest deeper than the limit of %d", MaxBraceDepth)
+		buffered, _ := s.r.Peek(s.r.Buffered())
+		// Far from the entry limit, every byte of the chunk is kept.
+		nearLimit := len(b)+len(buffered) >= MaxEntryBytes
+		for i, c := range buffered {
+			if c == '\n' {
+				s.line++
 			}
-		case '}':
-			if depth == 0 && closer == '}' {
+			if prevNewline && c == '@' && depth <= 1 {
+				// A new entry begins at the start of a line while this one is
+				// still open: this one lost a closing brace.
+				_, _ = s.r.Discard(i + 1)
+				ch.Problem = fmt.Sprintf("entry is not closed before the next entry at line %d (unbalanced braces?)", s.line)
 				finish()
+				s.resumeAt = s.line
 				return ch, nil
 			}
-			depth--
-		case ')':
-			if depth == 0 && closer == ')' {
-				finish()
-				return ch, nil
+			prevNewline = c == '\n' || (prevNewline && (c == ' ' || c == '\t' || c == '\r'))
+			if c == 0 && ch.Problem == "" {
+				ch.Problem = "entry contains NUL bytes: not a text file?"
+			}
+			if !nearLimit || len(b) < MaxEntryBytes {
+				b = append(b, c)
+			} else if ch.Problem == "" {
+				ch.Problem = fmt.Sprintf("entry is longer than the %d-byte entry limit", MaxEntryBytes)
+			}
+			switch c {
+			case '{':
+				depth++
+				if depth > MaxBraceDepth && ch.Problem == "" {
+					ch.Problem = fmt.Sprintf("braces nest deeper than the limit of %d", MaxBraceDepth)
+				}
+			case '}':
+				if depth == 0 && closer == '}' {
+					_, _ = s.r.Discard(i + 1)
+					finish()
+					return ch, nil
+				}
+				depth--
+			case ')':
+				if depth == 0 && closer == ')' {
+					_, _ = s.r.Discard(i + 1)
+					finish()
+					return ch, nil
+				}
 			}
 		}
+		_, _ = s.r.Discard(len(buffered))
 	}
 }
 
