@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -54,8 +52,13 @@ func fromTable(tbl arrow.Table, rowType reflect.Type) (reflect.Value, error) {
 	}
 	n := int(tbl.NumRows())
 	rv := reflect.MakeSlice(reflect.SliceOf(rowType), n, n)
+	if n == 0 {
+		return rv, nil
+	}
+	all := rowsOfValue(rv, 0, n)
 	schema := tbl.Schema()
-	for _, c := range cols {
+	for i := range cols {
+		c := &cols[i]
 		idx := schema.FieldIndices(c.name)
 		if len(idx) == 0 {
 			continue
@@ -66,10 +69,8 @@ func fromTable(tbl arrow.Table, rowType reflect.Type) (reflect.Value, error) {
 		}
 		r := 0
 		for _, chunk := range col.Data().Chunks() {
-			for i := 0; i < chunk.Len(); i++ {
-				setValue(rv.Index(r).Field(c.index), c, chunk, i)
-				r++
-			}
+			decodeColumn(chunk, 0, c, rowsOf{base: all.at(r, 0), stride: all.stride, n: chunk.Len()})
+			r += chunk.Len()
 		}
 	}
 	return rv, nil
@@ -86,59 +87,4 @@ func widens(file, declared arrow.DataType) bool {
 		return false
 	}
 	return file.ID() == arrow.INT32 && declared.ID() == arrow.INT64
-}
-
-func setValue(dst reflect.Value, c column, arr arrow.Array, i int) {
-	if arr.IsNull(i) {
-		return // zero value: "" for optional, nil for pointers
-	}
-	switch {
-	case c.list:
-		la := arr.(*array.List)
-		from, to := la.ValueOffsets(i)
-		values := la.ListValues()
-		out := reflect.MakeSlice(c.goType, int(to-from), int(to-from))
-		for j := from; j < to; j++ {
-			elem := out.Index(int(j - from))
-			if c.fields != nil {
-				sa := values.(*array.Struct)
-				for k, sc := range c.fields {
-					setValue(elem.Field(sc.index), sc, sa.Field(k), int(j))
-				}
-			} else {
-				setScalar(elem, c.scalar, values, int(j))
-			}
-		}
-		dst.Set(out)
-	case c.pointer:
-		p := reflect.New(c.goType.Elem())
-		setScalar(p.Elem(), c.scalar, arr, i)
-		dst.Set(p)
-	default:
-		setScalar(dst, c.scalar, arr, i)
-	}
-}
-
-func setScalar(dst reflect.Value, k scalar, arr arrow.Array, i int) {
-	switch k {
-	case kString:
-		dst.SetString(arr.(*array.String).Value(i))
-	case kBool:
-		dst.SetBool(arr.(*array.Boolean).Value(i))
-	case kInt32:
-		dst.SetInt(int64(arr.(*array.Int32).Value(i)))
-	case kInt64:
-		if narrow, ok := arr.(*array.Int32); ok { // written before counts were int64
-			dst.SetInt(int64(narrow.Value(i)))
-			return
-		}
-		dst.SetInt(arr.(*array.Int64).Value(i))
-	case kFloat64:
-		dst.SetFloat(arr.(*array.Float64).Value(i))
-	case kTimestamp:
-		t := time.UnixMicro(int64(arr.(*array.Timestamp).Value(i))).UTC()
-		dst.Set(reflect.ValueOf(t))
-	case kDate:
-		dst.Set(reflect.ValueOf(dateFromDays(int32(arr.(*array.Date32).Value(i)))))
-	}
 }

@@ -40,7 +40,9 @@ var timestampType = &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC
 type column struct {
 	name     string
 	index    int          // field index in the struct
+	offset   uintptr      // the field's offset in the struct (codec.go reads and writes it there)
 	goType   reflect.Type // the field's type
+	elemType reflect.Type // for lists and pointers: the element type
 	optional bool         // zero value ("" / 0) is written as null
 	pointer  bool         // *T: nil is null
 	scalar   scalar       // for scalars and list elements
@@ -76,7 +78,7 @@ func columnsOf(t reflect.Type) ([]column, error) {
 			return nil, fmt.Errorf("%v.%s: column %q declared twice", t, f.Name, name)
 		}
 		seen[name] = true
-		c := column{name: name, index: i, goType: f.Type, optional: opts == "optional"}
+		c := column{name: name, index: i, offset: f.Offset, goType: f.Type, optional: opts == "optional"}
 		if opts != "" && opts != "optional" {
 			return nil, fmt.Errorf("%v.%s: unknown table tag option %q", t, f.Name, opts)
 		}
@@ -95,6 +97,7 @@ func columnsOf(t reflect.Type) ([]column, error) {
 func (c *column) resolveType(t reflect.Type) error {
 	switch {
 	case t.Kind() == reflect.Pointer:
+		c.elemType = t.Elem()
 		k, dt, err := scalarType(t.Elem())
 		if err != nil {
 			return err
@@ -104,6 +107,7 @@ func (c *column) resolveType(t reflect.Type) error {
 	case t.Kind() == reflect.Slice:
 		c.list = true
 		elem := t.Elem()
+		c.elemType = elem
 		if elem.Kind() == reflect.Struct && elem != timeType && elem != dateType {
 			sub, err := columnsOf(elem)
 			if err != nil {
