@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/realsynth/realsynth/internal/tables"
@@ -50,7 +53,8 @@ func Check(plan *Plan, run *Run) error {
 
 // Execute runs the plan's stages in order and commits their tables to the
 // output folder atomically: a run that fails or is killed leaves the
-// previous output as it was.
+// previous output as it was. The caller closes the run (Run.Close) when it
+// no longer reads its tables: chunked tables stay readable until then.
 //
 // A run refused for its config (exit 2) changes nothing on disk: every
 // check runs before the lock file and the output's parent folders are made.
@@ -76,6 +80,25 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 		return nil, &ConfigError{err}
 	}
 	removeStaleTemps(output, run)
+	tmp, err := os.MkdirTemp(filepath.Dir(output), "."+filepath.Base(output)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	// MkdirTemp makes the folder private; the output is for the whole team.
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			run.Close()
+			os.RemoveAll(tmp)
+		}
+	}()
+	// Exports stream into the folder, and chunked tables spill there: a
+	// killed run leaves one folder, which the next run removes.
+	run.outTmp, run.spillDir = tmp, tmp
 
 	start := time.Now()
 	m := Manifest{
@@ -104,21 +127,12 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 		}
 	}
 
-	tmp, err := os.MkdirTemp(filepath.Dir(output), "."+filepath.Base(output)+".tmp-")
-	if err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
-	// MkdirTemp makes the folder private; the output is for the whole team.
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			os.RemoveAll(tmp)
-		}
-	}()
 	if err := writeOutputs(run, tmp, &m); err != nil {
+		return nil, err
+	}
+	// The spill file leaves the folder before it is committed; the run
+	// keeps it open, so its chunked tables stay readable until Close.
+	if err := run.unlinkSpill(); err != nil {
 		return nil, err
 	}
 	m.Inputs = run.inputList()
@@ -146,31 +160,50 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 	return &Result{Output: cfg.Output, Manifest: m, Run: run}, nil
 }
 
+// writeOutputs writes every table (and the other files) into dir. Tables
+// are written two at a time, largest first (each streams its row groups
+// through an encoder of its own), so both cores work; the manifest lists
+// them in catalog order whatever finished first.
 func writeOutputs(run *Run, dir string, m *Manifest) error {
-	for _, name := range run.tableNames() {
+	names := run.tableNames()
+	written := make([]ManifestTable, len(names))
+	order := make([]int, len(names))
+	sizes := make([]int, len(names))
+	for i, name := range names {
+		order[i] = i
+		sizes[i], _ = Len(run, name)
 		run.mu.Lock()
-		rows := run.tables[name]
+		if _, ok := run.tables[name].(*table.Chunked); ok {
+			sizes[i] *= 16 // chunked tables are the wide ones
+		}
 		run.mu.Unlock()
-		file := name + ".parquet"
-		path := filepath.Join(dir, file)
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		h := sha256.New()
-		meta := table.Meta{Table: name, ToolVersion: Version, ConfigSHA256: run.Config.SHA256}
-		err = table.WriteAny(io.MultiWriter(f, h), reflect.ValueOf(rows), meta)
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", file, err)
-		}
-		m.Tables = append(m.Tables, ManifestTable{Name: name, File: file, Rows: reflect.ValueOf(rows).Len(), SHA256: hex.EncodeToString(h.Sum(nil))})
 	}
+	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
+	errs := make([]error, len(names))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(2, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(order) {
+					return
+				}
+				i := order[k]
+				written[i], errs[i] = writeTable(run, dir, names[i])
+				if errs[i] != nil {
+					next.Store(int64(len(order))) // stop handing out tables
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	m.Tables = append(m.Tables, written...)
 	for _, name := range run.fileNames() {
 		run.mu.Lock()
 		data := run.files[name]
@@ -181,7 +214,48 @@ func writeOutputs(run *Run, dir string, m *Manifest) error {
 		sum := sha256.Sum256(data)
 		m.Files = append(m.Files, ManifestFile{File: name, Bytes: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
 	}
+	run.mu.Lock()
+	for name, f := range run.streamed {
+		if f == nil {
+			run.mu.Unlock()
+			return fmt.Errorf("internal error: output file %s was not closed", name)
+		}
+		m.Files = append(m.Files, *f)
+	}
+	run.mu.Unlock()
+	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].File < m.Files[j].File })
 	return nil
+}
+
+// writeTable writes one table as dir/<name>.parquet and fsyncs it.
+func writeTable(run *Run, dir, name string) (ManifestTable, error) {
+	run.mu.Lock()
+	rows := run.tables[name]
+	run.mu.Unlock()
+	file := name + ".parquet"
+	f, err := os.Create(filepath.Join(dir, file))
+	if err != nil {
+		return ManifestTable{}, err
+	}
+	h := sha256.New()
+	w := io.MultiWriter(f, h)
+	meta := table.Meta{Table: name, ToolVersion: Version, ConfigSHA256: run.Config.SHA256}
+	n := 0
+	if c, ok := rows.(*table.Chunked); ok {
+		err, n = table.WriteChunked(w, c, meta), c.Len()
+	} else {
+		err, n = table.WriteAny(w, reflect.ValueOf(rows), meta), reflect.ValueOf(rows).Len()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ManifestTable{}, fmt.Errorf("writing %s: %w", file, err)
+	}
+	return ManifestTable{Name: name, File: file, Rows: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 func writeFileSync(path string, data []byte) error {

@@ -23,7 +23,7 @@ type Run struct {
 	DryRun bool
 
 	mu        sync.Mutex
-	tables    map[string]any // table name → []Row; names come from tables.Catalog, never user data
+	tables    map[string]any // table name → []Row or *table.Chunked; names come from tables.Catalog, never user data
 	files     map[string][]byte
 	warnings  []Warning
 	stage     string // the stage running now: the kind of its plain warnings
@@ -31,6 +31,14 @@ type Run struct {
 	progress  ProgressFactory
 	outDir    string // the committed output of the previous run, if any
 	tableMeta map[string]string
+	// spillDir is where chunked tables keep their chunks (see Spill); ""
+	// keeps them in memory. Execute sets it to a folder beside the output.
+	spillDir string
+	spill    *table.Spill
+	// outTmp is the temporary output folder files are streamed into
+	// (CreateFile); streamed lists them, nil until closed.
+	outTmp   string
+	streamed map[string]*ManifestFile
 }
 
 // NewRun prepares a run for cfg. prevOut is the directory holding the previous
@@ -47,6 +55,7 @@ func NewRun(cfg *Config, log *slog.Logger, progress ProgressFactory) *Run {
 		Log:      log,
 		tables:   map[string]any{},
 		files:    map[string][]byte{},
+		streamed: map[string]*ManifestFile{},
 		inputs:   map[string]*InputFile{},
 		progress: progress,
 		outDir:   cfg.Output,
@@ -73,13 +82,24 @@ func Put[T any](run *Run, name string, rows []T) error {
 }
 
 // Get returns a table an earlier stage put. ok is false when no stage did
-// (for example when the stage that makes it is disabled).
+// (for example when the stage that makes it is disabled). A chunked table
+// is decoded whole: stages read large tables with Scan instead.
 func Get[T any](run *Run, name string) (rows []T, ok bool, err error) {
 	run.mu.Lock()
 	v, ok := run.tables[name]
 	run.mu.Unlock()
 	if !ok {
 		return nil, false, nil
+	}
+	if c, isChunked := v.(*table.Chunked); isChunked {
+		if c.RowType() != reflect.TypeFor[T]() {
+			return nil, false, fmt.Errorf("internal error: table %q holds %v rows, not %v", name, c.RowType(), reflect.TypeFor[T]())
+		}
+		all, err := c.ReadAll()
+		if err != nil {
+			return nil, false, fmt.Errorf("table %s: %w", name, err)
+		}
+		return all.Interface().([]T), true, nil
 	}
 	rows, isT := v.([]T)
 	if !isT {
@@ -211,11 +231,18 @@ func (run *Run) RelPath(p string) string {
 	return filepath.ToSlash(p)
 }
 
-// Table returns a table's rows as stored (a []Row of its declared type), for
-// code that handles every table alike, such as writers and tests.
+// Table returns a table's rows (a []Row of its declared type; a chunked
+// table decoded whole), for code that handles every table alike, such as tests.
 func (run *Run) Table(name string) (any, bool) {
 	run.mu.Lock()
-	defer run.mu.Unlock()
 	rows, ok := run.tables[name]
+	run.mu.Unlock()
+	if c, isChunked := rows.(*table.Chunked); isChunked {
+		all, err := c.ReadAll()
+		if err != nil {
+			return nil, false
+		}
+		return all.Interface(), true
+	}
 	return rows, ok
 }

@@ -59,6 +59,7 @@ func newRunCmd() *cobra.Command {
 			}
 			log := newLogger(f.quiet)
 			run := pipeline.NewRun(plan.Config, log, progressFor(f.quiet, log))
+			defer run.Close()
 			res, err := pipeline.Execute(cmd.Context(), plan, run)
 			if err != nil {
 				return showPaths(plan.Config, err)
@@ -100,6 +101,7 @@ Nothing is written.`,
 			// keeps the rest.
 			log := slog.New(dropWarnings{newLogger(f.quiet).Handler()})
 			run := pipeline.NewRun(plan.Config, log, progressFor(f.quiet, log))
+			defer run.Close()
 			run.DryRun = true
 			if err := pipeline.Check(plan, run); err != nil {
 				return showPaths(plan.Config, err)
@@ -227,18 +229,24 @@ func prismaLines(run *pipeline.Run) []string {
 // and demi-regularity candidates. Parts whose stage did not run are left out.
 func headline(run *pipeline.Run) string {
 	var parts []string
-	if works, ok, _ := pipeline.Get[tables.Work](run, "works"); ok {
+	if n, ok := pipeline.Len(run, "works"); ok {
 		last := ""
 		if n := len(run.Config.Rounds); n > 0 {
 			last = run.Config.Rounds[n-1].ID
 		}
+		type workRound struct {
+			FirstRound string `table:"first_round"`
+		}
 		fresh := 0
-		for _, wk := range works {
-			if wk.FirstRound == last {
-				fresh++
+		sc := pipeline.Scan[workRound](run, "works")
+		for _, rows := range sc.Chunks() {
+			for _, wk := range rows {
+				if wk.FirstRound == last {
+					fresh++
+				}
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%d works (%d first found in %s)", len(works), fresh, last))
+		parts = append(parts, fmt.Sprintf("%d works (%d first found in %s)", n, fresh, last))
 	}
 	if cands, ok, _ := pipeline.Get[tables.DemiRegularityCandidate](run, "demi_regularity_candidates"); ok {
 		parts = append(parts, fmt.Sprintf("%d demi-regularity candidates", len(cands)))
@@ -248,17 +256,26 @@ func headline(run *pipeline.Run) string {
 
 // printRecordCounts shows records per round and database, and quarantine.
 func printRecordCounts(w io.Writer, run *pipeline.Run) {
-	records, _, _ := pipeline.Get[tables.Record](run, "records")
 	quarantine, _, _ := pipeline.Get[tables.Quarantine](run, "quarantine")
 	type key struct{ round, db string }
 	recs, bad := map[key]int{}, map[key]int{}
 	var keys []key
-	for _, r := range records {
-		k := key{r.Round, r.Database}
-		if recs[k]+bad[k] == 0 {
-			keys = append(keys, k)
+	// Only the two columns counted are read: records is the largest table.
+	type recordSource struct {
+		Round    string `table:"round"`
+		Database string `table:"database"`
+	}
+	nRecords := 0
+	sc := pipeline.Scan[recordSource](run, "records")
+	for _, rows := range sc.Chunks() {
+		for _, r := range rows {
+			k := key{r.Round, r.Database}
+			if recs[k]+bad[k] == 0 {
+				keys = append(keys, k)
+			}
+			recs[k]++
 		}
-		recs[k]++
+		nRecords += len(rows)
 	}
 	for _, q := range quarantine {
 		k := key{q.Round, q.Database}
@@ -280,7 +297,7 @@ func printRecordCounts(w io.Writer, run *pipeline.Run) {
 	for _, k := range keys {
 		fmt.Fprintf(tw, "  %s\t%s\t%d\t%d\n", k.round, k.db, recs[k], bad[k])
 	}
-	fmt.Fprintf(tw, "  all\t\t%d\t%d\n", len(records), len(quarantine))
+	fmt.Fprintf(tw, "  all\t\t%d\t%d\n", nRecords, len(quarantine))
 	tw.Flush()
 }
 
