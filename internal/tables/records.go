@@ -12,6 +12,8 @@ import "github.com/realsynth/realsynth/pipeline/table"
 
 // Record is one entry of one search export: a RIS block, a MEDLINE citation,
 // a CSV row. Ingest writes one row per parsed input record; dedupe fills WorkID.
+// Rows are in the order of round (as in the config), database, source file
+// and line (records sharing a line: by record id).
 type Record struct {
 	// RecordID is stable across reruns and re-exports: a hash of the round,
 	// the database and the record's source key (or its content when it has

@@ -5,8 +5,10 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +26,7 @@ import (
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/pipeline/table"
 
 	// Readers register themselves with package formats.
 	_ "github.com/realsynth/realsynth/internal/formats/all"
@@ -141,10 +145,16 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 	}
 	progress := run.Progress("ingest (bytes)", total)
 	defer progress.Done()
+	records, err := pipeline.NewChunked[tables.Record](run, "records")
+	if err != nil {
+		return err
+	}
 
 	// Files are parsed concurrently (parsing and normalising are most of
-	// ingest's cost), then assembled in config order, and only then given
-	// ids, so the tables do not depend on which file finished first.
+	// ingest's cost), each into chunks of Arrow columns encoded into the
+	// run's spill as it goes; then the tables are assembled in a fixed
+	// order and ids made unique, so they do not depend on which file
+	// finished first.
 	results := make([]fileResult, len(jobs))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -157,36 +167,29 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 				results[i].err = ctx.Err()
 				return
 			}
-			results[i] = readExport(run, j.round, j.search, j.file, progress)
+			results[i] = readExport(ctx, run, records, j.round, j.search, j.file, progress)
 		}()
 	}
 	wg.Wait()
 
-	n, nq := 0, 0
+	nq := 0
 	for _, r := range results {
 		if r.err != nil {
 			return r.err
 		}
-		n += r.n
 		nq += len(r.quarantine)
 	}
-	ids := newIDAssigner()
-	records := make([]tables.Record, 0, n)
 	quarantine := make([]tables.Quarantine, 0, nq)
 	for i := range results {
 		r := &results[i]
 		for _, msg := range r.warnings {
 			run.Warn("%s", msg)
 		}
-		for _, chunk := range r.records {
-			for k := range chunk {
-				chunk[k].RecordID = ids.unique(chunk[k].RecordID)
-			}
-			records = append(records, chunk...)
-		}
 		quarantine = append(quarantine, r.quarantine...)
 		run.AddInput(r.input)
-		*r = fileResult{} // let the file's slice go before the next is copied
+	}
+	if err := assembleRecords(ctx, run, records, results); err != nil {
+		return err
 	}
 	if len(quarantine) > 0 {
 		if p.FailOnQuarantine {
@@ -201,7 +204,7 @@ func IngestExports(ctx context.Context, run *pipeline.Run, params any) error {
 		run.WarnN("quarantined_records", len(quarantine), "%d input record(s) quarantined; %s (first: %s)",
 			len(quarantine), where, quarantineList(quarantine[:1]))
 	}
-	if err := pipeline.Put(run, "records", records); err != nil {
+	if err := pipeline.PutChunked(run, "records", records); err != nil {
 		return err
 	}
 	return pipeline.Put(run, "quarantine", quarantine)
@@ -221,27 +224,58 @@ func quarantineList(q []tables.Quarantine) string {
 	return s
 }
 
-// fileResult is what one export file gave: its records (completed, not
-// yet given ids), quarantined input, reader warnings and manifest entry.
+// fileResult is what one export file gave: its records as encoded chunks
+// (completed, with their base ids), quarantined input, reader warnings and
+// manifest entry.
 type fileResult struct {
-	// records come in chunks of chunkRecords: a record is 600-odd bytes,
-	// and regrowing one slice per file copied every record several times
-	// over (seconds at a million records); assembly copies each once.
-	records    [][]tables.Record
-	n          int
+	key    tableOrder
+	chunks []table.Chunk
+	// heads are the records' base ids in file order, each as the 64 bits
+	// its hex digits spell ("rec-" + 16 hex digits): assembly finds the
+	// ids a file repeats without keeping a million strings.
+	heads []uint64
+	// inLineOrder: every record starts on a later line than the one
+	// before, so the file's order is the table's (see tableOrder).
+	inLineOrder bool
+	// units are the records and quarantined stretches to name in a
+	// warning about repaired bytes (see repairWarning); kept only once the
+	// decoder has repaired something.
+	units      []unit
 	quarantine []tables.Quarantine
 	warnings   []string
 	input      pipeline.InputFile
 	err        error
 }
 
-// chunkRecords is how many records a file's results hold per chunk.
-const chunkRecords = 4096
+// tableOrder is where a file's records go in the records table: by round
+// (config order), database and file name, then by line. Readers give
+// records in file order, so a table of such files is a sequence of files;
+// the few exports with records sharing a line (one-line EndNote XML)
+// are sorted by line and id.
+type tableOrder struct {
+	round       int
+	roundID, db string
+	file        string
+}
 
-// readExport streams one file through its reader. It runs concurrently
-// with other files, so it reports warnings in its result, not to run.
-func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path string, progress pipeline.Progress) (res fileResult) {
+func (a tableOrder) compare(b tableOrder) int {
+	return cmp.Or(cmp.Compare(a.round, b.round), cmp.Compare(a.roundID, b.roundID), cmp.Compare(a.db, b.db), cmp.Compare(a.file, b.file))
+}
+
+// unit is a record or quarantined stretch, by its first line.
+type unit struct {
+	line int64
+	name string
+}
+
+// readExport streams one file through its reader, completes each record
+// and encodes them, a chunk at a time, into records' spill. It runs
+// concurrently with other files, so it reports warnings in its result,
+// not to run.
+func readExport(ctx context.Context, run *pipeline.Run, records *table.Chunked, round pipeline.Round, s pipeline.Search, path string, progress pipeline.Progress) (res fileResult) {
 	rel := run.RelPath(path)
+	res.key = tableOrder{run.Config.RoundIndex(round.ID), round.ID, s.Database, rel}
+	res.inLineOrder = true
 	format, err := formatFor(s, path)
 	if err != nil {
 		return fileResult{err: err}
@@ -266,6 +300,37 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 			res = fileResult{err: fmt.Errorf("%s reader failed near %s:%d (please report this with the file): %v", format.Name, rel, lastLine, r)}
 		}
 	}()
+	var last unit // the last unit before the decoder repaired anything
+	note := func(u unit) {
+		if len(decoded.Repairs()) == 0 {
+			last = u
+			return
+		}
+		if res.units == nil && last.name != "" {
+			res.units = append(res.units, last)
+		}
+		res.units = append(res.units, u)
+	}
+	buf := make([]tables.Record, 0, table.ChunkRows)
+	flush := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		rec, err := table.BuildBatch(buf, table.Meta{Table: "records"})
+		if err != nil {
+			return err
+		}
+		ch, err := records.Encode(rec)
+		rec.Release()
+		if err != nil {
+			return err
+		}
+		res.chunks = append(res.chunks, ch)
+		clear(buf) // let the records' strings go
+		buf = buf[:0]
+		return ctx.Err()
+	}
+	n, prevLine := 0, int64(0)
 	for {
 		rec, rerr := reader.Next()
 		if rerr == io.EOF {
@@ -277,37 +342,56 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 				Round: round.ID, Database: s.Database, SourceFile: rel, SourceLine: b.Line,
 				Format: format.Name, Error: b.Msg, Raw: formats.CutRaw(b.Raw),
 			})
+			note(unit{b.Line, fmt.Sprintf("line %d (quarantined)", b.Line)})
 			continue
 		}
 		if rerr != nil {
 			return fileResult{err: fmt.Errorf("%s %s:%d: %w", format.Name, rel, lastLine, rerr)}
 		}
-		lastLine = rec.SourceLine
+		if n > 0 && rec.SourceLine <= prevLine {
+			res.inLineOrder = false
+		}
+		prevLine, lastLine = rec.SourceLine, rec.SourceLine
 		rec.Round, rec.Database, rec.SourceFile, rec.Format = round.ID, s.Database, rel, format.Name
 		biblio.Complete(rec)
 		// The hash is computed here, in the file's goroutine; assembly
 		// only makes repeated ids unique.
-		rec.RecordID = baseRecordID(rec)
-		if k := len(res.records); k == 0 || len(res.records[k-1]) == chunkRecords {
-			res.records = append(res.records, make([]tables.Record, 0, chunkRecords))
+		var head uint64
+		rec.RecordID, head = baseRecordID(rec)
+		res.heads = append(res.heads, head)
+		name := fmt.Sprintf("line %d", rec.SourceLine)
+		if rec.SourceKey != "" {
+			name += " (key " + rec.SourceKey + ")"
 		}
-		last := &res.records[len(res.records)-1]
-		*last = append(*last, *rec)
-		res.n++
+		if len(decoded.Repairs()) > 0 {
+			note(unit{rec.SourceLine, name})
+		} else {
+			last = unit{rec.SourceLine, name}
+		}
+		buf = append(buf, *rec)
+		n++
+		if len(buf) == table.ChunkRows {
+			if err := flush(); err != nil {
+				return fileResult{err: err}
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return fileResult{err: err}
 	}
 	if w, ok := reader.(interface{ Warnings() []string }); ok {
 		for _, msg := range w.Warnings() {
 			res.warnings = append(res.warnings, rel+": "+msg)
 		}
 	}
-	if msg := repairWarning(rel, decoded, &res); msg != "" {
+	if msg := repairWarning(rel, decoded, res.units); msg != "" {
 		res.warnings = append(res.warnings, msg)
 	}
 	// Hash the whole file even if the reader stopped early.
 	if _, err := io.Copy(io.Discard, hr); err != nil {
 		return fileResult{err: fmt.Errorf("%s: %w", rel, err)}
 	}
-	if res.n == 0 {
+	if n == 0 {
 		msg, fatal := noRecords(path, rel, s, format, len(res.quarantine))
 		if fatal {
 			return fileResult{err: errors.New(msg)}
@@ -317,7 +401,7 @@ func readExport(run *pipeline.Run, round pipeline.Round, s pipeline.Search, path
 	res.input = pipeline.InputFile{
 		Path: rel, Bytes: hr.N, SHA256: hr.SHA256(), Kind: "search export",
 		Round: round.ID, Database: s.Database, Format: format.Name, Encoding: decoded.Encoding(),
-		Records: res.n, Quarantined: len(res.quarantine),
+		Records: n, Quarantined: len(res.quarantine),
 	}
 	return res
 }
@@ -347,29 +431,14 @@ const maxNamed = 5
 // repairWarning names the records whose bytes the decoder changed: stray
 // bytes that are not UTF-8 (read as Windows-1252) and NUL bytes (removed).
 // A line is attributed to the record or quarantined stretch that starts at
-// or before it, since readers give each record its first line.
-func repairWarning(rel string, d *formats.Decoded, res *fileResult) string {
+// or before it, since readers give each record its first line; units are
+// those records and stretches from the last one before the first repair on.
+func repairWarning(rel string, d *formats.Decoded, units []unit) string {
 	repairs := d.Repairs()
 	if len(repairs) == 0 {
 		return ""
 	}
-	type unit struct {
-		line int64
-		name string
-	}
-	var units []unit // records and quarantined stretches, by first line
-	for _, chunk := range res.records {
-		for i := range chunk {
-			name := fmt.Sprintf("line %d", chunk[i].SourceLine)
-			if chunk[i].SourceKey != "" {
-				name += " (key " + chunk[i].SourceKey + ")"
-			}
-			units = append(units, unit{chunk[i].SourceLine, name})
-		}
-	}
-	for _, q := range res.quarantine {
-		units = append(units, unit{q.SourceLine, fmt.Sprintf("line %d (quarantined)", q.SourceLine)})
-	}
+	units = slices.Clone(units)
 	sort.SliceStable(units, func(i, j int) bool { return units[i].line < units[j].line })
 	var notUTF8Lines, nulLines int
 	var named []string
@@ -420,21 +489,17 @@ func (pr *progressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// idAssigner derives record ids. An id depends on the round, the database
-// and the record's key in that database (or, without a key, its content),
-// never on its position in a file: re-exporting a search or re-running the
-// pipeline gives every record the same id. The round is part of the id
-// because a record is one entry of one export; finding the same paper in a
-// later round is the dedupe stage's business.
-type idAssigner struct {
-	seen map[string]int // id → times issued, to keep ids unique when a file repeats a key
-}
-
-func newIDAssigner() *idAssigner { return &idAssigner{seen: map[string]int{}} }
+// Record ids depend on the round, the database and the record's key in
+// that database (or, without a key, its content), never on its position in
+// a file: re-exporting a search or re-running the pipeline gives every
+// record the same id. The round is part of the id because a record is one
+// entry of one export; finding the same paper in a later round is the
+// dedupe stage's business.
 
 // baseRecordID hashes what identifies rec in its export: round, database
-// and key, or its content when the database gives no key.
-func baseRecordID(rec *tables.Record) string {
+// and key, or its content when the database gives no key. head is the
+// id's 16 hex digits as a number.
+func baseRecordID(rec *tables.Record) (id string, head uint64) {
 	h := sha256.New()
 	writeField := func(s string) {
 		h.Write([]byte(s))
@@ -452,18 +517,140 @@ func baseRecordID(rec *tables.Record) string {
 			writeField(f)
 		}
 	}
-	return "rec-" + hex.EncodeToString(h.Sum(nil)[:8])
+	sum := h.Sum(nil)[:8]
+	return idFromHead(binary.BigEndian.Uint64(sum)), binary.BigEndian.Uint64(sum)
 }
 
-// unique returns id, or id-N for its Nth appearance: the same key (or
-// identical keyless content) twice in one round and database keeps both
-// rows, told apart by their order of appearance.
-func (a *idAssigner) unique(id string) string {
-	a.seen[id]++
-	if n := a.seen[id]; n > 1 {
-		return id + "-" + strconv.Itoa(n)
+func idFromHead(head uint64) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], head)
+	return "rec-" + hex.EncodeToString(b[:])
+}
+
+// assembleRecords puts the files' chunks into records in table order
+// (see tableOrder) and makes ids unique: the same key (or identical
+// keyless content) twice in one round and database keeps both rows, the
+// Nth appearance, in config and file order, being id-N. Only the chunks
+// that hold such a record, or files whose records share lines, are
+// decoded and encoded again.
+func assembleRecords(ctx context.Context, run *pipeline.Run, records *table.Chunked, results []fileResult) error {
+	// Appearances, in config and file order, grouped by base id.
+	type appearance struct {
+		head     uint64
+		file, at int32
 	}
-	return id
+	var all []appearance
+	for f := range results {
+		for k, h := range results[f].heads {
+			all = append(all, appearance{h, int32(f), int32(k)})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b appearance) int { return cmp.Compare(a.head, b.head) })
+	renamed := map[[2]int32]string{} // (file, record) → id-N
+	for s := 0; s < len(all); {
+		e := s + 1
+		for e < len(all) && all[e].head == all[s].head {
+			e++
+		}
+		for n := 2; s+n-1 < e; n++ {
+			a := all[s+n-1]
+			renamed[[2]int32{a.file, a.at}] = idFromHead(a.head) + "-" + strconv.Itoa(n)
+		}
+		s = e
+	}
+	all = nil
+
+	order := make([]int, len(results))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return results[a].key.compare(results[b].key) })
+	for g := 0; g < len(order); {
+		h := g + 1
+		for h < len(order) && results[order[h]].key.compare(results[order[g]].key) == 0 {
+			h++
+		}
+		group := order[g:h]
+		g = h
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if len(group) == 1 && results[group[0]].inLineOrder {
+			// The file's order is the table's: its chunks go in as they
+			// are, but for those holding a renamed record.
+			f := group[0]
+			at := 0
+			for _, ch := range results[f].chunks {
+				var fix []int
+				for k := range ch.Rows {
+					if _, ok := renamed[[2]int32{int32(f), int32(at + k)}]; ok {
+						fix = append(fix, k)
+					}
+				}
+				if len(fix) > 0 {
+					var err error
+					if ch, err = renameInChunk(records, ch, func(k int) string { return renamed[[2]int32{int32(f), int32(at + k)}] }, fix); err != nil {
+						return err
+					}
+				}
+				records.Add(ch)
+				at += ch.Rows
+			}
+			continue
+		}
+		// Records sharing lines, or files of one round, database and
+		// name (one file named by two searches): sorted by line and id.
+		var rows []tables.Record
+		for _, f := range group {
+			at := 0
+			for _, ch := range results[f].chunks {
+				part, err := decodeChunk(records, ch)
+				if err != nil {
+					return err
+				}
+				for k := range part {
+					if id, ok := renamed[[2]int32{int32(f), int32(at + k)}]; ok {
+						part[k].RecordID = id
+					}
+				}
+				rows = append(rows, part...)
+				at += ch.Rows
+			}
+		}
+		slices.SortStableFunc(rows, func(a, b tables.Record) int {
+			return cmp.Or(cmp.Compare(a.SourceLine, b.SourceLine), cmp.Compare(a.RecordID, b.RecordID))
+		})
+		if err := table.AppendRows(records, rows); err != nil {
+			return err
+		}
+	}
+	for i := range results {
+		results[i].chunks, results[i].heads = nil, nil
+	}
+	return nil
+}
+
+// decodeChunk decodes a chunk a file's reading encoded.
+func decodeChunk(records *table.Chunked, ch table.Chunk) ([]tables.Record, error) {
+	return table.DecodeEncoded[tables.Record](records, ch, nil)
+}
+
+// renameInChunk gives the records at rows fix of ch their ids id(k), and
+// encodes the chunk again.
+func renameInChunk(records *table.Chunked, ch table.Chunk, id func(k int) string, fix []int) (table.Chunk, error) {
+	rows, err := decodeChunk(records, ch)
+	if err != nil {
+		return table.Chunk{}, err
+	}
+	for _, k := range fix {
+		rows[k].RecordID = id(k)
+	}
+	rec, err := table.BuildBatch(rows, table.Meta{Table: "records"})
+	if err != nil {
+		return table.Chunk{}, err
+	}
+	defer rec.Release()
+	return records.Encode(rec)
 }
 
 func yearString(y *int32) string {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 func ris(title, id string) string {
@@ -67,23 +68,29 @@ func TestRecordIDsDoNotDependOnPosition(t *testing.T) {
 	}
 }
 
-// TestConcurrentFilesKeepConfigOrder: files are parsed concurrently, but
-// records come out in config order, file order within, every time, and a
-// key repeated within one export is told apart by order of appearance.
-func TestConcurrentFilesKeepConfigOrder(t *testing.T) {
+// TestConcurrentFilesKeepTableOrder: files are parsed concurrently, but
+// records come out in table order (round, database, file, line), every
+// time, and a key repeated within one export is told apart by order of
+// appearance.
+func TestConcurrentFilesKeepTableOrder(t *testing.T) {
 	var files [][2]string
-	var want []string
-	for i, db := range []string{"medline", "embase", "cinahl", "scopus", "psycinfo"} {
+	byDB := map[string][]string{}
+	dbs := []string{"medline", "embase", "cinahl", "scopus", "psycinfo"}
+	for i, db := range dbs {
 		var body strings.Builder
 		for j := 0; j < 50+i*7; j++ {
 			title := db + "-" + string(rune('a'+j%26)) + strings.Repeat("x", j/26)
 			body.WriteString(ris(title, ""))
-			want = append(want, title)
+			byDB[db] = append(byDB[db], title)
 		}
 		files = append(files, [2]string{db + ".ris", body.String()})
 	}
 	files = append(files, [2]string{"dup.ris", ris("First", "K") + ris("Second", "K")})
-	want = append(want, "First", "Second")
+	byDB["dup"] = []string{"First", "Second"}
+	var want []string
+	for _, db := range []string{"cinahl", "dup", "embase", "medline", "psycinfo", "scopus"} {
+		want = append(want, byDB[db]...)
+	}
 	for attempt := 0; attempt < 5; attempt++ {
 		recs, quar, _ := ingestFiles(t, files)
 		if len(quar) != 0 || len(recs) != len(want) {
@@ -94,7 +101,8 @@ func TestConcurrentFilesKeepConfigOrder(t *testing.T) {
 				t.Fatalf("attempt %d: record %d is %q, want %q", attempt, i, recs[i].Title, want[i])
 			}
 		}
-		first, second := recs[len(recs)-2].RecordID, recs[len(recs)-1].RecordID
+		dup := len(byDB["cinahl"])
+		first, second := recs[dup].RecordID, recs[dup+1].RecordID
 		if second != first+"-2" {
 			t.Errorf("repeated key: ids %s and %s, want the second to be the first plus -2", first, second)
 		}
@@ -127,7 +135,7 @@ func TestEveryRecordIsAccountedFor(t *testing.T) {
 // TestFileSpanningChunks: a file longer than one result chunk keeps every
 // record, in order, across the chunk boundaries.
 func TestFileSpanningChunks(t *testing.T) {
-	n := 2*chunkRecords + 3
+	n := 2*table.ChunkRows + 3
 	var body strings.Builder
 	for i := 0; i < n; i++ {
 		body.WriteString(ris("T"+strconv.Itoa(i), "K"+strconv.Itoa(i)))
@@ -143,5 +151,60 @@ func TestFileSpanningChunks(t *testing.T) {
 	}
 	if recs[n].Title != "Last" {
 		t.Errorf("the second file's record is %q", recs[n].Title)
+	}
+}
+
+// TestRecordsSharingALine: an export whose records share a line (BibTeX
+// entries on one line) comes out sorted by line, then id, like every
+// other file of the table.
+func TestRecordsSharingALine(t *testing.T) {
+	recs, quar, _ := ingestFiles(t, [][2]string{{"scholar.bib",
+		"@article{zeta, title={Zeta}, year={2020}} @article{alpha, title={Alpha}, year={2020}} @article{mid, title={Mid}, year={2020}}\n" +
+			"@article{last, title={Last}, year={2020}}\n"}})
+	if len(quar) != 0 || len(recs) != 4 {
+		t.Fatalf("%d records, %d quarantined", len(recs), len(quar))
+	}
+	for i := 1; i < len(recs); i++ {
+		a, b := recs[i-1], recs[i]
+		if a.SourceLine > b.SourceLine || a.SourceLine == b.SourceLine && a.RecordID > b.RecordID {
+			t.Fatalf("records %d and %d out of order: line %d %s, line %d %s", i-1, i, a.SourceLine, a.RecordID, b.SourceLine, b.RecordID)
+		}
+	}
+	if recs[3].Title != "Last" || recs[0].SourceLine != 1 || recs[2].SourceLine != 1 {
+		t.Errorf("records %+v", recs)
+	}
+}
+
+// TestRepeatedKeyAcrossChunksAndFiles: a key repeated far into a file (in
+// a later chunk) and in a second file of the same search gets -2 and -3 in
+// order of appearance, and nothing else changes.
+func TestRepeatedKeyAcrossChunksAndFiles(t *testing.T) {
+	var body strings.Builder
+	body.WriteString(ris("First", "K"))
+	for i := 0; i < table.ChunkRows+5; i++ {
+		body.WriteString(ris("T"+strconv.Itoa(i), "N"+strconv.Itoa(i)))
+	}
+	body.WriteString(ris("Second", "K"))
+	dir := t.TempDir()
+	cfg := &pipeline.Config{Dir: dir, Rounds: []pipeline.Round{{ID: "r1", Searches: []pipeline.Search{{Database: "Embase", Path: "embase-*.ris"}}}}}
+	for name, text := range map[string]string{"embase-1.ris": body.String(), "embase-2.ris": ris("Third", "K")} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := pipeline.NewRun(cfg, nil, nil)
+	if err := IngestExports(context.Background(), run, &Params{}); err != nil {
+		t.Fatal(err)
+	}
+	recs, _, _ := pipeline.Get[tables.Record](run, "records")
+	ids := map[string]string{}
+	for _, r := range recs {
+		ids[r.Title] = r.RecordID
+	}
+	if len(recs) != table.ChunkRows+8 || ids["Second"] != ids["First"]+"-2" || ids["Third"] != ids["First"]+"-3" {
+		t.Fatalf("%d records; ids First %s, Second %s, Third %s", len(recs), ids["First"], ids["Second"], ids["Third"])
+	}
+	if recs[table.ChunkRows+6].Title != "Second" || recs[table.ChunkRows+7].Title != "Third" || recs[1].Title != "T0" {
+		t.Errorf("order: %s, %s, %s", recs[1].Title, recs[table.ChunkRows+6].Title, recs[table.ChunkRows+7].Title)
 	}
 }
