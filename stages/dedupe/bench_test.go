@@ -52,7 +52,7 @@ func BenchmarkDedupeRerun100k(b *testing.B) {
 		opt.prevWorks[first.works[i].WorkID] = &first.works[i]
 	}
 	b.ResetTimer()
-	var res *result
+	var res *testResult
 	for i := 0; i < b.N; i++ {
 		res = deduplicate(ingestDir(b, dir), opt)
 	}
@@ -73,7 +73,7 @@ func benchmarkDedupe(b *testing.B, n int) {
 	dir, truth := benchCorpus(b, n)
 	cpuBefore := cpuSeconds()
 	b.ResetTimer()
-	var res *result
+	var res *testResult
 	var records []tables.Record
 	for i := 0; i < b.N; i++ {
 		records, res = nil, nil // let the previous iteration's memory go
@@ -228,7 +228,7 @@ type truthMetrics struct {
 }
 
 // scoreAgainstTruth scores pairwise, as the labelled-set evaluation does.
-func scoreAgainstTruth(res *result, truth synthgen.Truth) truthMetrics {
+func scoreAgainstTruth(res *testResult, truth synthgen.Truth) truthMetrics {
 	type cell struct{ work, truth int }
 	workIdx := map[string]int{}
 	byWork := map[int]map[int]int64{} // predicted work → true work → records

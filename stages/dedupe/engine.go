@@ -41,8 +41,8 @@ type pairResult struct {
 // the kept pair results and the clusters.
 type engine struct {
 	opt   options
-	input []tables.Record // the caller's records, filled and reordered in place at the end
-	pos   []int32         // pos[i] is the input position of recs[i]
+	input []tables.Record // the records as received, in table order (the columns recordColumns names)
+	pos   []int32         // pos[i] is the table position of recs[i]
 	recs  []*tables.Record
 	prep  []prepared
 	// Per record, kept after the matching keys are freed: report kind,
@@ -66,12 +66,28 @@ func pack(i, j int) uint64 {
 	return uint64(i)<<32 | uint64(j)
 }
 
-func newEngine(records []tables.Record, opt options) *engine {
+// recordColumns are the columns of records the engine reads: all but the
+// work id (its output) and those no rule or output table uses.
+var recordColumns = []string{
+	"record_id", "round", "database", "source_file", "source_line", "source_key", "format", "type",
+	"title", "authors", "authors_normalised", "year", "journal", "journal_abbrev", "volume", "issue",
+	"pages", "page_start", "page_end", "article_number", "doi", "dois", "pmid", "issn", "abstract",
+	"publication_type",
+}
+
+func newEngine(src recordSource, opt options) (*engine, error) {
 	if opt.maxBlock <= 0 {
 		opt.maxBlock = 64
 	}
 	if opt.roundIndex == nil {
 		opt.roundIndex = func(string) int { return 0 }
+	}
+	var records []tables.Record
+	if err := src(recordColumns, func(_ int, rows []tables.Record) error {
+		records = append(records, rows...)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	e := &engine{opt: opt, input: records}
 	// Everything downstream follows record id order, so input order never
@@ -93,7 +109,7 @@ func newEngine(records []tables.Record, opt options) *engine {
 			e.prevWork[i] = opt.prevWorkOf[e.recs[i].RecordID]
 		}
 	})
-	return e
+	return e, nil
 }
 
 // parallel runs fn over [0,n) in chunks of 2048 items on every CPU.

@@ -93,7 +93,7 @@ func TestLabelledSets(t *testing.T) {
 	}
 }
 
-func debugMisses(t *testing.T, s *labelled.Set, res *result, workOf map[string]string) {
+func debugMisses(t *testing.T, s *labelled.Set, res *testResult, workOf map[string]string) {
 	byID := map[string]int{}
 	for i, r := range s.Records {
 		byID[r.RecordID] = i

@@ -55,10 +55,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	if err != nil {
 		return err
 	}
-	records, ok, err := pipeline.Get[tables.Record](run, "records")
-	if err != nil {
-		return err
-	}
+	n, ok := pipeline.Len(run, "records")
 	if !ok {
 		return fmt.Errorf("dedupe: no records table: the ingest stage must run first")
 	}
@@ -84,12 +81,15 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	prog := run.Progress("dedupe", int64(len(records)))
-	res := deduplicate(records, opt)
-	prog.Add(int64(len(records)))
+	prog := run.Progress("dedupe", int64(n))
+	res, err := deduplicateFrom(scanRecords(run), opt)
+	if err != nil {
+		return err
+	}
+	prog.Add(int64(n))
 	prog.Done()
-	run.Log.Info("dedupe compared", "records", len(records), "pairs", res.stats.pairs,
-		"pairs_per_record", perRecord(res.stats.pairs, len(records)), "ended_by", res.stats.String())
+	run.Log.Info("dedupe compared", "records", n, "pairs", res.stats.pairs,
+		"pairs_per_record", perRecord(res.stats.pairs, n), "ended_by", res.stats.String())
 	for _, w := range res.warnings {
 		run.Warn("dedupe: %s", w)
 	}
@@ -97,7 +97,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 		run.WarnN("work_bridges", 1, "dedupe: record %s matches earlier works %v; they are kept apart (see work_bridges)", b.RecordID, b.BridgedWorkIDs)
 	}
 	puts := []error{
-		pipeline.Put(run, "records", res.records),
+		pipeline.SetStrings(run, "records", "work_id", res.workOf),
 		pipeline.Put(run, "works", res.works),
 		pipeline.Put(run, "duplicate_pairs", res.pairs),
 		pipeline.Put(run, "review_queue", res.review),
@@ -117,9 +117,13 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 }
 
 // loadPrevious reads the previous committed works and records, so that
-// work ids stay what they were.
+// work ids stay what they were. Of the records it reads two columns.
 func loadPrevious(run *pipeline.Run, opt *options) error {
-	prevRecords, ok, err := pipeline.Previous[tables.Record](run, "records")
+	type recordWork struct {
+		RecordID string `table:"record_id"`
+		WorkID   string `table:"work_id,optional"`
+	}
+	prevRecords, ok, err := pipeline.Previous[recordWork](run, "records")
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
@@ -142,6 +146,26 @@ func loadPrevious(run *pipeline.Run, opt *options) error {
 		}
 	}
 	return nil
+}
+
+// recordSource is how dedupe receives the records table: chunk by chunk,
+// in table order, each chunk decoded with only the named columns (all when
+// none are named). start is the row number of the chunk's first row; the
+// rows are reused for the next chunk, but their strings and slices may be
+// kept. Records are never all in memory as structs at once.
+type recordSource func(columns []string, each func(start int, rows []tables.Record) error) error
+
+// scanRecords is the run's records table as a recordSource.
+func scanRecords(run *pipeline.Run) recordSource {
+	return func(columns []string, each func(start int, rows []tables.Record) error) error {
+		sc := pipeline.Scan[tables.Record](run, "records", columns...)
+		for start, rows := range sc.Chunks() {
+			if err := each(start, rows); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
+	}
 }
 
 // perRecord is pairs per record, rounded to two decimals for the log.

@@ -73,12 +73,12 @@ func article(id string, overrides ...string) tables.Record {
 	return rec(id, append(base, overrides...)...)
 }
 
-func runDedupe(t *testing.T, records []tables.Record, opt options) *result {
+func runDedupe(t *testing.T, records []tables.Record, opt options) *testResult {
 	t.Helper()
 	return deduplicate(slices.Clone(records), opt)
 }
 
-func workOf(res *result) map[string]string {
+func workOf(res *testResult) map[string]string {
 	m := map[string]string{}
 	for _, r := range res.records {
 		m[r.RecordID] = r.WorkID
@@ -86,7 +86,7 @@ func workOf(res *result) map[string]string {
 	return m
 }
 
-func pairRow(res *result, a, b string) *tables.DuplicatePair {
+func pairRow(res *testResult, a, b string) *tables.DuplicatePair {
 	a, b = min(a, b), max(a, b)
 	for i := range res.pairs {
 		if res.pairs[i].RecordA == a && res.pairs[i].RecordB == b {

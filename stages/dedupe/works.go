@@ -11,7 +11,8 @@ import (
 
 // result is everything one de-duplication produces.
 type result struct {
-	records      []tables.Record
+	// workOf is each record's work id, by its position in the records table.
+	workOf       []string
 	works        []tables.Work
 	pairs        []tables.DuplicatePair
 	review       []tables.ReviewItem
@@ -22,11 +23,13 @@ type result struct {
 	stats        compareStats
 }
 
-// deduplicate runs the whole stage logic on records (any order). The
-// records are filled with their work ids and reordered in place:
-// result.records is the same slice.
-func deduplicate(records []tables.Record, opt options) *result {
-	e := newEngine(records, opt)
+// deduplicateFrom runs the whole stage logic on the records src gives (in
+// any order): their works, and each one's work id by table position.
+func deduplicateFrom(src recordSource, opt options) (*result, error) {
+	e, err := newEngine(src, opt)
+	if err != nil {
+		return nil, err
+	}
 	res := &result{}
 	for _, u := range e.humanPairs() {
 		res.warnings = append(res.warnings, fmt.Sprintf("decision for %s, %s ignored: a record is not in this run", u[0], u[1]))
@@ -38,7 +41,7 @@ func deduplicate(records []tables.Record, opt options) *result {
 	e.dropMatchingKeys()
 	workOf := e.assignWorkIDs(res)
 	e.buildOutputs(res, workOf)
-	return res
+	return res, nil
 }
 
 // assignWorkIDs gives each cluster its work id: the id of the earlier work
@@ -200,7 +203,10 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 	e.pairOutputs(res, workOf)
 	res.bridges = e.bridges(workOf)
 	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
-	res.records = e.recordsInPlace(workOf)
+	res.workOf = make([]string, len(workOf))
+	for i, w := range workOf {
+		res.workOf[e.pos[i]] = w
+	}
 }
 
 // linkStudies joins the works of related pairs into studies, human
@@ -305,72 +311,6 @@ func studyConflict(e *engine, apart map[uint64]*pairResult, ra, rb []int, human 
 		}
 	}
 	return ""
-}
-
-// recordsInPlace fills each record's work id and reorders the input slice by
-// round (config order), database, file, line and id. The records are wide,
-// so they are neither copied nor moved by a sort: indices are sorted and the
-// permutation applied by following its cycles. It must run last, since
-// e.recs points into the slice it reorders.
-func (e *engine) recordsInPlace(workOf []string) []tables.Record {
-	for i, r := range e.recs {
-		r.WorkID = workOf[i]
-	}
-	// Strings are ranked once and the keys laid side by side, so the sort
-	// compares integers in one array instead of chasing a million record
-	// pointers (4 s of a 1M run went to those cache misses); the engine
-	// index, last, is record id order.
-	// Ranks are by input position (pos maps engine index to it).
-	roundRank := rankStrings(e.input, func(r *tables.Record) string { return r.Round })
-	dbRank := rankStrings(e.input, func(r *tables.Record) string { return r.Database })
-	fileRank := rankStrings(e.input, func(r *tables.Record) string { return r.SourceFile })
-	type placeKey struct {
-		round, roundName, db, file int32
-		line                       int64
-		engine                     int32
-	}
-	keys := make([]placeKey, len(e.recs))
-	for i, r := range e.recs {
-		p := e.pos[i]
-		keys[i] = placeKey{e.round[i], roundRank[p], dbRank[p], fileRank[p], r.SourceLine, int32(i)}
-	}
-	slices.SortFunc(keys, func(x, y placeKey) int {
-		return cmp.Or(
-			cmp.Compare(x.round, y.round),
-			cmp.Compare(x.roundName, y.roundName),
-			cmp.Compare(x.db, y.db),
-			cmp.Compare(x.file, y.file),
-			cmp.Compare(x.line, y.line),
-			cmp.Compare(x.engine, y.engine),
-		)
-	})
-	records := e.input
-	// from[k] is the input position of the record that goes to position k.
-	from := make([]int32, len(keys))
-	for k, key := range keys {
-		from[k] = e.pos[key.engine]
-	}
-	done := make([]bool, len(from))
-	for start := range from {
-		if done[start] || int(from[start]) == start {
-			done[start] = true
-			continue
-		}
-		tmp := records[start]
-		j := start
-		for {
-			done[j] = true
-			next := int(from[j])
-			if next == start {
-				records[j] = tmp
-				break
-			}
-			records[j] = records[next]
-			j = next
-		}
-	}
-	e.recs = nil
-	return records
 }
 
 // buildWork makes the work of one cluster; related lists the work roots of
@@ -490,35 +430,4 @@ func (e *engine) canonicalWork(canon int, members []int) tables.Work {
 // tables are built: at a million records that is most of the engine's memory.
 func (e *engine) dropMatchingKeys() {
 	e.prep = nil
-}
-
-// rankStrings gives each record the rank of field(record) among the
-// field's distinct values (few: rounds, databases, files). It walks the
-// records in input order, where neighbours come from the same file: the
-// last value is usually the same string, so the map is rarely consulted
-// (in id order, three map lookups per record cost over 3 s at 1M).
-func rankStrings(records []tables.Record, field func(*tables.Record) string) []int32 {
-	seen := map[string]int32{}
-	var values []string
-	for i := range records {
-		if v := field(&records[i]); i == 0 || v != field(&records[i-1]) {
-			if _, ok := seen[v]; !ok {
-				seen[v] = 0
-				values = append(values, v)
-			}
-		}
-	}
-	slices.Sort(values)
-	for i, v := range values {
-		seen[v] = int32(i)
-	}
-	ranks := make([]int32, len(records))
-	for i := range records {
-		if i > 0 && field(&records[i]) == field(&records[i-1]) {
-			ranks[i] = ranks[i-1]
-		} else {
-			ranks[i] = seen[field(&records[i])]
-		}
-	}
-	return ranks
 }
