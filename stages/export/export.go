@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -66,34 +67,40 @@ func (p *Params) validate() error {
 	return nil
 }
 
-// Export writes the chosen table with run.PutFile.
+// Export writes the chosen table into the output folder as it goes: the
+// works of a million records are more than a gigabyte of RIS.
 func Export(_ context.Context, run *pipeline.Run, params any) error {
 	p, err := pipeline.ParamsAs[Params](params)
 	if err != nil {
 		return err
 	}
-	name, data, rows, err := build(run, p)
+	table, err := p.chosenTable(run)
 	if err != nil {
 		return err
 	}
-	run.PutFile(name, data)
-	run.Log.Info("export", "format", p.Format, "rows", rows, "file", name)
+	f, err := run.CreateFile(p.fileName(table))
+	if err != nil {
+		return err
+	}
+	n, err := write(run, p, table, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	run.Log.Info("export", "format", p.Format, "rows", n, "file", p.fileName(table))
 	return nil
 }
 
-// build encodes the table p names and returns the output file's name.
-func build(run *pipeline.Run, p *Params) (name string, data []byte, n int, err error) {
+// chosenTable is the table p names, or the default: works when the dedupe
+// stage made them, else records.
+func (p *Params) chosenTable(run *pipeline.Run) (string, error) {
 	if err := p.validate(); err != nil {
-		return "", nil, 0, err
+		return "", err
 	}
-	records, haveRecords, err := pipeline.Get[tables.Record](run, "records")
-	if err != nil {
-		return "", nil, 0, err
-	}
-	works, haveWorks, err := pipeline.Get[tables.Work](run, "works")
-	if err != nil {
-		return "", nil, 0, err
-	}
+	_, haveRecords := pipeline.Len(run, "records")
+	_, haveWorks := pipeline.Len(run, "works")
 	table := p.Table
 	if table == "" {
 		table = "records"
@@ -101,30 +108,96 @@ func build(run *pipeline.Run, p *Params) (name string, data []byte, n int, err e
 			table = "works"
 		}
 	}
-	var rows []tables.Record
 	switch {
 	case table == "works" && !haveWorks:
-		return "", nil, 0, fmt.Errorf("stages.export.table is works, but no works table was made (is the dedupe stage enabled?)")
-	case table == "works":
-		if p.OnlyNew {
-			works = firstFoundIn(works, lastRound(run))
-		}
-		rows = WorkRecords(works, records)
-	case !haveRecords:
-		return "", nil, 0, fmt.Errorf("no records table to export (is the ingest stage enabled?)")
-	default:
-		rows = append([]tables.Record(nil), records...)
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].RecordID < rows[j].RecordID })
+		return "", fmt.Errorf("stages.export.table is works, but no works table was made (is the dedupe stage enabled?)")
+	case table == "records" && !haveRecords:
+		return "", fmt.Errorf("no records table to export (is the ingest stage enabled?)")
 	}
-	data, err = Encode(p.Format, rows)
+	return table, nil
+}
+
+func (p *Params) fileName(table string) string {
+	if p.File != "" {
+		return p.File
+	}
+	return table + "." + p.Format
+}
+
+// build encodes the table p names in memory, for tests: the file's name,
+// its bytes and its number of rows.
+func build(run *pipeline.Run, p *Params) (name string, data []byte, n int, err error) {
+	table, err := p.chosenTable(run)
 	if err != nil {
 		return "", nil, 0, err
 	}
-	name = p.File
-	if name == "" {
-		name = table + "." + p.Format
+	var buf bytes.Buffer
+	if n, err = write(run, p, table, &buf); err != nil {
+		return "", nil, 0, err
 	}
-	return name, data, len(rows), nil
+	return p.fileName(table), buf.Bytes(), n, nil
+}
+
+// write streams the table to w, a chunk of records at a time, in the
+// records table's order (round, database, file, line): records as they
+// are, works as their canonical records (see WorkRecord), so that neither
+// is ever held whole. It returns the number of rows written.
+func write(run *pipeline.Run, p *Params, table string, w io.Writer) (int, error) {
+	enc := &encoder{format: p.Format, w: w}
+	n := 0
+	sc := pipeline.Scan[tables.Record](run, "records")
+	if table == "records" {
+		for _, rows := range sc.Chunks() {
+			if err := enc.write(rows); err != nil {
+				return 0, err
+			}
+			n += len(rows)
+		}
+		if err := sc.Err(); err != nil {
+			return 0, err
+		}
+		return n, enc.finish()
+	}
+	works, _, err := pipeline.Get[tables.Work](run, "works")
+	if err != nil {
+		return 0, err
+	}
+	if p.OnlyNew {
+		works = firstFoundIn(works, lastRound(run))
+	}
+	byCanonical := make(map[string]int, len(works))
+	for i := range works {
+		byCanonical[works[i].CanonicalRecordID] = i
+	}
+	done := make([]bool, len(works))
+	var out []tables.Record
+	for _, rows := range sc.Chunks() {
+		out = out[:0]
+		for i := range rows {
+			if k, ok := byCanonical[rows[i].RecordID]; ok && !done[k] {
+				out = append(out, WorkRecord(&works[k], &rows[i]))
+				done[k] = true
+			}
+		}
+		if err := enc.write(out); err != nil {
+			return 0, err
+		}
+		n += len(out)
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	// A work whose canonical record is not in the table: its own fields.
+	out = out[:0]
+	for k := range works {
+		if !done[k] {
+			out = append(out, WorkRecord(&works[k], nil))
+		}
+	}
+	if err := enc.write(out); err != nil {
+		return 0, err
+	}
+	return n + len(out), enc.finish()
 }
 
 func lastRound(run *pipeline.Run) string {
@@ -148,60 +221,120 @@ func firstFoundIn(works []tables.Work, round string) []tables.Work {
 // Encode writes rows in format ("ris" or "csv").
 func Encode(format string, rows []tables.Record) ([]byte, error) {
 	var buf bytes.Buffer
-	var err error
-	switch format {
-	case "ris":
-		err = ris.Write(&buf, rows)
-	case "csv":
-		err = csv.Write(&buf, rows)
-	default:
-		return nil, fmt.Errorf("export format %q is not ris or csv", format)
+	enc := &encoder{format: format, w: &buf}
+	if err := enc.write(rows); err != nil {
+		return nil, err
 	}
-	return buf.Bytes(), err
+	return buf.Bytes(), enc.finish()
 }
 
-// WorkRecords turns works into one exportable record each: the work's
-// canonical record (for its keywords, ISSN, URLs… that the works table does
-// not carry), overlaid with the work's own canonical fields, with the work
-// id as the record id, so that a tool's decisions can be joined back to
-// works. Sorted by work id.
+// encoder writes rows in a format a batch at a time: RIS record after
+// record; CSV with its header once.
+type encoder struct {
+	format string
+	w      io.Writer
+	begun  bool
+}
+
+func (e *encoder) write(rows []tables.Record) error {
+	if len(rows) == 0 && e.begun {
+		return nil
+	}
+	defer func() { e.begun = true }()
+	switch e.format {
+	case "ris":
+		return ris.Write(e.w, rows)
+	case "csv":
+		if e.begun {
+			// csv.Write starts every batch with the header row.
+			return csv.Write(&skipFirstLine{w: e.w}, rows)
+		}
+		return csv.Write(e.w, rows)
+	}
+	return fmt.Errorf("export format %q is not ris or csv", e.format)
+}
+
+// finish writes what an empty export holds (the CSV header).
+func (e *encoder) finish() error {
+	if !e.begun {
+		return e.write(nil)
+	}
+	return nil
+}
+
+// skipFirstLine drops everything up to and including the first line end.
+type skipFirstLine struct {
+	w       io.Writer
+	skipped bool
+}
+
+func (s *skipFirstLine) Write(p []byte) (int, error) {
+	if s.skipped {
+		return s.w.Write(p)
+	}
+	i := bytes.IndexByte(p, '\n')
+	if i < 0 {
+		return len(p), nil
+	}
+	s.skipped = true
+	if _, err := s.w.Write(p[i+1:]); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// WorkRecords turns works into one exportable record each (WorkRecord),
+// sorted by work id, for `realsynth export` from committed tables.
 func WorkRecords(works []tables.Work, records []tables.Record) []tables.Record {
 	byID := make(map[string]int, len(records))
 	for i := range records {
 		byID[records[i].RecordID] = i
 	}
 	out := make([]tables.Record, 0, len(works))
-	for _, w := range works {
-		var r tables.Record
-		if i, ok := byID[w.CanonicalRecordID]; ok {
-			r = cloneLists(records[i])
+	for i := range works {
+		var canon *tables.Record
+		if k, ok := byID[works[i].CanonicalRecordID]; ok {
+			canon = &records[k]
 		}
-		r.RecordID, r.WorkID = w.WorkID, w.WorkID
-		setIf(&r.Title, w.Title)
-		if len(w.Authors) > 0 {
-			r.Authors = w.Authors
-		}
-		if w.Year != nil {
-			r.Year = w.Year
-		}
-		setIf(&r.Journal, w.Journal)
-		setIf(&r.Volume, w.Volume)
-		setIf(&r.Issue, w.Issue)
-		if w.Pages != "" && w.Pages != r.Pages {
-			r.Pages, r.PageStart, r.PageEnd = w.Pages, "", "" // Complete expands them again
-		}
-		if w.DOI != "" && w.DOI != r.DOI {
-			r.DOI, r.DOIs = w.DOI, []string{w.DOI}
-		}
-		setIf(&r.PMID, w.PMID)
-		setIf(&r.Abstract, w.Abstract)
-		r.Database = strings.Join(w.Databases, "; ")
-		r.Round = w.FirstRound
-		biblio.Complete(&r)
-		out = append(out, r)
+		out = append(out, WorkRecord(&works[i], canon))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].RecordID < out[j].RecordID })
 	return out
+}
+
+// WorkRecord is a work as one exportable record: its canonical record (for
+// its keywords, ISSN, URLs… that the works table does not carry; nil when
+// not at hand), overlaid with the work's own canonical fields, with the
+// work id as the record id, so that a tool's decisions can be joined back
+// to works.
+func WorkRecord(w *tables.Work, canon *tables.Record) tables.Record {
+	var r tables.Record
+	if canon != nil {
+		r = cloneLists(*canon)
+	}
+	r.RecordID, r.WorkID = w.WorkID, w.WorkID
+	setIf(&r.Title, w.Title)
+	if len(w.Authors) > 0 {
+		r.Authors = w.Authors
+	}
+	if w.Year != nil {
+		r.Year = w.Year
+	}
+	setIf(&r.Journal, w.Journal)
+	setIf(&r.Volume, w.Volume)
+	setIf(&r.Issue, w.Issue)
+	if w.Pages != "" && w.Pages != r.Pages {
+		r.Pages, r.PageStart, r.PageEnd = w.Pages, "", "" // Complete expands them again
+	}
+	if w.DOI != "" && w.DOI != r.DOI {
+		r.DOI, r.DOIs = w.DOI, []string{w.DOI}
+	}
+	setIf(&r.PMID, w.PMID)
+	setIf(&r.Abstract, w.Abstract)
+	r.Database = strings.Join(w.Databases, "; ")
+	r.Round = w.FirstRound
+	biblio.Complete(&r)
+	return r
 }
 
 func setIf(dst *string, v string) {

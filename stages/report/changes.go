@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"strconv"
 
@@ -42,7 +43,7 @@ type previous struct {
 
 // current is this run's tables, as far as the comparison needs them.
 type current struct {
-	records    []tables.Record
+	records    iter.Seq[*tables.Record] // the record_id, database and work_id of each
 	works      []tables.Work
 	decisions  []tables.Decision
 	candidates []tables.DemiRegularityCandidate
@@ -105,7 +106,7 @@ func Changes(cur current, prev previous) []tables.Change {
 		}
 		return c
 	}
-	for _, r := range cur.records {
+	for r := range cur.records {
 		if prev.records[r.RecordID] {
 			continue
 		}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"iter"
 	"reflect"
 	"testing"
 
@@ -21,12 +22,12 @@ func TestChangesOfAnUpdateRound(t *testing.T) {
 		candidates: []prevCandidate{{"X", 2}, {"Y", 1}, {"Z", 4}},
 	}
 	cur := current{
-		records: []tables.Record{
+		records: seqOf([]tables.Record{
 			{RecordID: "p1", WorkID: "W1", Database: "MEDLINE"}, {RecordID: "p2", WorkID: "W1", Database: "Embase"},
 			{RecordID: "p3", WorkID: "W2", Database: "MEDLINE"},
 			{RecordID: "r4", WorkID: "W1", Database: "Embase"},
 			{RecordID: "r5", WorkID: "W3", Database: "Embase"}, {RecordID: "r6", WorkID: "W3", Database: "MEDLINE"},
-		},
+		}),
 		decisions: []tables.Decision{
 			{WorkID: "W1", Stage: "title_abstract", Decision: "include", StudyID: "W1"},
 			{WorkID: "W1", Stage: "full_text", Decision: "include", StudyID: "W1"},
@@ -60,8 +61,18 @@ func TestChangesOfAnUpdateRound(t *testing.T) {
 }
 
 func TestChangesOnAFirstRun(t *testing.T) {
-	got := Changes(current{records: []tables.Record{{RecordID: "r1", WorkID: "W1", Database: "MEDLINE"}}}, previous{})
+	got := Changes(current{records: seqOf([]tables.Record{{RecordID: "r1", WorkID: "W1", Database: "MEDLINE"}})}, previous{})
 	if want := []tables.Change{{Kind: "previous_output", Subject: "none"}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("first run: %+v, want %+v", got, want)
+	}
+}
+
+func seqOf(records []tables.Record) iter.Seq[*tables.Record] {
+	return func(yield func(*tables.Record) bool) {
+		for i := range records {
+			if !yield(&records[i]) {
+				return
+			}
+		}
 	}
 }

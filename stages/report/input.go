@@ -78,8 +78,8 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 		in.Rounds = append(in.Rounds, pipeline.ManifestRound{ID: r.ID, Date: r.Date})
 	}
 	for _, spec := range tables.Catalog() {
-		if rows, ok := run.Table(spec.Name); ok {
-			in.Rows[spec.Name] = reflect.ValueOf(rows).Len()
+		if n, ok := pipeline.Len(run, spec.Name); ok {
+			in.Rows[spec.Name] = n
 		}
 	}
 	for _, t := range in.drawnFrom() {

@@ -32,8 +32,15 @@ var Stage = pipeline.Stage{
 func Run(ctx context.Context, run *pipeline.Run, _ any) error {
 	var cur current
 	var err error
-	if cur.records, _, err = pipeline.Get[tables.Record](run, "records"); err != nil {
-		return err
+	sc := pipeline.Scan[tables.Record](run, "records", "record_id", "database", "work_id")
+	cur.records = func(yield func(*tables.Record) bool) {
+		for _, rows := range sc.Chunks() {
+			for i := range rows {
+				if !yield(&rows[i]) {
+					return
+				}
+			}
+		}
 	}
 	if cur.works, _, err = pipeline.Get[tables.Work](run, "works"); err != nil {
 		return err
@@ -48,7 +55,11 @@ func Run(ctx context.Context, run *pipeline.Run, _ any) error {
 	if err != nil {
 		return err
 	}
-	if err := pipeline.Put(run, "changes", Changes(cur, prev)); err != nil {
+	changes := Changes(cur, prev)
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if err := pipeline.Put(run, "changes", changes); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

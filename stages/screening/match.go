@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"iter"
 	"regexp"
 	"sort"
 	"strings"
@@ -26,9 +27,9 @@ type titleHit struct {
 	year   *int32
 }
 
-func newWorkIndex(records []tables.Record, works []tables.Work) *workIndex {
+func newWorkIndex(records iter.Seq[*tables.Record], works []tables.Work) *workIndex {
 	ix := &workIndex{byKey: map[string][]keyHit{}, byDOI: map[string][]string{}, byPMID: map[string][]string{}, byTitle: map[string][]titleHit{}}
-	for _, r := range records {
+	for r := range records {
 		if r.WorkID == "" {
 			continue
 		}

@@ -118,9 +118,13 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 	}
 	// Identification: records per database; the first record of a new work
 	// in its first round is screened, every other one is removed as a duplicate.
-	firstSeen := map[string]bool{}
+	type workRound struct {
+		work  string
+		round int
+	}
+	firstSeen := map[workRound]bool{}
 	var orphans []string
-	for _, rec := range in.records {
+	for rec := range in.records {
 		i, ok := roundIdx[rec.Round]
 		if !ok {
 			return nil, fmt.Errorf("PRISMA: record %s is from round %q, which is not in the config", rec.RecordID, rec.Round)
@@ -134,10 +138,10 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 			orphans = append(orphans, rec.RecordID)
 		case roundIdx[w.FirstRound] < i:
 			f.AlreadyScreened++
-		case firstSeen[rec.WorkID+"\x00"+rec.Round]:
+		case firstSeen[workRound{rec.WorkID, i}]:
 			f.DuplicatesWithinRound++
 		default:
-			firstSeen[rec.WorkID+"\x00"+rec.Round] = true
+			firstSeen[workRound{rec.WorkID, i}] = true
 		}
 	}
 	// A record the export held but ingest could not read was identified by

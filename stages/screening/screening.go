@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"slices"
 	"sort"
@@ -129,11 +130,7 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	if err := p.validate(run); err != nil {
 		return err
 	}
-	records, ok, err := pipeline.Get[tables.Record](run, "records")
-	if err != nil {
-		return err
-	}
-	if !ok {
+	if _, ok := pipeline.Len(run, "records"); !ok {
 		return errors.New("screening needs the records table: enable the ingest stage")
 	}
 	works, ok, err := pipeline.Get[tables.Work](run, "works")
@@ -179,9 +176,28 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	if err != nil {
 		return err
 	}
+	// Records are read chunk by chunk, only the columns screening uses:
+	// without votes, those PRISMA counts.
+	columns := []string{"record_id", "work_id", "round", "database"}
+	if len(raw) > 0 {
+		columns = append(columns, "source_key", "doi", "dois", "pmid", "title", "year")
+	}
+	sc := pipeline.Scan[tables.Record](run, "records", columns...)
+	records := func(yield func(*tables.Record) bool) {
+		for _, rows := range sc.Chunks() {
+			for i := range rows {
+				if !yield(&rows[i]) {
+					return
+				}
+			}
+		}
+	}
 	out, err := screen(input{records: records, quarantined: quarantined, works: works, previous: previous, rounds: rounds, databases: databases, votes: raw}, p, run)
 	prog.Add(int64(len(raw)))
 	prog.Done()
+	if err == nil {
+		err = sc.Err()
+	}
 	if err != nil {
 		return err
 	}
@@ -204,7 +220,9 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 
 // input is everything screening reads; output everything it writes.
 type input struct {
-	records []tables.Record
+	// records yields the records table, row by row (a row is valid until
+	// the next; its strings may be kept).
+	records iter.Seq[*tables.Record]
 	// quarantined are export records ingest could not read: identified,
 	// then removed before screening, so PRISMA loses none of them.
 	quarantined []tables.Quarantine
@@ -231,7 +249,10 @@ func screen(in input, p *Params, w warner) (*output, error) {
 	for i := range in.works {
 		workByID[in.works[i].WorkID] = &in.works[i]
 	}
-	ix := newWorkIndex(in.records, in.works)
+	var ix *workIndex
+	if len(in.votes) > 0 { // without votes, no index to join them by
+		ix = newWorkIndex(in.records, in.works)
+	}
 	warnBadVotes := newExamples()
 	for _, rv := range in.votes {
 		if rv.Err != "" {

@@ -84,7 +84,13 @@ func (f fixture) analyse(t *testing.T) result {
 	}
 	res := newResolver(rounds, f.works, f.works != nil, f.screening, f.screening != nil, studyRows, warn)
 	if f.records != nil {
-		res.indexRecords(f.records, cfgs)
+		res.indexRecords(func(yield func(*tables.Record) bool) {
+			for i := range f.records {
+				if !yield(&f.records[i]) {
+					return
+				}
+			}
+		}, cfgs)
 	}
 	in, err := res.resolve(cfgs)
 	if err != nil {

@@ -2,6 +2,7 @@ package synthesis
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -120,7 +121,7 @@ func recordKeys(r *tables.Record, out []string) []string {
 // PMID, DOI or database key it knows before any run has issued work ids.
 // Only the references in use are kept, so the index stays small whatever
 // the size of the search.
-func (r *resolver) indexRecords(records []tables.Record, configs []Configuration) {
+func (r *resolver) indexRecords(records iter.Seq[*tables.Record], configs []Configuration) {
 	want := map[string]bool{}
 	note := func(ref string) {
 		if _, isWork := r.works[ref]; !isWork {
@@ -148,8 +149,7 @@ func (r *resolver) indexRecords(records []tables.Record, configs []Configuration
 	}
 	r.refs = map[string][]string{}
 	var keys []string
-	for i := range records {
-		rec := &records[i]
+	for rec := range records {
 		if rec.WorkID == "" {
 			continue
 		}

@@ -154,11 +154,20 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	rounds := roundIDs(run.Config, in.configs)
 	res := newResolver(rounds, works, haveWorks, decisions, haveDecisions, in.studies, run.Warn)
 	if haveWorks {
-		records, _, err := pipeline.Get[tables.Record](run, "records")
-		if err != nil {
+		// Only the columns a report reference can name are read.
+		sc := pipeline.Scan[tables.Record](run, "records", "work_id", "pmid", "doi", "dois", "source_key", "database")
+		res.indexRecords(func(yield func(*tables.Record) bool) {
+			for _, rows := range sc.Chunks() {
+				for i := range rows {
+					if !yield(&rows[i]) {
+						return
+					}
+				}
+			}
+		}, in.configs)
+		if err := sc.Err(); err != nil {
 			return err
 		}
-		res.indexRecords(records, in.configs)
 	}
 	input, err := res.resolve(in.configs)
 	if err != nil {
