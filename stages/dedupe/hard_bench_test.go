@@ -37,7 +37,7 @@ func BenchmarkDedupeRecords(b *testing.B) {
 	if path == "" {
 		b.Skip("set REALSYNTH_DEDUPE_RECORDS to a records.parquet")
 	}
-	var res *result
+	var res *testResult
 	var cpu, peak float64
 	var n int
 	var before, after runtime.MemStats
@@ -128,7 +128,7 @@ func watchHeap() func() float64 {
 
 // writeSnapshot writes what the stage decided, in a stable order: each
 // record's work and study, then each pair row.
-func writeSnapshot(path string, res *result) error {
+func writeSnapshot(path string, res *testResult) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
