@@ -255,24 +255,16 @@ func (d *Decoded) countLines(b []byte) {
 	if d.lastCR && b[0] == '\n' {
 		b = b[1:] // the CRLF was counted at its CR
 	}
-	d.lastCR = false
-	if bytes.IndexByte(b, '\r') < 0 {
-		d.line += int64(bytes.Count(b, []byte{'\n'}))
-		return
-	}
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '\n':
-			d.line++
-		case '\r':
-			d.line++
-			if i+1 == len(b) {
-				d.lastCR = true
-			} else if b[i+1] == '\n' {
-				i++
-			}
+	// Every CR and every LF ends a line, except the LF of a CRLF.
+	lf := bytes.Count(b, []byte{'\n'})
+	d.line += int64(lf)
+	if cr := bytes.Count(b, []byte{'\r'}); cr > 0 {
+		d.line += int64(cr)
+		if lf > 0 {
+			d.line -= int64(bytes.Count(b, []byte("\r\n")))
 		}
 	}
+	d.lastCR = len(b) > 0 && b[len(b)-1] == '\r'
 }
 
 // completeRunes is the length of b without a UTF-8 sequence cut off at its

@@ -3,6 +3,7 @@ package formats
 import (
 	"bytes"
 	"io"
+	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
@@ -190,5 +191,27 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCountLinesAnyChunks: however the text is cut into chunks, CR, LF and
+// CRLF each end one line (a CRLF cut between its two bytes too).
+func TestCountLinesAnyChunks(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for round := 0; round < 500; round++ {
+		b := make([]byte, rng.Intn(60))
+		for i := range b {
+			b[i] = "\r\nx"[rng.Intn(3)]
+		}
+		want := int64(strings.Count(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(string(b)), "\n"))
+		d := &Decoded{}
+		for rest := b; len(rest) > 0; {
+			n := 1 + rng.Intn(len(rest))
+			d.countLines(rest[:n])
+			rest = rest[n:]
+		}
+		if d.line != want {
+			t.Fatalf("%q: %d line ends counted, want %d", b, d.line, want)
+		}
 	}
 }
