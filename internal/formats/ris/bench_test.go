@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/formatutil/testutil"
+	"github.com/realsynth/realsynth/internal/tables"
 )
 
 func newBenchReader(r io.Reader) formats.Reader { return NewReader(r) }
@@ -43,4 +45,38 @@ func BenchmarkReader(b *testing.B) {
 // reading and biblio.Complete.
 func BenchmarkIngest(b *testing.B) {
 	testutil.BenchIngest(b, testutil.HardInput(b, "ris"), newBenchReader)
+}
+
+// BenchmarkWrite writes the hard corpus's RIS records, completed as ingest
+// completes them, as export writes works.ris.
+func BenchmarkWrite(b *testing.B) {
+	rd := NewReader(bytes.NewReader(testutil.HardExports(b)["ris"]))
+	var recs []tables.Record
+	size := 0
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			continue
+		}
+		biblio.Complete(rec)
+		recs = append(recs, *rec)
+	}
+	var out bytes.Buffer
+	if err := Write(&out, recs); err != nil {
+		b.Fatal(err)
+	}
+	size = out.Len()
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		out.Reset()
+		if err := Write(&out, recs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
 }

@@ -19,27 +19,32 @@ import (
 // SN, AB, KW, UR, N1, LA, M3, ER. PMID and PMCID have no RIS tag that the
 // four importers agree on and are not written.
 func Write(w io.Writer, recs []tables.Record) error {
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	put := func(tag, value string) {
-		value = oneLine(value)
+		value = strings.TrimSpace(value)
 		if value == "" {
 			return
 		}
 		bw.WriteString(tag)
 		bw.WriteString("  - ")
-		bw.WriteString(value)
+		writeOneLine(bw, value)
 		bw.WriteString("\r\n")
 	}
+	var num [20]byte
 	for i := range recs {
 		r := &recs[i]
-		bw.WriteString("TY  - " + TypeCode(r) + "\r\n")
+		bw.WriteString("TY  - ")
+		bw.WriteString(TypeCode(r))
+		bw.WriteString("\r\n")
 		put("ID", r.RecordID)
 		put("TI", r.Title)
 		for _, a := range r.Authors {
 			put("AU", a)
 		}
 		if r.Year != nil {
-			put("PY", strconv.Itoa(int(*r.Year)))
+			bw.WriteString("PY  - ")
+			bw.Write(strconv.AppendInt(num[:0], int64(*r.Year), 10))
+			bw.WriteString("\r\n")
 		}
 		put("DA", r.Date)
 		put("T2", r.Journal)
@@ -86,12 +91,22 @@ func Write(w io.Writer, recs []tables.Record) error {
 	return bw.Flush()
 }
 
-// oneLine joins the lines of v with spaces and trims it.
-func oneLine(v string) string {
-	if strings.ContainsAny(v, "\r\n") {
-		v = strings.Join(strings.Fields(v), " ")
+// writeOneLine writes v, trimmed, on one line: a value with line breaks
+// (a structured abstract) has its words joined with single spaces, as
+// strings.Join(strings.Fields(v), " ") would, without the copy.
+func writeOneLine(bw *bufio.Writer, v string) {
+	if !strings.ContainsAny(v, "\r\n") {
+		bw.WriteString(v)
+		return
 	}
-	return strings.TrimSpace(v)
+	sep := false
+	for word := range strings.FieldsSeq(v) {
+		if sep {
+			bw.WriteByte(' ')
+		}
+		bw.WriteString(word)
+		sep = true
+	}
 }
 
 // typeCodes maps the type names other formats use to RIS reference types.
