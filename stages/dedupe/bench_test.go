@@ -44,12 +44,11 @@ func BenchmarkDedupe1M(b *testing.B) {
 func BenchmarkDedupeRerun100k(b *testing.B) {
 	dir, _ := benchCorpus(b, 100_000)
 	first := deduplicate(ingestDir(b, dir), options{maxBlock: 64})
-	opt := options{maxBlock: 64, prevWorkOf: map[string]string{}, prevWorks: map[string]*tables.Work{}}
+	opt := options{maxBlock: 64, incremental: true}
+	withPrevious(&opt, first)
+	prevWork := map[string]string{}
 	for _, r := range first.records {
-		opt.prevWorkOf[r.RecordID] = r.WorkID
-	}
-	for i := range first.works {
-		opt.prevWorks[first.works[i].WorkID] = &first.works[i]
+		prevWork[r.RecordID] = r.WorkID
 	}
 	b.ResetTimer()
 	var res *testResult
@@ -59,7 +58,7 @@ func BenchmarkDedupeRerun100k(b *testing.B) {
 	b.StopTimer()
 	changed := 0
 	for _, r := range res.records {
-		if r.WorkID != opt.prevWorkOf[r.RecordID] {
+		if r.WorkID != prevWork[r.RecordID] {
 			changed++
 		}
 	}

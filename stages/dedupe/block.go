@@ -2,8 +2,10 @@ package dedupe
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // Blocking: each record emits a few keys; only records sharing a key are
@@ -83,12 +85,20 @@ func blockingKeys(out []keyed, i int, p *prepared) []keyed {
 // into pairs on its own. The pairs are split the same way by their first
 // record, so sorting the buckets sorts the whole. The result does not
 // depend on the number of CPUs.
-func candidatePairs(recs []prepared, maxBlock int) []uint64 {
+//
+// prefilter estimates the nanoseconds the plainly-different test took (one
+// test in timeSample is timed).
+//
+// With active set, only pairs with an active record are returned (an
+// update run's fresh records), exactly those a run without it returns
+// that have one; blocks without an active record are not expanded.
+func candidatePairs(ctx context.Context, recs []prepared, maxBlock int, active []bool) (pairs []uint64, prefilter int64) {
 	const chunk = 8192
 	chunkKeys := make([][]keyed, (len(recs)+chunk-1)/chunk)
-	parallelTasks(len(chunkKeys), func(c int) {
-		var out []keyed
-		for i := c * chunk; i < min((c+1)*chunk, len(recs)); i++ {
+	parallelTasks(ctx, len(chunkKeys), func(c int) {
+		lo, hi := c*chunk, min((c+1)*chunk, len(recs))
+		out := make([]keyed, 0, 10*(hi-lo)) // nine keys a record at most but for extra DOIs
+		for i := lo; i < hi; i++ {
 			out = blockingKeys(out, i, &recs[i])
 		}
 		chunkKeys[c] = out
@@ -98,32 +108,44 @@ func candidatePairs(recs []prepared, maxBlock int) []uint64 {
 	chunkKeys = nil
 
 	bucketPairs := make([][]uint64, len(keyBuckets))
-	parallelTasks(len(keyBuckets), func(b int) {
+	bucketNanos := make([]int64, len(keyBuckets))
+	parallelTasks(ctx, len(keyBuckets), func(b int) {
 		var block []uint32
+		var tested int
 		keys := keyBuckets[b]
 		slices.SortFunc(keys, func(x, y keyed) int {
 			return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.rec, y.rec))
 		})
 		var pairs []uint64
-		for start := 0; start < len(keys); {
+		for start, blocks := 0, 0; start < len(keys); blocks++ {
+			if blocks%1024 == 0 && ctx.Err() != nil {
+				return
+			}
 			end := start + 1
 			for end < len(keys) && keys[end].key == keys[start].key {
 				end++
 			}
 			if end-start > 1 {
 				block = block[:0]
+				anyActive := active == nil
 				for _, k := range keys[start:end] {
 					if len(block) == 0 || block[len(block)-1] != k.rec {
 						block = append(block, k.rec)
+						anyActive = anyActive || active[k.rec]
 					}
 				}
-				pairs = appendBlockPairs(pairs, block, recs, maxBlock)
+				if anyActive {
+					pairs = appendBlockPairs(pairs, block, recs, maxBlock, active, &tested, &bucketNanos[b])
+				}
 			}
 			start = end
 		}
 		bucketPairs[b] = pairs
 		keyBuckets[b] = nil
 	})
+	for _, n := range bucketNanos {
+		prefilter += n
+	}
 
 	// Split pairs by first record into ranges of record indexes, so the
 	// sorted ranges laid end to end are sorted.
@@ -133,7 +155,7 @@ func candidatePairs(recs []prepared, maxBlock int) []uint64 {
 	}
 	pairBuckets := scatter(bucketPairs, bucketBits, func(p uint64) int { return int(p>>32) >> shift })
 	bucketPairs = nil
-	parallelTasks(len(pairBuckets), func(b int) {
+	parallelTasks(ctx, len(pairBuckets), func(b int) {
 		slices.Sort(pairBuckets[b])
 		pairBuckets[b] = slices.Compact(pairBuckets[b])
 	})
@@ -141,11 +163,11 @@ func candidatePairs(recs []prepared, maxBlock int) []uint64 {
 	for _, b := range pairBuckets {
 		total += len(b)
 	}
-	pairs := make([]uint64, 0, total)
+	pairs = make([]uint64, 0, total)
 	for _, b := range pairBuckets {
 		pairs = append(pairs, b...)
 	}
-	return pairs
+	return pairs, prefilter
 }
 
 // scatter moves the items of parts, in order, into 1<<bits buckets by
@@ -170,12 +192,24 @@ func scatter[T any](parts [][]T, bits int, bucketOf func(T) int) [][]T {
 	return buckets
 }
 
-func appendBlockPairs(pairs []uint64, block []uint32, recs []prepared, maxBlock int) []uint64 {
+// appendBlockPairs appends the pairs of one block, each marked when it is
+// plainly different. tested counts the tests; one in timeSample is timed
+// into nanos.
+func appendBlockPairs(pairs []uint64, block []uint32, recs []prepared, maxBlock int, active []bool, tested *int, nanos *int64) []uint64 {
 	pack := func(i, j uint32) uint64 {
 		if i > j {
 			i, j = j, i
 		}
 		k := uint64(i)<<32 | uint64(j)
+		*tested++
+		if *tested%timeSample == 0 {
+			start := time.Now()
+			if plainlyDifferent(&recs[i], &recs[j]) {
+				k |= plainBit
+			}
+			*nanos += timeSample * time.Since(start).Nanoseconds()
+			return k
+		}
 		if plainlyDifferent(&recs[i], &recs[j]) {
 			k |= plainBit
 		}
@@ -184,7 +218,9 @@ func appendBlockPairs(pairs []uint64, block []uint32, recs []prepared, maxBlock 
 	if len(block) <= maxBlock {
 		for x := 0; x < len(block); x++ {
 			for y := x + 1; y < len(block); y++ {
-				pairs = append(pairs, pack(block[x], block[y]))
+				if active == nil || active[block[x]] || active[block[y]] {
+					pairs = append(pairs, pack(block[x], block[y]))
+				}
 			}
 		}
 		return pairs
@@ -198,7 +234,9 @@ func appendBlockPairs(pairs []uint64, block []uint32, recs []prepared, maxBlock 
 	})
 	for x := 0; x < len(sorted); x++ {
 		for y := x + 1; y < len(sorted) && y <= x+window; y++ {
-			pairs = append(pairs, pack(sorted[x], sorted[y]))
+			if active == nil || active[sorted[x]] || active[sorted[y]] {
+				pairs = append(pairs, pack(sorted[x], sorted[y]))
+			}
 		}
 	}
 	return pairs

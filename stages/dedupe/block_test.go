@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -60,7 +61,9 @@ func TestCandidatePairsMatchesPlainBlocking(t *testing.T) {
 				}
 			}
 			if len(block) > 1 {
-				pairs = appendBlockPairs(pairs, block, recs, maxBlock)
+				var tested int
+				var nanos int64
+				pairs = appendBlockPairs(pairs, block, recs, maxBlock, nil, &tested, &nanos)
 			}
 			start = end
 		}
@@ -73,16 +76,16 @@ func TestCandidatePairsMatchesPlainBlocking(t *testing.T) {
 	}
 	for _, procs := range []int{1, 2, 4} {
 		old := runtime.GOMAXPROCS(procs)
-		got := candidatePairs(recs, 64)
+		got, _ := candidatePairs(context.Background(), recs, 64, nil)
 		runtime.GOMAXPROCS(old)
 		if !slices.Equal(got, want) {
 			t.Fatalf("GOMAXPROCS=%d: %d pairs, want %d (first difference at %d)", procs, len(got), len(want), firstDiff(got, want))
 		}
 	}
-	if got := candidatePairs(recs[:1], 64); len(got) != 0 {
+	if got, _ := candidatePairs(context.Background(), recs[:1], 64, nil); len(got) != 0 {
 		t.Errorf("one record gave pairs %v", got)
 	}
-	if got := candidatePairs(nil, 64); len(got) != 0 {
+	if got, _ := candidatePairs(context.Background(), nil, 64, nil); len(got) != 0 {
 		t.Errorf("no records gave pairs %v", got)
 	}
 }

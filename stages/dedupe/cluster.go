@@ -76,6 +76,7 @@ func (e *engine) cluster() {
 	for i := range e.parent {
 		e.parent[i] = i
 	}
+	e.seedWorks()
 	// The sort keys sit beside each edge, not behind a pointer into the
 	// wide pair results: fewer cache misses at a million records.
 	type edge struct {
@@ -96,7 +97,10 @@ func (e *engine) cluster() {
 			cmp.Compare(a.pair, b.pair),
 		)
 	})
-	for _, ed := range edges {
+	for n, ed := range edges {
+		if n%1024 == 0 && e.ctx.Err() != nil {
+			return
+		}
 		p := &e.pairs[ed.pair]
 		ra, rb := e.find(int(p.i)), e.find(int(p.j))
 		if ra == rb {

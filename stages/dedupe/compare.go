@@ -69,12 +69,25 @@ type verdict struct {
 	rule     string
 }
 
+// compareFields compares two records field by field.
 func compareFields(a, b *prepared) evidence {
 	var e evidence
+	comparePlace(a, b, &e)
+	compareTitles(a, b, &e)
+	comparePeople(a, b, &e)
+	return e
+}
+
+// compareTitles fills the title evidence.
+func compareTitles(a, b *prepared, e *evidence) {
 	if a.title != "" && b.title != "" {
 		e.hasTitle = true
 		e.titleScore, e.titleContained = titleSimilarity(a, b)
 	}
+}
+
+// comparePeople fills the authors' and the journal's evidence.
+func comparePeople(a, b *prepared, e *evidence) {
 	if len(a.authors) > 0 && len(b.authors) > 0 {
 		e.hasAuthors = true
 		var first bool
@@ -99,6 +112,12 @@ func compareFields(a, b *prepared) evidence {
 	default:
 		e.journal = conflict
 	}
+}
+
+// comparePlace fills the evidence of identifiers, year and where the
+// records are printed: short keys compared for equality, no string
+// distance.
+func comparePlace(a, b *prepared, e *evidence) {
 	if len(a.dois) > 0 && len(b.dois) > 0 {
 		e.doi = conflict
 		if intersects(a.dois, b.dois) {
@@ -139,7 +158,43 @@ func compareFields(a, b *prepared) evidence {
 			e.year = conflict
 		}
 	}
-	return e
+}
+
+// guardedApart is decide's answer for a pair that one of the first guards
+// (different DOIs, PMIDs or volumes, years apart) ends and whose titles
+// are not alike enough to keep it as a near miss, found without comparing
+// authors or journals; ok is false for every other pair, which is then
+// compared whole. It needs e's place evidence; it fills the title's.
+//
+// Why this is decide's answer: with titles on both sides, no erratum
+// note, one report kind that is not a Cochrane review, decide goes
+// straight to guard, whose first four tests read only place evidence;
+// the exceptions after it (an abstract reprinted in another volume) need
+// titles at least titleSame alike; and such a pair is kept for the
+// duplicate_pairs table only with titles titleClose alike or an
+// identifier shared (TestGuardedApartIsDecide).
+func guardedApart(a, b *prepared, e *evidence) (rule string, ok bool) {
+	if a.title == "" || b.title == "" || a.erratumAt != "" || b.erratumAt != "" || a.kind != b.kind || a.kind == kindCochrane ||
+		e.doi == agree || e.pmid == agree {
+		return "", false
+	}
+	switch {
+	case e.doi == conflict:
+		rule = "guard:doi-conflict"
+	case e.pmid == conflict:
+		rule = "guard:pmid-conflict"
+	case e.year == conflict:
+		rule = "guard:years-apart"
+	case e.volume == conflict:
+		rule = "guard:volume-conflict"
+	default:
+		return "", false
+	}
+	compareTitles(a, b, e)
+	if e.titleScore >= titleClose {
+		return "", false
+	}
+	return rule, true
 }
 
 // shiftedFields: x has no volume, and its issue and first page are y's

@@ -2,11 +2,13 @@ package dedupe
 
 import (
 	"cmp"
+	"context"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/realsynth/realsynth/internal/tables"
 )
@@ -19,10 +21,17 @@ type options struct {
 	decisions map[[2]string]humanDecision
 	// roundIndex orders round ids (config order); unknown rounds sort last.
 	roundIndex func(string) int
-	// prevWorkOf is each record's work in the previous committed output.
-	prevWorkOf map[string]string
+	// prev is each record's work and fingerprint in the previous
+	// committed output; nil in a first run.
+	prev map[string]prevState
 	// prevWorks are the previous committed works, by id.
-	prevWorks map[string]*tables.Work
+	prevWorks map[string]previousWork
+	// prevPairs are the previous duplicate_pairs rows; nil when there are
+	// none to read (a first run, or an output from before the table).
+	prevPairs []tables.DuplicatePair
+	// incremental: in an update run, compare only pairs with a fresh
+	// record and carry the rows of the others (see update.go).
+	incremental bool
 }
 
 // pairResult is one compared candidate pair worth keeping.
@@ -35,11 +44,15 @@ type pairResult struct {
 	// refused is set when clustering would not join the pair's clusters: the
 	// verdict is then review, and note says why.
 	refused bool
+	// carried: the pair of two stable records, rebuilt from the previous
+	// duplicate_pairs row (update.go), not compared in this run.
+	carried bool
 }
 
 // engine holds one de-duplication: the records sorted by id, their keys,
 // the kept pair results and the clusters.
 type engine struct {
+	ctx   context.Context
 	opt   options
 	input []tables.Record // the records as received, in table order (the columns recordColumns names)
 	pos   []int32         // pos[i] is the table position of recs[i]
@@ -50,8 +63,17 @@ type engine struct {
 	kind     []string
 	round    []int32
 	prevWork []string
-	pairs    []pairResult
-	stats    compareStats
+	// Update runs (update.go): each record's fingerprint, whether it is
+	// unchanged since the previous output (stable), and whether this run
+	// compares only pairs with a fresh record.
+	fingerprint []uint64
+	stable      []bool
+	incremental bool
+	carried     int // pairs carried from the previous output
+	index       map[string]int
+	pairs       []pairResult
+	stats       compareStats
+	timing      stageTiming
 	// parent is the union-find forest; members lists each root's records.
 	parent  []int
 	members [][]int
@@ -75,7 +97,7 @@ var recordColumns = []string{
 	"publication_type",
 }
 
-func newEngine(src recordSource, opt options) (*engine, error) {
+func newEngine(ctx context.Context, src recordSource, opt options) (*engine, error) {
 	if opt.maxBlock <= 0 {
 		opt.maxBlock = 64
 	}
@@ -85,11 +107,11 @@ func newEngine(src recordSource, opt options) (*engine, error) {
 	var records []tables.Record
 	if err := src(recordColumns, func(_ int, rows []tables.Record) error {
 		records = append(records, rows...)
-		return nil
+		return ctx.Err()
 	}); err != nil {
 		return nil, err
 	}
-	e := &engine{opt: opt, input: records}
+	e := &engine{ctx: ctx, opt: opt, input: records}
 	// Everything downstream follows record id order, so input order never
 	// matters (ties, repeated ids, are broken by content below).
 	e.pos = sortedByRecordID(records)
@@ -101,34 +123,44 @@ func newEngine(src recordSource, opt options) (*engine, error) {
 	e.kind = make([]string, len(e.recs))
 	e.round = make([]int32, len(e.recs))
 	e.prevWork = make([]string, len(e.recs))
-	parallel(len(e.recs), func(lo, hi int) {
+	e.fingerprint = make([]uint64, len(e.recs))
+	parallel(ctx, len(e.recs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			e.prep[i] = prepare(e.recs[i], opt.mergePreprints)
 			e.kind[i] = e.prep[i].kind
 			e.round[i] = int32(opt.roundIndex(e.recs[i].Round))
-			e.prevWork[i] = opt.prevWorkOf[e.recs[i].RecordID]
+			if opt.prev != nil {
+				e.prevWork[i] = opt.prev[e.recs[i].RecordID].work
+				e.fingerprint[i] = matchFingerprint(e.recs[i])
+			}
 		}
 	})
 	return e, nil
 }
 
 // parallel runs fn over [0,n) in chunks of 2048 items on every CPU.
-func parallel(n int, fn func(lo, hi int)) { parallelChunks(n, 2048, fn) }
+func parallel(ctx context.Context, n int, fn func(lo, hi int)) { parallelChunks(ctx, n, 2048, fn) }
 
 // parallelTasks runs fn once per item on every CPU: for a few large tasks
 // (chunks of records, buckets of keys).
-func parallelTasks(n int, fn func(i int)) {
-	parallelChunks(n, 1, func(lo, hi int) {
+func parallelTasks(ctx context.Context, n int, fn func(i int)) {
+	parallelChunks(ctx, n, 1, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			fn(i)
 		}
 	})
 }
 
-func parallelChunks(n, chunk int, fn func(lo, hi int)) {
+// parallelChunks hands out chunks of [0,n) to one worker per CPU. Once ctx
+// is cancelled no further chunk starts, so a cancelled run stops within a
+// chunk's time (milliseconds); the caller checks ctx.Err() afterwards,
+// since the work is then incomplete.
+func parallelChunks(ctx context.Context, n, chunk int, fn func(lo, hi int)) {
 	workers := runtime.GOMAXPROCS(0)
 	if n <= chunk || workers == 1 {
-		fn(0, n)
+		for lo := 0; lo < n && ctx.Err() == nil; lo += chunk {
+			fn(lo, min(lo+chunk, n))
+		}
 		return
 	}
 	var next atomic.Int64
@@ -137,7 +169,7 @@ func parallelChunks(n, chunk int, fn func(lo, hi int)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
+			for ctx.Err() == nil {
 				lo := int(next.Add(int64(chunk))) - chunk
 				if lo >= n {
 					return
@@ -156,12 +188,7 @@ func (e *engine) humanPairs() (unknown [][2]string) {
 	if len(e.opt.decisions) == 0 {
 		return nil
 	}
-	index := make(map[string]int, len(e.recs))
-	for i, r := range e.recs {
-		if _, dup := index[r.RecordID]; !dup {
-			index[r.RecordID] = i
-		}
-	}
+	index := e.recordIndex()
 	for pair, d := range e.opt.decisions {
 		i, ok1 := index[pair[0]]
 		j, ok2 := index[pair[1]]
@@ -179,8 +206,18 @@ func (e *engine) humanPairs() (unknown [][2]string) {
 
 // comparePairs compares every candidate pair that is not plainly
 // different (and every pair a human decided) and keeps those worth a row.
+//
+// In an incremental update run only pairs with a fresh record are
+// compared; the pairs of two stable records are carried (update.go).
 func (e *engine) comparePairs() {
-	cands := candidatePairs(e.prep, e.opt.maxBlock)
+	var active []bool
+	if e.incremental {
+		active = make([]bool, len(e.stable))
+		for i, s := range e.stable {
+			active[i] = !s
+		}
+	}
+	cands, prefilter := candidatePairs(e.ctx, e.prep, e.opt.maxBlock, active)
 	// Plainly different pairs are counted and dropped, unless a human
 	// decided them; what remains is in (i, j) order.
 	var plain int64
@@ -207,14 +244,23 @@ func (e *engine) comparePairs() {
 	const chunk = 4096
 	nChunks := (len(cands) + chunk - 1) / chunk
 	results := make([][]pairResult, nChunks)
-	tallies := make([]map[string]int64, nChunks)
-	parallelTasks(nChunks, func(c int) {
+	tallies := make([]ruleTally, nChunks)
+	parallelTasks(e.ctx, nChunks, func(c int) {
 		var kept []pairResult
-		tally := map[string]int64{}
-		for _, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
+		tally := newRuleTally()
+		for n, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
 			i, j := int(k>>32), int(k&0xffffffff)
+			// One pair in timeSample is timed, for each rule's share of
+			// the time (two clock reads: too dear for every pair).
+			var start time.Time
+			if n%timeSample == 0 {
+				start = time.Now()
+			}
 			r, keep := e.comparePair(i, j)
-			tally[r.v.rule]++
+			tally.count[r.v.rule]++
+			if n%timeSample == 0 {
+				tally.nanos[r.v.rule] += timeSample * time.Since(start).Nanoseconds()
+			}
 			if keep {
 				kept = append(kept, r)
 			}
@@ -224,10 +270,13 @@ func (e *engine) comparePairs() {
 	})
 	e.stats.pairs = int64(len(cands)) + plain
 	if plain > 0 {
-		tallies = append(tallies, map[string]int64{plainlyDifferentRule: plain})
+		tallies = append(tallies, ruleTally{
+			count: map[string]int64{plainlyDifferentRule: plain},
+			nanos: map[string]int64{plainlyDifferentRule: prefilter},
+		})
 	}
 	for _, t := range tallies {
-		e.stats.add(t)
+		e.stats.add(t, &e.timing)
 	}
 	total := 0
 	for _, r := range results {
@@ -237,13 +286,30 @@ func (e *engine) comparePairs() {
 	for _, r := range results {
 		e.pairs = append(e.pairs, r...)
 	}
+	if e.incremental && e.ctx.Err() == nil {
+		carried := e.carriedPairs()
+		e.carried = len(carried)
+		e.pairs = mergePairs(e.pairs, carried)
+	}
 }
 
 func (e *engine) comparePair(i, j int) (pairResult, bool) {
 	a, b := &e.prep[i], &e.prep[j]
 	r := pairResult{i: uint32(i), j: uint32(j)}
 	h := e.human[pack(i, j)]
-	r.ev = compareFields(a, b)
+	// compareFields, in steps: a pair that an identifier, year or volume
+	// guard ends is not compared further (guardedApart).
+	comparePlace(a, b, &r.ev)
+	if h == "" {
+		if rule, ok := guardedApart(a, b, &r.ev); ok {
+			r.v = verdict{distinct, rule}
+			return r, false
+		}
+	}
+	if !r.ev.hasTitle {
+		compareTitles(a, b, &r.ev)
+	}
+	comparePeople(a, b, &r.ev)
 	if h != "" {
 		r.v, r.human = h.verdict(), true
 		return r, true

@@ -2,11 +2,13 @@ package dedupe
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -38,6 +40,7 @@ func BenchmarkDedupeRecords(b *testing.B) {
 		b.Skip("set REALSYNTH_DEDUPE_RECORDS to a records.parquet")
 	}
 	var res *testResult
+	var timing stageTiming
 	var cpu, peak float64
 	var n int
 	var before, after runtime.MemStats
@@ -57,11 +60,16 @@ func BenchmarkDedupeRecords(b *testing.B) {
 		stop := watchHeap()
 		cpu0 := cpuSeconds()
 		b.StartTimer()
-		res = deduplicate(records, options{maxBlock: 64})
+		var out *result
+		out, timing, err = deduplicateFrom(context.Background(), directSource(records), options{maxBlock: 64})
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.StopTimer()
 		cpu += cpuSeconds() - cpu0
 		peak = max(peak, stop()-float64(before.HeapAlloc)/(1<<20))
 		runtime.ReadMemStats(&after)
+		res = withRecords(out, records, options{})
 	}
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), "alloc-MiB")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(max(n, 1)), "allocs/record")
@@ -71,6 +79,7 @@ func BenchmarkDedupeRecords(b *testing.B) {
 	b.ReportMetric(peak, "peak-heap-MiB")
 	fmt.Printf("dedupe %d records: %d pairs (%.2f per record); ended by: %s\n", n, res.stats.pairs,
 		float64(res.stats.pairs)/float64(max(n, 1)), res.stats.String())
+	fmt.Printf("phases: %s\nrule shares: %s\n", timing.Phases(), timing.RuleShares())
 	if dir := os.Getenv("REALSYNTH_DEDUPE_CORPUS"); dir != "" {
 		f, err := os.Open(filepath.Join(dir, synthgen.TruthFile))
 		if err != nil {
@@ -176,4 +185,100 @@ func BenchmarkPrepareRecords(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(records)), "ns/record")
+}
+
+// BenchmarkDedupeCancel cancels the de-duplication of
+// REALSYNTH_DEDUPE_RECORDS at several points of its run and reports the
+// longest wait from the cancellation to the stage's return (SIGTERM must
+// stop a run within a second).
+func BenchmarkDedupeCancel(b *testing.B) {
+	path := os.Getenv("REALSYNTH_DEDUPE_RECORDS")
+	if path == "" {
+		b.Skip("set REALSYNTH_DEDUPE_RECORDS to a records.parquet")
+	}
+	var worst time.Duration
+	for i := 0; i < b.N; i++ {
+		for _, after := range []time.Duration{200 * time.Millisecond, time.Second, 3 * time.Second, 6 * time.Second, 10 * time.Second, 20 * time.Second} {
+			records, err := table.ReadFile[tables.Record](path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error, 1)
+			go func() {
+				_, _, err := deduplicateFrom(ctx, directSource(records), options{maxBlock: 64})
+				done <- err
+			}()
+			var wait time.Duration
+			select {
+			case err = <-done:
+				fmt.Printf("finished before the cancellation at %v\n", after)
+				cancel()
+				continue
+			case <-time.After(after):
+				at := time.Now()
+				cancel()
+				err = <-done
+				wait = time.Since(at)
+			}
+			fmt.Printf("cancelled after %v: returned %v in %v\n", after, err, wait.Round(time.Millisecond))
+			if err == nil {
+				b.Errorf("cancelled after %v, but no error", after)
+			}
+			worst = max(worst, wait)
+		}
+	}
+	b.ReportMetric(worst.Seconds(), "worst-wait-s")
+}
+
+// BenchmarkDedupeUpdate is an update run over a committed review: the
+// records of REALSYNTH_DEDUPE_RECORDS, one in twenty put into a second
+// round (a new round of 50k over a million), round 1 de-duplicated and
+// committed, then both rounds de-duplicated again, comparing every pair
+// (full) and only the new round's (incremental). It reports each run's
+// CPU and wall seconds and checks that both give the same works; the
+// duplicate_pairs rows that differ are counted.
+func BenchmarkDedupeUpdate(b *testing.B) {
+	path := os.Getenv("REALSYNTH_DEDUPE_RECORDS")
+	if path == "" {
+		b.Skip("set REALSYNTH_DEDUPE_RECORDS to a records.parquet")
+	}
+	records, err := table.ReadFile[tables.Record](path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := splitRounds(records, 20)
+	records = nil
+	rounds := func(id string) int { return map[string]int{"r1": 0, "r2": 1}[id] }
+	first := deduplicate(c.round1, options{maxBlock: 64, roundIndex: rounds})
+	c.round1 = nil
+	runtime.GC()
+	var out [2]*testResult
+	for i := 0; i < b.N; i++ {
+		for k, incremental := range []bool{false, true} {
+			opt := options{maxBlock: 64, roundIndex: rounds, incremental: incremental}
+			withPrevious(&opt, first)
+			all := slices.Clone(c.all)
+			runtime.GC()
+			cpu0, start := cpuSeconds(), time.Now()
+			r, timing, err := deduplicateFrom(context.Background(), directSource(all), opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cpu, wall := cpuSeconds()-cpu0, time.Since(start)
+			res := withRecords(r, all, opt)
+			name := map[bool]string{false: "full", true: "incremental"}[incremental]
+			fmt.Printf("%s update run: %.2f CPU-s, %.2f s wall; %d pairs compared, %d carried; %s\n", name, cpu, wall.Seconds(), res.stats.pairs, res.stats.carried, timing.Phases())
+			b.ReportMetric(cpu, name+"-cpu-s")
+			b.ReportMetric(wall.Seconds(), name+"-wall-s")
+			out[k] = res
+		}
+	}
+	if why := sameWorks(out[0], out[1]); why != "" {
+		b.Errorf("incremental and full update runs differ: %s", why)
+	}
+	rows := differentRows(out[0].pairs, out[1].pairs)
+	fmt.Printf("works: identical; duplicate_pairs rows differing: %d of %d\n", rows, len(out[0].pairs))
+	b.ReportMetric(float64(rows), "pair-rows-differing")
 }

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/realsynth/realsynth/internal/tables"
@@ -45,10 +46,16 @@ type testResult struct {
 // deduplicate runs the stage logic on records (any order) and fills them
 // with their work ids in place, in table order.
 func deduplicate(records []tables.Record, opt options) *testResult {
-	res, err := deduplicateFrom(sliceSource(records), opt)
+	res, _, err := deduplicateFrom(context.Background(), sliceSource(records), opt)
 	if err != nil {
 		panic(err)
 	}
+	return withRecords(res, records, opt)
+}
+
+// withRecords fills records (the input of res, in the source's order) with
+// their work ids and puts them in table order.
+func withRecords(res *result, records []tables.Record, opt options) *testResult {
 	for i := range records {
 		records[i].WorkID = res.workOf[i]
 	}
@@ -63,4 +70,17 @@ func deduplicate(records []tables.Record, opt options) *testResult {
 			cmp.Compare(a.RecordID, b.RecordID), cmp.Compare(a.Title, b.Title))
 	})
 	return &testResult{res, records}
+}
+
+// directSource hands records to the engine as they are, chunk by chunk,
+// without the round trip through Arrow: for benchmarks of the engine alone.
+func directSource(records []tables.Record) recordSource {
+	return func(_ []string, each func(start int, rows []tables.Record) error) error {
+		for start := 0; start < len(records); start += table.ChunkRows {
+			if err := each(start, records[start:min(start+table.ChunkRows, len(records))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }

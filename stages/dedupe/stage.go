@@ -16,6 +16,7 @@ type Params struct {
 	Decisions      string `mapstructure:"decisions" doc:"CSV of human decisions (record_a,record_b,decision = same|different|same_study|different_study), relative to the config; empty for none"`
 	MergePreprints bool   `mapstructure:"merge_preprints" doc:"merge a preprint into its journal article instead of linking them as related reports of one study"`
 	MaxBlock       int    `mapstructure:"max_block" doc:"records sharing a blocking key beyond which only title-sorted neighbours are compared"`
+	Incremental    bool   `mapstructure:"incremental" doc:"in an update run, compare only new or changed records and carry the pairs of the others from the previous output; false compares every pair again (same works)"`
 	ReviewCSV      string `mapstructure:"review_csv" doc:"file name of the review queue written beside the tables as CSV, ready to fill in and use as decisions; empty for none"`
 }
 
@@ -24,7 +25,7 @@ var Stage = pipeline.Stage{
 	Name: "dedupe",
 	Doc:  "de-duplicate records into works across databases and rounds, link related reports, count source overlap",
 	Params: func() any {
-		return &Params{MaxBlock: 64, ReviewCSV: "dedupe_review.csv"}
+		return &Params{MaxBlock: 64, Incremental: true, ReviewCSV: "dedupe_review.csv"}
 	},
 	Check: check,
 	Run:   run,
@@ -62,6 +63,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	opt := options{
 		mergePreprints: p.MergePreprints,
 		maxBlock:       p.MaxBlock,
+		incremental:    p.Incremental,
 		roundIndex: func(id string) int {
 			if i := run.Config.RoundIndex(id); i >= 0 {
 				return i
@@ -82,14 +84,16 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 		return err
 	}
 	prog := run.Progress("dedupe", int64(n))
-	res, err := deduplicateFrom(scanRecords(run), opt)
+	res, timing, err := deduplicateFrom(ctx, scanRecords(run), opt)
 	if err != nil {
-		return err
+		return fmt.Errorf("dedupe: %w", err)
 	}
 	prog.Add(int64(n))
 	prog.Done()
 	run.Log.Info("dedupe compared", "records", n, "pairs", res.stats.pairs,
-		"pairs_per_record", perRecord(res.stats.pairs, n), "ended_by", res.stats.String())
+		"pairs_per_record", perRecord(res.stats.pairs, n), "incremental", res.stats.incremental,
+		"carried_pairs", res.stats.carried, "ended_by", res.stats.String())
+	run.Log.Info("dedupe time", "phases", timing.Phases(), "rule_shares", timing.RuleShares())
 	for _, w := range res.warnings {
 		run.Warn("dedupe: %s", w)
 	}
@@ -116,35 +120,27 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	return nil
 }
 
-// loadPrevious reads the previous committed works and records, so that
-// work ids stay what they were. Of the records it reads two columns.
+// loadPrevious reads what dedupe needs of the previous committed output:
+// each record's work (work ids never change) and the fields the matching
+// reads, the works' studies and first rounds, and the duplicate pairs an
+// update run carries (see update.go).
 func loadPrevious(run *pipeline.Run, opt *options) error {
-	type recordWork struct {
-		RecordID string `table:"record_id"`
-		WorkID   string `table:"work_id,optional"`
-	}
-	prevRecords, ok, err := pipeline.Previous[recordWork](run, "records")
+	records, ok, err := pipeline.Previous[previousRecord](run, "records")
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
-	if ok {
-		opt.prevWorkOf = make(map[string]string, len(prevRecords))
-		for _, r := range prevRecords {
-			if r.WorkID != "" {
-				opt.prevWorkOf[r.RecordID] = r.WorkID
-			}
-		}
+	if !ok {
+		return nil
 	}
-	prevWorks, ok, err := pipeline.Previous[tables.Work](run, "works")
+	works, _, err := pipeline.Previous[previousWork](run, "works")
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
-	if ok {
-		opt.prevWorks = make(map[string]*tables.Work, len(prevWorks))
-		for i := range prevWorks {
-			opt.prevWorks[prevWorks[i].WorkID] = &prevWorks[i]
-		}
+	pairs, havePairs, err := pipeline.Previous[tables.DuplicatePair](run, "duplicate_pairs")
+	if err != nil {
+		return fmt.Errorf("dedupe: %w", err)
 	}
+	setPrevious(opt, records, works, pairs, havePairs)
 	return nil
 }
 

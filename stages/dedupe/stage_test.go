@@ -621,6 +621,9 @@ func commit(t *testing.T, run *pipeline.Run, dir string) {
 	if err := table.WriteFile(filepath.Join(dir, "works.parquet"), get[tables.Work](t, run, "works"), table.Meta{Table: "works"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := table.WriteFile(filepath.Join(dir, "duplicate_pairs.parquet"), get[tables.DuplicatePair](t, run, "duplicate_pairs"), table.Meta{Table: "duplicate_pairs"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestCrossRoundStability: round 2 re-finds a round-1 work and adds a record

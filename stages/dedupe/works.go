@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -25,23 +26,50 @@ type result struct {
 
 // deduplicateFrom runs the whole stage logic on the records src gives (in
 // any order): their works, and each one's work id by table position.
-func deduplicateFrom(src recordSource, opt options) (*result, error) {
-	e, err := newEngine(src, opt)
-	if err != nil {
-		return nil, err
-	}
+//
+// Every long step checks ctx between chunks of work, so a cancelled run
+// (SIGTERM) returns ctx's error within a fraction of a second.
+func deduplicateFrom(ctx context.Context, src recordSource, opt options) (*result, stageTiming, error) {
+	var srcErr error
 	res := &result{}
-	for _, u := range e.humanPairs() {
-		res.warnings = append(res.warnings, fmt.Sprintf("decision for %s, %s ignored: a record is not in this run", u[0], u[1]))
+	var e *engine
+	var workOf []string
+	var studies *studyForest
+	steps := []struct {
+		name string
+		run  func()
+	}{
+		{"prepare", func() { e, srcErr = newEngine(ctx, src, opt) }},
+		{"compare", func() {
+			for _, u := range e.humanPairs() {
+				res.warnings = append(res.warnings, fmt.Sprintf("decision for %s, %s ignored: a record is not in this run", u[0], u[1]))
+			}
+			e.markStable()
+			e.incremental = opt.incremental && opt.prevPairs != nil && slices.Contains(e.stable, true)
+			e.comparePairs()
+		}},
+		{"cluster", func() {
+			e.placeRecurringTitles()
+			e.cluster()
+		}},
+		{"works", func() {
+			workOf = e.assignWorkIDs(res)
+			studies = e.linkStudies(res, workOf)
+			e.dropMatchingKeys()
+		}},
+		{"outputs", func() { e.buildOutputs(res, workOf, studies) }},
 	}
-	e.comparePairs()
+	var timing stageTiming
+	for _, st := range steps {
+		timing.timed(st.name, st.run)
+		if err := cmp.Or(ctx.Err(), srcErr); err != nil {
+			return nil, timing, err
+		}
+	}
 	res.stats = e.stats
-	e.placeRecurringTitles()
-	e.cluster()
-	e.dropMatchingKeys()
-	workOf := e.assignWorkIDs(res)
-	e.buildOutputs(res, workOf)
-	return res, nil
+	res.stats.incremental, res.stats.carried = e.incremental, int64(e.carried)
+	timing.nanos = e.timing.nanos
+	return res, timing, nil
 }
 
 // assignWorkIDs gives each cluster its work id: the id of the earlier work
@@ -129,7 +157,7 @@ func completeness(r *tables.Record) int {
 	return n
 }
 
-func (e *engine) buildOutputs(res *result, workOf []string) {
+func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) {
 	// Works are clusters, named by their roots (record indices).
 	var roots []int
 	for i := range e.recs {
@@ -138,26 +166,7 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 		}
 	}
 	slices.SortFunc(roots, func(x, y int) int { return cmp.Compare(workOf[x], workOf[y]) })
-
-	// Related reports join works into studies (union-find over roots).
-	studyParent := make(map[int]int)
-	var findStudy func(int) int
-	findStudy = func(w int) int {
-		p, ok := studyParent[w]
-		if !ok || p == w {
-			return w
-		}
-		r := findStudy(p)
-		studyParent[w] = r
-		return r
-	}
-	e.linkStudies(res, workOf, findStudy, func(wa, wb int) {
-		// The work with the smaller id leads the study.
-		if workOf[wb] < workOf[wa] {
-			wa, wb = wb, wa
-		}
-		studyParent[wb] = wa
-	})
+	studyParent, findStudy := st.parent, st.find
 	studyMembers := map[int][]int{} // study root → work roots, in work id order
 	for _, r := range roots {
 		if _, ok := studyParent[r]; ok {
@@ -194,7 +203,7 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 		studyIDs[k] = studyID(root)
 	}
 	res.works = make([]tables.Work, len(roots))
-	parallel(len(roots), func(lo, hi int) {
+	parallel(e.ctx, len(roots), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
 			res.works[k] = e.buildWork(roots[k], workOf, studyIDs[k], studyMembers[studyRoot[k]])
 		}
@@ -209,26 +218,62 @@ func (e *engine) buildOutputs(res *result, workOf []string) {
 	}
 }
 
-// linkStudies joins the works of related pairs into studies, human
-// same_study decisions first, then the pairs in record order. A link is as
-// safe as a merge: two studies are not joined when any record of one and
-// any record of the other were decided different_study, or were judged
-// distinct because their authors conflict or their titles name different
-// populations or review numbers (a preprint matching two articles of one
-// title by different teams joins neither to the other). A refused link
-// becomes review, with a note, so the team can answer same_study or
-// different_study.
-func (e *engine) linkStudies(res *result, workOf []string, findStudy func(int) int, union func(wa, wb int)) {
+// studyForest joins works into studies: a union-find over work roots.
+type studyForest struct {
+	parent map[int]int
+}
+
+func (st *studyForest) find(w int) int {
+	p, ok := st.parent[w]
+	if !ok || p == w {
+		return w
+	}
+	r := st.find(p)
+	st.parent[w] = r
+	return r
+}
+
+// linkStudies joins works into studies. In an update run the works of one
+// earlier study are joined first (update.go); then the related pairs join
+// theirs, human same_study decisions first, then the pairs in record
+// order. A link is as safe as a merge: two studies are not joined when any
+// record of one and any record of the other were decided different_study,
+// or are judged distinct because their authors conflict or their titles
+// name different populations or review numbers (a preprint matching two
+// articles of one title by different teams joins neither to the other). A
+// refused link becomes review, with a note, so the team can answer
+// same_study or different_study.
+func (e *engine) linkStudies(res *result, workOf []string) *studyForest {
+	st := &studyForest{parent: map[int]int{}}
+	union := func(wa, wb int) {
+		// The work with the smaller id leads the study.
+		if workOf[wb] < workOf[wa] {
+			wa, wb = wb, wa
+		}
+		st.parent[wb] = wa
+	}
+	records := map[int][]int{} // study root → its records
+	recordsOf := func(study int) []int {
+		if r, ok := records[study]; ok {
+			return r
+		}
+		return e.membersOf(study) // a work alone: its root is the study's
+	}
+	join := func(sa, sb int) {
+		merged := append(append(make([]int, 0, len(recordsOf(sa))+len(recordsOf(sb))), recordsOf(sa)...), recordsOf(sb)...)
+		union(sa, sb)
+		root := st.find(sa)
+		delete(records, sa)
+		delete(records, sb)
+		records[root] = merged
+	}
+	e.seedStudies(st, join)
+
 	var links []int
-	involved := map[int]bool{} // work roots with a link
 	for k := range e.pairs {
 		if p := &e.pairs[k]; p.v.decision == related {
 			links = append(links, k)
-			involved[e.find(int(p.i))], involved[e.find(int(p.j))] = true, true
 		}
-	}
-	if len(links) == 0 {
-		return
 	}
 	slices.SortStableFunc(links, func(x, y int) int {
 		hx, hy := e.pairs[x].human, e.pairs[y].human
@@ -240,33 +285,16 @@ func (e *engine) linkStudies(res *result, workOf []string, findStudy func(int) i
 		}
 		return 0
 	})
-	// Pairs that keep two studies apart, among the works with links.
-	apart := map[uint64]*pairResult{}
-	for k := range e.pairs {
+	for n, k := range links {
+		if n%1024 == 0 && e.ctx.Err() != nil {
+			return st
+		}
 		p := &e.pairs[k]
-		if p.v.decision != distinct || !involved[e.find(int(p.i))] || !involved[e.find(int(p.j))] {
-			continue
-		}
-		if p.v.rule == "human:different_study" ||
-			(!p.human && (authorsConflict(&p.ev) || p.v.rule == "guard:title-contrast" || p.v.rule == "guard:cochrane-number")) {
-			apart[pack(int(p.i), int(p.j))] = p
-		}
-	}
-	records := map[int][]int{} // study root → its records
-	recordsOf := func(study int) []int {
-		if r, ok := records[study]; ok {
-			return r
-		}
-		return e.membersOf(study) // a work alone: its root is the study's
-	}
-	for _, k := range links {
-		p := &e.pairs[k]
-		sa, sb := findStudy(e.find(int(p.i))), findStudy(e.find(int(p.j)))
+		sa, sb := st.find(e.find(int(p.i))), st.find(e.find(int(p.j)))
 		if sa == sb {
 			continue
 		}
-		ra, rb := recordsOf(sa), recordsOf(sb)
-		if why := studyConflict(e, apart, ra, rb, p.human); why != "" {
+		if why := e.studyConflict(recordsOf(sa), recordsOf(sb), p.human); why != "" {
 			p.v = verdict{review, p.v.rule} // not refused: that flag is for merges (see bridges)
 			p.note = "not linked: " + why
 			if p.human {
@@ -275,40 +303,117 @@ func (e *engine) linkStudies(res *result, workOf []string, findStudy func(int) i
 			}
 			continue
 		}
-		merged := append(append(make([]int, 0, len(ra)+len(rb)), ra...), rb...)
-		union(sa, sb)
-		root := findStudy(sa)
-		delete(records, sa)
-		delete(records, sb)
-		records[root] = merged
+		join(sa, sb)
 	}
+	return st
+}
+
+// seedStudies joins, in an update run, the works holding stable records of
+// one earlier study, unless two of their records were decided
+// different_study since.
+func (e *engine) seedStudies(st *studyForest, join func(sa, sb int)) {
+	if e.opt.prevWorks == nil {
+		return
+	}
+	byStudy := map[string][]int{} // earlier study → work roots, in root order
+	var order []string
+	for i := range e.recs {
+		if !e.stable[i] {
+			continue
+		}
+		pw, ok := e.opt.prevWorks[e.prevWork[i]]
+		if !ok || pw.StudyID == "" {
+			continue
+		}
+		root := e.find(i)
+		ws := byStudy[pw.StudyID]
+		if slices.Contains(ws, root) {
+			continue
+		}
+		if ws == nil {
+			order = append(order, pw.StudyID)
+		}
+		byStudy[pw.StudyID] = append(ws, root)
+	}
+	slices.Sort(order)
+	for _, id := range order {
+		ws := byStudy[id]
+		if len(ws) < 2 || e.decidedApart(ws) {
+			continue
+		}
+		for _, w := range ws[1:] {
+			if sa, sb := st.find(ws[0]), st.find(w); sa != sb {
+				join(sa, sb)
+			}
+		}
+	}
+}
+
+// decidedApart: records of two of the works were decided different_study.
+func (e *engine) decidedApart(works []int) bool {
+	if len(e.human) == 0 {
+		return false
+	}
+	for x, wa := range works {
+		for _, wb := range works[x+1:] {
+			for _, a := range e.membersOf(wa) {
+				for _, b := range e.membersOf(wb) {
+					if e.human[pack(a, b)] == humanDifferentStudy {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // studyConflict names the first pair of records, one from each study,
 // that keeps the two studies apart; only the team's different_study
 // decisions count against a human same_study link.
-func studyConflict(e *engine, apart map[uint64]*pairResult, ra, rb []int, human bool) string {
-	if len(apart) == 0 {
-		return ""
-	}
+func (e *engine) studyConflict(ra, rb []int, human bool) string {
 	for _, x := range ra {
 		for _, y := range rb {
-			p, ok := apart[pack(x, y)]
-			if !ok || (human && p.v.rule != "human:different_study") {
-				continue
+			why := e.studiesApart(x, y, human)
+			if why != "" {
+				return fmt.Sprintf("%s and %s are different studies: %s", e.recs[x].RecordID, e.recs[y].RecordID, why)
 			}
-			why := "decided different_study"
-			switch {
-			case p.v.rule == "human:different_study":
-			case authorsConflict(&p.ev):
-				why = "their authors conflict"
-			case p.v.rule == "guard:title-contrast":
-				why = "their titles name different populations or arms"
-			default:
-				why = "different review numbers"
-			}
-			return fmt.Sprintf("%s and %s are different studies: %s", e.recs[x].RecordID, e.recs[y].RecordID, why)
 		}
+	}
+	return ""
+}
+
+// studiesApart says why records x and y cannot be reports of one study,
+// or "": the team decided different_study, or (unless the link is a team
+// decision, or the team decided the pair otherwise) the pair is judged
+// distinct, as a pair the duplicate_pairs table keeps (titles alike or an
+// identifier shared), because the authors conflict, the titles name
+// different populations, or the Cochrane review numbers differ. The pair
+// is judged here, whether or not blocking compared it, so that a link
+// does not depend on which other records a run holds.
+func (e *engine) studiesApart(x, y int, human bool) string {
+	switch h := e.human[pack(x, y)]; {
+	case h == humanDifferentStudy:
+		return "decided different_study"
+	case h != "" || human:
+		return ""
+	}
+	a, b := &e.prep[x], &e.prep[y]
+	if plainlyDifferent(a, b) {
+		return ""
+	}
+	ev := compareFields(a, b)
+	v := decide(a, b, &ev, e.opt.mergePreprints)
+	if v.decision != distinct || !((ev.hasTitle && ev.titleScore >= titleClose) || ev.doi == agree || ev.pmid == agree) {
+		return ""
+	}
+	switch {
+	case authorsConflict(&ev):
+		return "their authors conflict"
+	case v.rule == "guard:title-contrast":
+		return "their titles name different populations or arms"
+	case v.rule == "guard:cochrane-number":
+		return "different review numbers"
 	}
 	return ""
 }
