@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats/formatutil"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
@@ -14,14 +15,14 @@ import (
 type fieldSet struct {
 	fields []Field
 	used   []bool
-	next   []int32        // next[i]: the next field with the tag of field i, or -1
-	head   [26 * 36]int32 // by tagCode: 1 + the first field with that tag, 0 for none
-	last   [26 * 36]int32 // by tagCode: the last field with that tag, while adding
+	next   []int32                   // next[i]: the next field with the tag of field i, or -1
+	head   [formatutil.NumTags]int32 // by tagCode: 1 + the first field with that tag, 0 for none
+	last   [formatutil.NumTags]int32 // by tagCode: the last field with that tag, while adding
 }
 
 func (s *fieldSet) reset() {
 	for _, f := range s.fields {
-		s.head[tagCode(f.Tag[0], f.Tag[1])] = 0
+		s.head[formatutil.TagCode(f.Tag[0], f.Tag[1])] = 0
 	}
 	s.fields, s.used, s.next = s.fields[:0], s.used[:0], s.next[:0]
 }
@@ -32,7 +33,7 @@ func (s *fieldSet) add(f Field) {
 	s.fields = append(s.fields, f)
 	s.used = append(s.used, false)
 	s.next = append(s.next, -1)
-	c := tagCode(f.Tag[0], f.Tag[1])
+	c := formatutil.TagCode(f.Tag[0], f.Tag[1])
 	if s.head[c] == 0 {
 		s.head[c] = i + 1
 	} else {
@@ -45,7 +46,7 @@ func (s *fieldSet) add(f Field) {
 // preference) that the record has, and marks it used.
 func (s *fieldSet) first(tags ...string) string {
 	for _, t := range tags {
-		for i := s.head[tagCode(t[0], t[1])] - 1; i >= 0; i = s.next[i] {
+		for i := s.head[formatutil.TagCode(t[0], t[1])] - 1; i >= 0; i = s.next[i] {
 			if !s.used[i] {
 				s.used[i] = true
 				return s.fields[i].Value
@@ -60,7 +61,7 @@ func (s *fieldSet) all(tags ...string) []string {
 	var buf [16]int
 	pos := buf[:0]
 	for _, t := range tags {
-		for i := s.head[tagCode(t[0], t[1])] - 1; i >= 0; i = s.next[i] {
+		for i := s.head[formatutil.TagCode(t[0], t[1])] - 1; i >= 0; i = s.next[i] {
 			if !s.used[i] {
 				s.used[i] = true
 				pos = append(pos, int(i))
@@ -82,7 +83,7 @@ func (s *fieldSet) all(tags ...string) []string {
 
 // peek returns the first unused value of tag without using it.
 func (s *fieldSet) peek(tag string) string {
-	for i := s.head[tagCode(tag[0], tag[1])] - 1; i >= 0; i = s.next[i] {
+	for i := s.head[formatutil.TagCode(tag[0], tag[1])] - 1; i >= 0; i = s.next[i] {
 		if !s.used[i] {
 			return s.fields[i].Value
 		}

@@ -16,7 +16,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/realsynth/realsynth/internal/formats"
 	"github.com/realsynth/realsynth/internal/formats/formatutil"
@@ -279,7 +278,7 @@ func SplitTag(line string) (tag, value string, ok bool) {
 // splitTag is SplitTag on bytes; tag is one of the strings of tagNames, so
 // that no string is made per line.
 func splitTag(line []byte) (tag string, value []byte, ok bool) {
-	if len(line) < 4 || !isUpper(line[0]) || !(isUpper(line[1]) || isDigit(line[1])) || line[2] != ' ' {
+	if len(line) < 4 || !formatutil.IsTag(line[0], line[1]) || line[2] != ' ' {
 		return "", nil, false
 	}
 	rest := line[3:]
@@ -297,30 +296,8 @@ func splitTag(line []byte) (tag string, value []byte, ok bool) {
 	default:
 		return "", nil, false
 	}
-	return tagNames[tagCode(line[0], line[1])], bytes.TrimRight(rest, " \t"), true
+	return formatutil.TagName(line[0], line[1]), bytes.TrimRight(rest, " \t"), true
 }
-
-// tagCode numbers the tags "A0" … "ZZ" (a capital, then a capital or digit).
-func tagCode(a, b byte) int {
-	n := int(a-'A') * 36
-	if isDigit(b) {
-		return n + int(b-'0')
-	}
-	return n + 10 + int(b-'A')
-}
-
-// tagNames holds every possible tag as a string, by tagCode.
-var tagNames = func() (names [26 * 36]string) {
-	for a := byte('A'); a <= 'Z'; a++ {
-		for _, b := range []byte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-			names[tagCode(a, b)] = string([]byte{a, b})
-		}
-	}
-	return names
-}()
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // gluedTagAt finds "XX  - " for a known tag XX inside v (not at its start).
 func gluedTagAt(v []byte) int {
@@ -341,18 +318,13 @@ func gluedTagAt(v []byte) int {
 // isKnownTag reports a RIS tag of the specification or of the dialects we
 // have seen; only these are split off glued values.
 func isKnownTag(a, b byte) bool {
-	return isUpper(a) && (isUpper(b) || isDigit(b)) && knownTags[tagCode(a, b)]
+	return formatutil.IsTag(a, b) && knownTags[formatutil.TagCode(a, b)]
 }
 
-var knownTags = func() (known [26 * 36]bool) {
-	for _, t := range strings.Fields(`TY ER ID T1 TI T2 T3 T4 BT CT ST TT AU A1 A2 A3 A4 ED PY Y1 Y2 DA
-		JO JF JA J1 J2 JI J9 VL IS CP SP EP PG SE AB N2 N1 KW LA UR L1 L2 L3 L4 LK DO DI SN AN DB DP
-		C1 C2 C3 C4 C5 C6 C7 C8 M1 M2 M3 U1 U2 U3 U4 U5 PB PU PI PA CY AD RN RP NV OP ET LB CA WE FX
-		NS PD MA AR`) {
-		known[tagCode(t[0], t[1])] = true
-	}
-	return known
-}()
+var knownTags = formatutil.TagSet(`TY ER ID T1 TI T2 T3 T4 BT CT ST TT AU A1 A2 A3 A4 ED PY Y1 Y2 DA
+	JO JF JA J1 J2 JI J9 VL IS CP SP EP PG SE AB N2 N1 KW LA UR L1 L2 L3 L4 LK DO DI SN AN DB DP
+	C1 C2 C3 C4 C5 C6 C7 C8 M1 M2 M3 U1 U2 U3 U4 U5 PB PU PI PA CY AD RN RP NV OP ET LB CA WE FX
+	NS PD MA AR`)
 
 // ovidLinkLabel recognises Ovid's "Link to the Ovid Full Text or citation:"
 // line and returns what follows the colon.

@@ -4,35 +4,36 @@ import (
 	"strings"
 
 	"github.com/realsynth/realsynth/internal/biblio"
+	"github.com/realsynth/realsynth/internal/formats/formatutil"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
 // listTags are the tags whose continuation lines are separate items.
-var listTags = tagSet(`AU AF BA BF CA GP BE CR C1 C3 EM RI OI FU`)
+var listTags = formatutil.TagSet(`AU AF BA BF CA GP BE CR C1 C3 EM RI OI FU`)
 
-func isListTag(tag string) bool { return listTags[tagCode(tag[0], tag[1])] }
+func isListTag(tag string) bool { return listTags[formatutil.TagCode(tag[0], tag[1])] }
 
 // fieldSet holds a record's values by tag, tags in order of first
 // appearance. The reader keeps one and reuses it: tags index arrays by
 // their code, and all values of a record share one backing slice.
 type fieldSet struct {
-	order  []string       // tags in order of first appearance
-	group  [numTags]int32 // by tag code: 1 + index in order, 0 for none
-	n      []int          // by index in order: values counted, then filled
-	values [][]string     // by index in order
-	used   []bool         // by index in order
-	all    []string       // the backing of values
+	order  []string                  // tags in order of first appearance
+	group  [formatutil.NumTags]int32 // by tag code: 1 + index in order, 0 for none
+	n      []int                     // by index in order: values counted, then filled
+	values [][]string                // by index in order
+	used   []bool                    // by index in order
+	all    []string                  // the backing of values
 }
 
 func (s *fieldSet) reset() {
 	for _, t := range s.order {
-		s.group[tagCode(t[0], t[1])] = 0
+		s.group[formatutil.TagCode(t[0], t[1])] = 0
 	}
 	s.order, s.n, s.values, s.used = s.order[:0], s.n[:0], s.values[:0], s.used[:0]
 }
 
 func (s *fieldSet) count(tag string) {
-	c := tagCode(tag[0], tag[1])
+	c := formatutil.TagCode(tag[0], tag[1])
 	if s.group[c] == 0 {
 		s.order = append(s.order, tag)
 		s.n = append(s.n, 0)
@@ -59,20 +60,20 @@ func (s *fieldSet) allocate() {
 }
 
 func (s *fieldSet) add(tag, value string) {
-	g := s.group[tagCode(tag[0], tag[1])] - 1
+	g := s.group[formatutil.TagCode(tag[0], tag[1])] - 1
 	s.values[g] = append(s.values[g], value)
 }
 
 // get returns tag's values (nil when the record has none).
 func (s *fieldSet) get(tag string) []string {
-	if g := s.group[tagCode(tag[0], tag[1])]; g > 0 {
+	if g := s.group[formatutil.TagCode(tag[0], tag[1])]; g > 0 {
 		return s.values[g-1]
 	}
 	return nil
 }
 
 func (s *fieldSet) use(tag string) {
-	if g := s.group[tagCode(tag[0], tag[1])]; g > 0 {
+	if g := s.group[formatutil.TagCode(tag[0], tag[1])]; g > 0 {
 		s.used[g-1] = true
 	}
 }

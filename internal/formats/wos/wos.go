@@ -222,7 +222,7 @@ func (rd *Reader) record(line int64) *tables.Record {
 	for _, sp := range rd.spans {
 		value := rd.text[sp.start:sp.end]
 		var v string
-		if internedTags[tagCode(sp.tag[0], sp.tag[1])] {
+		if internedTags[formatutil.TagCode(sp.tag[0], sp.tag[1])] {
 			v = rd.intern.Bytes(value)
 		} else {
 			v = string(value)
@@ -234,7 +234,7 @@ func (rd *Reader) record(line int64) *tables.Record {
 
 // internedTags have few distinct values in an export (sources, types,
 // languages, publishers, volumes): one string per value serves all records.
-var internedTags = tagSet(`PT LA DT SO SE JI J9 PY PD VL IS WC SC PU PI PA SN EI`)
+var internedTags = formatutil.TagSet(`PT LA DT SO SE JI J9 PY PD VL IS WC SC PU PI PA SN EI`)
 
 // SplitTag splits "AU Smith, J" into "AU" and "Smith, J". A tag is two
 // capitals or digits starting with a capital, then a space or the end.
@@ -245,10 +245,10 @@ func SplitTag(line string) (tag, value string, ok bool) {
 
 // splitTag is SplitTag on bytes; the tag is a string from a table.
 func splitTag(line []byte) (tag string, value []byte, ok bool) {
-	if len(line) < 2 || !isUpper(line[0]) || !(isUpper(line[1]) || isDigit(line[1])) {
+	if len(line) < 2 || !formatutil.IsTag(line[0], line[1]) {
 		return "", nil, false
 	}
-	tag = tagNames[tagCode(line[0], line[1])]
+	tag = formatutil.TagName(line[0], line[1])
 	if len(line) == 2 {
 		return tag, nil, true
 	}
@@ -257,34 +257,3 @@ func splitTag(line []byte) (tag string, value []byte, ok bool) {
 	}
 	return tag, bytes.TrimSpace(line[3:]), true
 }
-
-// tagCode numbers the tags "A0" … "ZZ" (a capital, then a capital or digit).
-func tagCode(a, b byte) int {
-	n := int(a-'A') * 36
-	if isDigit(b) {
-		return n + int(b-'0')
-	}
-	return n + 10 + int(b-'A')
-}
-
-const numTags = 26 * 36
-
-// tagNames holds every possible tag as a string, by tagCode.
-var tagNames = func() (names [numTags]string) {
-	for a := byte('A'); a <= 'Z'; a++ {
-		for _, b := range []byte("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-			names[tagCode(a, b)] = string([]byte{a, b})
-		}
-	}
-	return names
-}()
-
-func tagSet(tags string) (set [numTags]bool) {
-	for _, t := range strings.Fields(tags) {
-		set[tagCode(t[0], t[1])] = true
-	}
-	return set
-}
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
