@@ -70,7 +70,7 @@ func ruleStrength(r *pairResult) int {
 }
 
 func (e *engine) cluster() {
-	n := len(e.recs)
+	n := len(e.info)
 	e.parent = make([]int, n)
 	e.members = make([][]int, n)
 	for i := range e.parent {
@@ -156,7 +156,7 @@ func (e *engine) joinConflict(ra, rb int, edge *pairResult) string {
 	for _, x := range ma {
 		for _, y := range mb {
 			if h := e.human[pack(x, y)]; h.blocksMerge() {
-				return fmt.Sprintf("%s and %s were decided %s", e.recs[x].RecordID, e.recs[y].RecordID, h)
+				return fmt.Sprintf("%s and %s were decided %s", e.info[x].id, e.info[y].id, h)
 			}
 			if edge.human {
 				continue
@@ -165,12 +165,12 @@ func (e *engine) joinConflict(ra, rb int, edge *pairResult) string {
 				// The edge itself was judged a duplicate: only the
 				// earlier-works check remains.
 				if wa, wb := e.prevWork[x], e.prevWork[y]; wa != "" && wb != "" && wa != wb {
-					return fmt.Sprintf("%s and %s: earlier works %s and %s", e.recs[x].RecordID, e.recs[y].RecordID, min(wa, wb), max(wa, wb))
+					return fmt.Sprintf("%s and %s: earlier works %s and %s", e.info[x].id, e.info[y].id, min(wa, wb), max(wa, wb))
 				}
 				continue
 			}
 			if why := e.memberConflict(x, y); why != "" {
-				return fmt.Sprintf("%s and %s: %s", e.recs[x].RecordID, e.recs[y].RecordID, why)
+				return fmt.Sprintf("%s and %s: %s", e.info[x].id, e.info[y].id, why)
 			}
 		}
 	}

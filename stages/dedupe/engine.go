@@ -32,6 +32,9 @@ type options struct {
 	// incremental: in an update run, compare only pairs with a fresh
 	// record and carry the rows of the others (see update.go).
 	incremental bool
+	// sizeHint is the number of records when known, to size the engine's
+	// arrays once.
+	sizeHint int
 }
 
 // pairResult is one compared candidate pair worth keeping.
@@ -52,12 +55,12 @@ type pairResult struct {
 // engine holds one de-duplication: the records sorted by id, their keys,
 // the kept pair results and the clusters.
 type engine struct {
-	ctx   context.Context
-	opt   options
-	input []tables.Record // the records as received, in table order (the columns recordColumns names)
-	pos   []int32         // pos[i] is the table position of recs[i]
-	recs  []*tables.Record
-	prep  []prepared
+	ctx  context.Context
+	opt  options
+	src  recordSource // read twice: for the matching keys, and for the outputs' fields
+	info []recordInfo // by engine index (record id order)
+	pos  []int32      // pos[i] is the table position of record i
+	prep []prepared
 	// Per record, kept after the matching keys are freed: report kind,
 	// round position in the config, work in the previous output.
 	kind     []string
@@ -88,15 +91,34 @@ func pack(i, j int) uint64 {
 	return uint64(i)<<32 | uint64(j)
 }
 
-// recordColumns are the columns of records the engine reads: all but the
-// work id (its output) and those no rule or output table uses.
-var recordColumns = []string{
-	"record_id", "round", "database", "source_file", "source_line", "source_key", "format", "type",
-	"title", "authors", "authors_normalised", "year", "journal", "journal_abbrev", "volume", "issue",
-	"pages", "page_start", "page_end", "article_number", "doi", "dois", "pmid", "issn", "abstract",
-	"publication_type",
+// recordColumns are the columns of records the engine reads to match
+// them; outputColumns those the output tables copy (works' canonical
+// fields, the review queue), read again once the works are known.
+var (
+	recordColumns = []string{
+		"record_id", "round", "database", "source_file", "source_line", "source_key", "format", "type",
+		"title", "authors", "authors_normalised", "year", "journal", "journal_abbrev", "volume", "issue",
+		"pages", "page_start", "page_end", "article_number", "doi", "dois", "pmid", "issn", "abstract",
+		"publication_type",
+	}
+	outputColumns = []string{"title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract"}
+)
+
+// recordInfo is what the engine keeps of a record besides its matching
+// keys: the record is not kept (at a million records, with abstracts,
+// that is gigabytes); what the output tables copy from it is read again
+// from the source at the end (readOutputFields).
+type recordInfo struct {
+	id       string
+	round    string // one string per distinct round (interned)
+	database string // interned too
+	complete uint8  // completeness: the most complete member is a work's canonical record
 }
 
+// newEngine reads the records chunk by chunk and builds each one's
+// matching keys as it goes, on every CPU; then puts them in record id
+// order, which everything downstream follows, so input order never
+// matters.
 func newEngine(ctx context.Context, src recordSource, opt options) (*engine, error) {
 	if opt.maxBlock <= 0 {
 		opt.maxBlock = 64
@@ -104,38 +126,81 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 	if opt.roundIndex == nil {
 		opt.roundIndex = func(string) int { return 0 }
 	}
-	var records []tables.Record
-	if err := src(recordColumns, func(_ int, rows []tables.Record) error {
-		records = append(records, rows...)
+	e := &engine{ctx: ctx, opt: opt, src: src}
+	n := opt.sizeHint
+	e.info = make([]recordInfo, 0, n)
+	e.prep = make([]prepared, 0, n)
+	e.fingerprint = make([]uint64, 0, n)
+	ties := make([]placeTie, 0, n)
+	interned := map[string]string{}
+	intern := func(s string) string {
+		if v, ok := interned[s]; ok {
+			return v
+		}
+		s = strings.Clone(s)
+		interned[s] = s
+		return s
+	}
+	err := src(recordColumns, func(start int, rows []tables.Record) error {
+		base := len(e.info)
+		for k := range rows {
+			r := &rows[k]
+			e.info = append(e.info, recordInfo{id: strings.Clone(r.RecordID), round: intern(r.Round), database: intern(r.Database), complete: uint8(completeness(r))})
+			ties = append(ties, placeTie{file: intern(r.SourceFile), line: r.SourceLine})
+		}
+		e.prep = slices.Grow(e.prep, len(rows))[:base+len(rows)]
+		e.fingerprint = slices.Grow(e.fingerprint, len(rows))[:base+len(rows)]
+		prep, fp := e.prep[base:], e.fingerprint[base:]
+		parallelChunks(ctx, len(rows), 512, func(lo, hi int) {
+			for k := lo; k < hi; k++ {
+				prep[k] = prepare(&rows[k], opt.mergePreprints)
+				fp[k] = matchFingerprint(&rows[k])
+			}
+		})
 		return ctx.Err()
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
-	e := &engine{ctx: ctx, opt: opt, input: records}
-	// Everything downstream follows record id order, so input order never
-	// matters (ties, repeated ids, are broken by content below).
-	e.pos = sortedByRecordID(records)
-	e.recs = make([]*tables.Record, len(records))
-	for i, p := range e.pos {
-		e.recs[i] = &records[p]
-	}
-	e.prep = make([]prepared, len(e.recs))
-	e.kind = make([]string, len(e.recs))
-	e.round = make([]int32, len(e.recs))
-	e.prevWork = make([]string, len(e.recs))
-	e.fingerprint = make([]uint64, len(e.recs))
-	parallel(ctx, len(e.recs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			e.prep[i] = prepare(e.recs[i], opt.mergePreprints)
-			e.kind[i] = e.prep[i].kind
-			e.round[i] = int32(opt.roundIndex(e.recs[i].Round))
-			if opt.prev != nil {
-				e.prevWork[i] = opt.prev[e.recs[i].RecordID].work
-				e.fingerprint[i] = matchFingerprint(e.recs[i])
-			}
+	e.pos = sortedByRecordID(e.info, ties, e.fingerprint)
+	ties = nil
+	permute(e.pos, e.info)
+	permute(e.pos, e.prep)
+	permute(e.pos, e.fingerprint)
+	e.kind = make([]string, len(e.info))
+	e.round = make([]int32, len(e.info))
+	e.prevWork = make([]string, len(e.info))
+	for i := range e.info {
+		e.kind[i] = e.prep[i].kind
+		e.round[i] = int32(opt.roundIndex(e.info[i].round))
+		if opt.prev != nil {
+			e.prevWork[i] = opt.prev[e.info[i].id].work
 		}
-	})
+	}
 	return e, nil
+}
+
+// permute reorders xs so that xs[i] is the old xs[order[i]], in place, by
+// following the permutation's cycles: no second copy of a wide slice.
+func permute[T any](order []int32, xs []T) {
+	done := make([]bool, len(order))
+	for start := range order {
+		if done[start] || int(order[start]) == start {
+			continue
+		}
+		tmp := xs[start]
+		j := start
+		for {
+			done[j] = true
+			next := int(order[j])
+			if next == start {
+				xs[j] = tmp
+				break
+			}
+			xs[j] = xs[next]
+			j = next
+		}
+	}
 }
 
 // parallel runs fn over [0,n) in chunks of 2048 items on every CPU.
@@ -384,19 +449,26 @@ func diceAtLeastHalf(a, b []uint32) bool {
 	return 4*common >= n
 }
 
+// placeTie is where a record comes from, to order records of one id.
+type placeTie struct {
+	file string
+	line int64
+}
+
 // sortedByRecordID returns the record indexes in record id order, ties
-// broken by round, database, source file and line, then title. Comparing
-// the records themselves jumps all over a million-record slice (8 of the
-// 73 seconds of a 1M run went to cache misses), so each index carries the
-// 8 id bytes after the prefix all ids share ("rec-"), compared as one
-// big-endian number; only equal heads look at the records.
-func sortedByRecordID(records []tables.Record) []int32 {
+// (a repeated id) broken by round, database, source file and line, then
+// the matching fingerprint. Comparing the ids themselves jumps all over a
+// million-record slice (8 of the 73 seconds of a 1M run went to cache
+// misses), so each index carries the 8 id bytes after the prefix all ids
+// share ("rec-"), compared as one big-endian number; only equal heads
+// look further.
+func sortedByRecordID(info []recordInfo, ties []placeTie, fingerprint []uint64) []int32 {
 	shared := 0
-	if len(records) > 0 {
-		first := records[0].RecordID
+	if len(info) > 0 {
+		first := info[0].id
 		shared = len(first)
-		for i := 1; i < len(records) && shared > 0; i++ {
-			id := records[i].RecordID
+		for i := 1; i < len(info) && shared > 0; i++ {
+			id := info[i].id
 			n := 0
 			for n < shared && n < len(id) && id[n] == first[n] {
 				n++
@@ -408,9 +480,9 @@ func sortedByRecordID(records []tables.Record) []int32 {
 		head uint64
 		rec  int32
 	}
-	keys := make([]keyed, len(records))
-	for i := range records {
-		id := records[i].RecordID
+	keys := make([]keyed, len(info))
+	for i := range info {
+		id := info[i].id
 		var head uint64
 		for k := 0; k < 8; k++ {
 			head <<= 8
@@ -424,10 +496,11 @@ func sortedByRecordID(records []tables.Record) []int32 {
 		if c := cmp.Compare(a.head, b.head); c != 0 {
 			return c
 		}
-		ra, rb := &records[a.rec], &records[b.rec]
-		return cmp.Or(cmp.Compare(ra.RecordID, rb.RecordID), cmp.Compare(ra.Round, rb.Round),
-			cmp.Compare(ra.Database, rb.Database), cmp.Compare(ra.SourceFile, rb.SourceFile), cmp.Compare(ra.SourceLine, rb.SourceLine),
-			cmp.Compare(ra.Title, rb.Title))
+		ra, rb := &info[a.rec], &info[b.rec]
+		ta, tb := &ties[a.rec], &ties[b.rec]
+		return cmp.Or(cmp.Compare(ra.id, rb.id), cmp.Compare(ra.round, rb.round),
+			cmp.Compare(ra.database, rb.database), cmp.Compare(ta.file, tb.file), cmp.Compare(ta.line, tb.line),
+			cmp.Compare(fingerprint[a.rec], fingerprint[b.rec]))
 	})
 	pos := make([]int32, len(keys))
 	for i, k := range keys {

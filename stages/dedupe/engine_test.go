@@ -40,7 +40,12 @@ func TestSortedByRecordID(t *testing.T) {
 		return pos
 	}
 	for _, rs := range [][]tables.Record{recs, recs[:1], nil, slices.DeleteFunc(slices.Clone(recs), func(r tables.Record) bool { return r.RecordID == "x" || r.RecordID == "" })} {
-		got, want := sortedByRecordID(rs), naive(rs)
+		info, ties, fp := make([]recordInfo, len(rs)), make([]placeTie, len(rs)), make([]uint64, len(rs))
+		for i := range rs {
+			info[i] = recordInfo{id: rs[i].RecordID, round: rs[i].Round, database: rs[i].Database}
+			ties[i], fp[i] = placeTie{file: rs[i].SourceFile, line: rs[i].SourceLine}, matchFingerprint(&rs[i])
+		}
+		got, want := sortedByRecordID(info, ties, fp), naive(rs)
 		// Records equal on every key may come in either order; compare keys.
 		for i := range want {
 			g, w := rs[got[i]], rs[want[i]]

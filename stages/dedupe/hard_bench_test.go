@@ -61,7 +61,7 @@ func BenchmarkDedupeRecords(b *testing.B) {
 		cpu0 := cpuSeconds()
 		b.StartTimer()
 		var out *result
-		out, timing, err = deduplicateFrom(context.Background(), directSource(records), options{maxBlock: 64})
+		out, timing, err = deduplicateFrom(context.Background(), directSource(records), options{maxBlock: 64, sizeHint: len(records)})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,21 +2,25 @@ package dedupe
 
 import (
 	"cmp"
+	"math"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
 func floatPtr(v float64) *float64 { return &v }
 
-func (e *engine) pairOutputs(res *result, workOf []string) {
+// pairOutputs writes the duplicate_pairs rows, and returns the pairs that
+// go to the review queue (their items need the records' fields: see
+// readOutputFields).
+func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResult) {
 	res.pairs = make([]tables.DuplicatePair, 0, len(e.pairs))
 	for k := range e.pairs {
 		p := &e.pairs[k]
-		a, b := e.recs[p.i], e.recs[p.j]
 		row := tables.DuplicatePair{
-			RecordA: a.RecordID, RecordB: b.RecordID,
+			RecordA: e.info[p.i].id, RecordB: e.info[p.j].id,
 			WorkA: workOf[p.i], WorkB: workOf[p.j],
 			Decision: p.v.decision, Rule: p.v.rule,
 			FirstAuthor: p.ev.firstAuthor.String(),
@@ -41,15 +45,13 @@ func (e *engine) pairOutputs(res *result, workOf []string) {
 		}
 		res.pairs = append(res.pairs, row)
 		if p.v.decision == review && !row.Merged {
-			res.review = append(res.review, e.reviewItem(p, workOf))
+			toReview = append(toReview, p)
 		}
 	}
 	slices.SortFunc(res.pairs, func(x, y tables.DuplicatePair) int {
 		return cmp.Or(cmp.Compare(x.RecordA, y.RecordA), cmp.Compare(x.RecordB, y.RecordB))
 	})
-	slices.SortFunc(res.review, func(x, y tables.ReviewItem) int {
-		return cmp.Or(cmp.Compare(x.RecordA, y.RecordA), cmp.Compare(x.RecordB, y.RecordB))
-	})
+	return toReview
 }
 
 func joinNote(a, b string) string {
@@ -63,35 +65,25 @@ func round3(x float64) float64 {
 	return float64(int64(x*1000+0.5)) / 1000
 }
 
-func (e *engine) reviewItem(p *pairResult, workOf []string) tables.ReviewItem {
-	a, b := e.recs[p.i], e.recs[p.j]
-	first := func(r *tables.Record) string {
-		if len(r.Authors) > 0 {
-			return r.Authors[0]
-		}
-		return ""
-	}
-	source := func(r *tables.Record) string {
-		s := r.Volume
-		if r.Issue != "" {
-			s += "(" + r.Issue + ")"
-		}
-		if r.Pages != "" {
-			s += ":" + r.Pages
-		}
-		return s
-	}
+// reviewFields are the fields of a record the review queue shows.
+type reviewFields struct {
+	title, firstAuthor, journal, source, doi string
+	year                                     *int32
+}
+
+func (e *engine) reviewItem(p *pairResult, workOf []string, fields map[int32]*reviewFields) tables.ReviewItem {
+	a, b := fields[int32(p.i)], fields[int32(p.j)]
 	it := tables.ReviewItem{
-		RecordA: a.RecordID, RecordB: b.RecordID,
+		RecordA: e.info[p.i].id, RecordB: e.info[p.j].id,
 		WorkA: workOf[p.i], WorkB: workOf[p.j],
 		Reason: p.v.rule,
-		TitleA: a.Title, TitleB: b.Title,
-		YearA: a.Year, YearB: b.Year,
-		FirstAuthorA: first(a), FirstAuthorB: first(b),
-		JournalA: a.Journal, JournalB: b.Journal,
-		SourceA: source(a), SourceB: source(b),
-		DOIA: a.DOI, DOIB: b.DOI,
-		DatabaseA: a.Database, DatabaseB: b.Database,
+		TitleA: a.title, TitleB: b.title,
+		YearA: a.year, YearB: b.year,
+		FirstAuthorA: a.firstAuthor, FirstAuthorB: b.firstAuthor,
+		JournalA: a.journal, JournalB: b.journal,
+		SourceA: a.source, SourceB: b.source,
+		DOIA: a.doi, DOIB: b.doi,
+		DatabaseA: e.info[p.i].database, DatabaseB: e.info[p.j].database,
 	}
 	if p.note != "" {
 		it.Reason += "; " + p.note
@@ -103,6 +95,79 @@ func (e *engine) reviewItem(p *pairResult, workOf []string) tables.ReviewItem {
 		it.AuthorScore = floatPtr(round3(p.ev.authorScore))
 	}
 	return it
+}
+
+// readOutputFields reads the records a second time, with only the columns
+// the output tables copy, and fills each work's canonical fields (the
+// canonical member's, an empty one from the other members, most complete
+// first: by rank, canonical -1) and the review queue's records' fields.
+// Strings are copied: a string from the source shares its chunk's memory.
+func (e *engine) readOutputFields(works []tables.Work, workIndex []int32, rank []int32, reviewed map[int32]*reviewFields) error {
+	inv := make([]int32, len(e.pos)) // table position → engine index
+	for i, p := range e.pos {
+		inv[p] = int32(i)
+	}
+	const nFields = 10
+	best := make([]int32, nFields*len(works)) // rank of the member each field came from
+	for k := range best {
+		best[k] = math.MaxInt32
+	}
+	return e.src(outputColumns, func(start int, rows []tables.Record) error {
+		for k := range rows {
+			r := &rows[k]
+			i := inv[start+k]
+			if f := reviewed[i]; f != nil {
+				f.title, f.journal, f.doi, f.year = strings.Clone(r.Title), strings.Clone(r.Journal), strings.Clone(r.DOI), r.Year
+				if len(r.Authors) > 0 {
+					f.firstAuthor = strings.Clone(r.Authors[0])
+				}
+				f.source = sourceOf(r)
+			}
+			w, rk := &works[workIndex[i]], rank[i]
+			b := best[nFields*int(workIndex[i]):][:nFields]
+			take := func(field int, dst *string, v string) {
+				if v != "" && rk < b[field] {
+					*dst, b[field] = strings.Clone(v), rk
+				}
+			}
+			take(0, &w.Title, r.Title)
+			take(1, &w.Journal, r.Journal)
+			take(2, &w.Volume, r.Volume)
+			take(3, &w.Issue, r.Issue)
+			take(4, &w.Pages, r.Pages)
+			take(5, &w.DOI, r.DOI)
+			take(6, &w.PMID, r.PMID)
+			take(7, &w.Abstract, r.Abstract)
+			if r.Year != nil && rk < b[8] {
+				y := *r.Year
+				w.Year, b[8] = &y, rk
+			}
+			if len(r.Authors) > 0 && rk < b[9] {
+				w.Authors, b[9] = cloneStrings(r.Authors), rk
+			}
+		}
+		return e.ctx.Err()
+	})
+}
+
+// sourceOf is where the review queue says a record is printed: 12(3):45-67.
+func sourceOf(r *tables.Record) string {
+	s := r.Volume
+	if r.Issue != "" {
+		s += "(" + r.Issue + ")"
+	}
+	if r.Pages != "" {
+		s += ":" + r.Pages
+	}
+	return strings.Clone(s)
+}
+
+func cloneStrings(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = strings.Clone(x)
+	}
+	return out
 }
 
 // bridges reports new records (no work in the previous output) that matched
@@ -143,7 +208,7 @@ func (e *engine) bridges(workOf []string) []tables.WorkBridge {
 		}
 		if len(works) > 1 {
 			out = append(out, tables.WorkBridge{
-				RecordID: e.recs[links[s].rec].RecordID, WorkID: workOf[links[s].rec],
+				RecordID: e.info[links[s].rec].id, WorkID: workOf[links[s].rec],
 				BridgedWorkIDs: works, Rules: rules,
 			})
 		}
@@ -163,14 +228,15 @@ func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.So
 	}
 	var dbs, rounds []string
 	dbIdx, roundIdx := map[string]int{}, map[string]int{}
-	for _, r := range e.recs {
-		if _, ok := dbIdx[r.Database]; !ok {
-			dbIdx[r.Database] = 0
-			dbs = append(dbs, r.Database)
+	for i := range e.info {
+		r := &e.info[i]
+		if _, ok := dbIdx[r.database]; !ok {
+			dbIdx[r.database] = 0
+			dbs = append(dbs, r.database)
 		}
-		if _, ok := roundIdx[r.Round]; !ok {
-			roundIdx[r.Round] = 0
-			rounds = append(rounds, r.Round)
+		if _, ok := roundIdx[r.round]; !ok {
+			roundIdx[r.round] = 0
+			rounds = append(rounds, r.round)
 		}
 	}
 	slices.Sort(dbs)
@@ -185,13 +251,13 @@ func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.So
 	}
 	nw, nd := len(works), len(dbs)
 	words := (nd + 63) / 64
-	recWork := make([]int32, len(e.recs))
-	recDB := make([]int16, len(e.recs))
-	recRound := make([]int16, len(e.recs))
-	for i, r := range e.recs {
+	recWork := make([]int32, len(e.info))
+	recDB := make([]int16, len(e.info))
+	recRound := make([]int16, len(e.info))
+	for i := range e.info {
 		recWork[i] = int32(workIdx[workOf[i]])
-		recDB[i] = int16(dbIdx[r.Database])
-		recRound[i] = int16(roundIdx[r.Round])
+		recDB[i] = int16(dbIdx[e.info[i].database])
+		recRound[i] = int16(roundIdx[e.info[i].round])
 	}
 	var contrib []tables.SourceContribution
 	var overlap []tables.SourceOverlap
@@ -204,7 +270,7 @@ func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.So
 		}
 		clear(bits)
 		records := make([]int64, nd)
-		for i := range e.recs {
+		for i := range e.info {
 			if !all && int(recRound[i]) != sc {
 				continue
 			}

@@ -64,6 +64,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 		mergePreprints: p.MergePreprints,
 		maxBlock:       p.MaxBlock,
 		incremental:    p.Incremental,
+		sizeHint:       n,
 		roundIndex: func(id string) int {
 			if i := run.Config.RoundIndex(id); i >= 0 {
 				return i

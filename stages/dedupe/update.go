@@ -147,12 +147,12 @@ func setPrevious(opt *options, records []previousRecord, works []previousWork, p
 // markStable sets e.stable: records unchanged since the previous output,
 // whose earlier work no changed team decision touches.
 func (e *engine) markStable() {
-	e.stable = make([]bool, len(e.recs))
+	e.stable = make([]bool, len(e.info))
 	if e.opt.prev == nil {
 		return
 	}
-	for i, r := range e.recs {
-		if p, ok := e.opt.prev[r.RecordID]; ok && p.fingerprint == e.fingerprint[i] {
+	for i := range e.info {
+		if p, ok := e.opt.prev[e.info[i].id]; ok && p.fingerprint == e.fingerprint[i] {
 			e.stable[i] = true
 		}
 	}
@@ -203,10 +203,10 @@ func (e *engine) markStable() {
 // recordIndex maps record ids to engine indices (the first of a repeated id).
 func (e *engine) recordIndex() map[string]int {
 	if e.index == nil {
-		e.index = make(map[string]int, len(e.recs))
-		for i, r := range e.recs {
-			if _, dup := e.index[r.RecordID]; !dup {
-				e.index[r.RecordID] = i
+		e.index = make(map[string]int, len(e.info))
+		for i := range e.info {
+			if _, dup := e.index[e.info[i].id]; !dup {
+				e.index[e.info[i].id] = i
 			}
 		}
 	}
@@ -299,7 +299,7 @@ func mergePairs(a, b []pairResult) []pairResult {
 // cluster, before any pair is joined.
 func (e *engine) seedWorks() {
 	first := map[string]int{}
-	for i := range e.recs {
+	for i := range e.info {
 		if !e.stable[i] {
 			continue
 		}

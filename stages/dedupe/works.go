@@ -57,7 +57,7 @@ func deduplicateFrom(ctx context.Context, src recordSource, opt options) (*resul
 			studies = e.linkStudies(res, workOf)
 			e.dropMatchingKeys()
 		}},
-		{"outputs", func() { e.buildOutputs(res, workOf, studies) }},
+		{"outputs", func() { srcErr = e.buildOutputs(res, workOf, studies) }},
 	}
 	var timing stageTiming
 	for _, st := range steps {
@@ -75,7 +75,7 @@ func deduplicateFrom(ctx context.Context, src recordSource, opt options) (*resul
 // assignWorkIDs gives each cluster its work id: the id of the earlier work
 // its members belonged to, or a new id derived from its smallest record id.
 func (e *engine) assignWorkIDs(res *result) []string {
-	n := len(e.recs)
+	n := len(e.info)
 	roots := make([]int, 0)
 	for i := 0; i < n; i++ {
 		if e.find(i) == i {
@@ -126,9 +126,9 @@ func (e *engine) assignWorkIDs(res *result) []string {
 			}
 			continue
 		}
-		id := "W-" + e.recs[r].RecordID
+		id := "W-" + e.info[r].id
 		for k := 2; used[id]; k++ {
-			id = "W-" + e.recs[r].RecordID + "-" + strconv.Itoa(k)
+			id = "W-" + e.info[r].id + "-" + strconv.Itoa(k)
 		}
 		used[id] = true
 		idOf[r] = id
@@ -157,10 +157,10 @@ func completeness(r *tables.Record) int {
 	return n
 }
 
-func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) {
+func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) error {
 	// Works are clusters, named by their roots (record indices).
 	var roots []int
-	for i := range e.recs {
+	for i := range e.info {
 		if e.find(i) == i {
 			roots = append(roots, i)
 		}
@@ -202,20 +202,53 @@ func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) {
 		studyRoot[k] = findStudy(root)
 		studyIDs[k] = studyID(root)
 	}
+	// Each work's members ranked for its canonical fields (canonical -1,
+	// then most complete first); each record's work, by index in roots.
+	rank := make([]int32, len(e.info))
+	workIndex := make([]int32, len(e.info))
 	res.works = make([]tables.Work, len(roots))
 	parallel(e.ctx, len(roots), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			res.works[k] = e.buildWork(roots[k], workOf, studyIDs[k], studyMembers[studyRoot[k]])
+			res.works[k] = e.buildWork(roots[k], workOf, studyIDs[k], studyMembers[studyRoot[k]], rank)
+			for _, m := range e.membersOf(roots[k]) {
+				workIndex[m] = int32(k)
+			}
 		}
 	})
+	if e.ctx.Err() != nil {
+		return e.ctx.Err()
+	}
 
-	e.pairOutputs(res, workOf)
+	toReview := e.pairOutputs(res, workOf)
+	reviewed := map[int32]*reviewFields{}
+	for _, p := range toReview {
+		for _, x := range [2]int32{int32(p.i), int32(p.j)} {
+			if reviewed[x] == nil {
+				reviewed[x] = &reviewFields{}
+			}
+		}
+	}
+	if err := e.readOutputFields(res.works, workIndex, rank, reviewed); err != nil {
+		return err
+	}
+	for k := range res.works {
+		if res.works[k].Authors == nil {
+			res.works[k].Authors = []string{}
+		}
+	}
+	for _, p := range toReview {
+		res.review = append(res.review, e.reviewItem(p, workOf, reviewed))
+	}
+	slices.SortFunc(res.review, func(x, y tables.ReviewItem) int {
+		return cmp.Or(cmp.Compare(x.RecordA, y.RecordA), cmp.Compare(x.RecordB, y.RecordB))
+	})
 	res.bridges = e.bridges(workOf)
 	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
 	res.workOf = make([]string, len(workOf))
 	for i, w := range workOf {
 		res.workOf[e.pos[i]] = w
 	}
+	return nil
 }
 
 // studyForest joins works into studies: a union-find over work roots.
@@ -299,7 +332,7 @@ func (e *engine) linkStudies(res *result, workOf []string) *studyForest {
 			p.note = "not linked: " + why
 			if p.human {
 				res.warnings = append(res.warnings, fmt.Sprintf("same_study decision for %s, %s not applied: %s",
-					e.recs[p.i].RecordID, e.recs[p.j].RecordID, why))
+					e.info[p.i].id, e.info[p.j].id, why))
 			}
 			continue
 		}
@@ -317,7 +350,7 @@ func (e *engine) seedStudies(st *studyForest, join func(sa, sb int)) {
 	}
 	byStudy := map[string][]int{} // earlier study → work roots, in root order
 	var order []string
-	for i := range e.recs {
+	for i := range e.info {
 		if !e.stable[i] {
 			continue
 		}
@@ -376,7 +409,7 @@ func (e *engine) studyConflict(ra, rb []int, human bool) string {
 		for _, y := range rb {
 			why := e.studiesApart(x, y, human)
 			if why != "" {
-				return fmt.Sprintf("%s and %s are different studies: %s", e.recs[x].RecordID, e.recs[y].RecordID, why)
+				return fmt.Sprintf("%s and %s are different studies: %s", e.info[x].id, e.info[y].id, why)
 			}
 		}
 	}
@@ -418,27 +451,56 @@ func (e *engine) studiesApart(x, y int, human bool) string {
 	return ""
 }
 
-// buildWork makes the work of one cluster; related lists the work roots of
-// its study (nil for a lone report).
-func (e *engine) buildWork(root int, workOf []string, studyID string, related []int) tables.Work {
+// buildWork makes the work of one cluster, all but the fields it copies
+// from its records (readOutputFields), and ranks its members for those in
+// rank; related lists the work roots of its study (nil for a lone report).
+func (e *engine) buildWork(root int, workOf []string, studyID string, related []int, rank []int32) tables.Work {
 	members := e.membersOf(root)
 	w := workOf[root]
 	canon := members[0]
-	best := completeness(e.recs[canon])
 	for _, m := range members[1:] {
-		if c := completeness(e.recs[m]); c > best {
-			canon, best = m, c
+		if e.info[m].complete > e.info[canon].complete {
+			canon = m
 		}
 	}
-	work := e.canonicalWork(canon, members)
-	work.WorkID = w
-	work.StudyID = studyID
+	// The canonical member's fields first; an empty one is filled from
+	// the other members, most complete first.
+	others := members
+	if len(members) > 1 {
+		others = slices.Clone(members)
+		slices.SortStableFunc(others, func(x, y int) int { return int(e.info[y].complete) - int(e.info[x].complete) })
+	}
+	for k, m := range others {
+		rank[m] = int32(k)
+	}
+	rank[canon] = -1
+	work := tables.Work{
+		WorkID:               w,
+		StudyID:              studyID,
+		CanonicalRecordID:    e.info[canon].id,
+		MemberCount:          int64(len(members)),
+		ReportKind:           e.kind[canon],
+		RecordIDs:            make([]string, 0, len(members)),
+		RelatedWorkIDs:       []string{},
+		AlreadySeenRecordIDs: []string{},
+	}
+	for _, m := range members {
+		work.RecordIDs = append(work.RecordIDs, e.info[m].id)
+		work.Databases = append(work.Databases, e.info[m].database)
+		work.Rounds = append(work.Rounds, e.info[m].round)
+	}
+	slices.Sort(work.Databases)
+	work.Databases = slices.Compact(work.Databases)
+	slices.SortFunc(work.Rounds, func(a, b string) int {
+		return cmp.Or(cmp.Compare(e.opt.roundIndex(a), e.opt.roundIndex(b)), cmp.Compare(a, b))
+	})
+	work.Rounds = slices.Compact(work.Rounds)
+	work.FirstRound = work.Rounds[0]
 	for _, other := range related {
 		if other != root {
 			work.RelatedWorkIDs = append(work.RelatedWorkIDs, workOf[other])
 		}
 	}
-	work.ReportKind = e.kind[canon]
 	if prev, ok := e.opt.prevWorks[w]; ok {
 		work.PreviouslyIssued = true
 		if prev.FirstRound != "" && e.roundBefore(prev.FirstRound, work.FirstRound) {
@@ -446,8 +508,8 @@ func (e *engine) buildWork(root int, workOf []string, studyID string, related []
 		}
 	}
 	for _, m := range members {
-		if e.roundBefore(work.FirstRound, e.recs[m].Round) {
-			work.AlreadySeenRecordIDs = append(work.AlreadySeenRecordIDs, e.recs[m].RecordID)
+		if e.roundBefore(work.FirstRound, e.info[m].round) {
+			work.AlreadySeenRecordIDs = append(work.AlreadySeenRecordIDs, e.info[m].id)
 		}
 	}
 	return work
@@ -460,75 +522,6 @@ func (e *engine) roundBefore(a, b string) bool {
 		return ia < ib
 	}
 	return a < b
-}
-
-// canonicalWork copies the canonical member's fields and fills the empty
-// ones from the other members, most complete first.
-func (e *engine) canonicalWork(canon int, members []int) tables.Work {
-	c := e.recs[canon]
-	w := tables.Work{
-		CanonicalRecordID: c.RecordID,
-		Title:             c.Title,
-		Authors:           c.Authors,
-		Year:              c.Year,
-		Journal:           c.Journal,
-		Volume:            c.Volume,
-		Issue:             c.Issue,
-		Pages:             c.Pages,
-		DOI:               c.DOI,
-		PMID:              c.PMID,
-		Abstract:          c.Abstract,
-		MemberCount:       int64(len(members)),
-	}
-	others := members
-	if len(members) > 1 {
-		others = slices.Clone(members)
-		slices.SortStableFunc(others, func(x, y int) int { return completeness(e.recs[y]) - completeness(e.recs[x]) })
-	}
-	fill := func(dst *string, get func(*tables.Record) string) {
-		for _, m := range others {
-			if *dst != "" {
-				return
-			}
-			*dst = get(e.recs[m])
-		}
-	}
-	fill(&w.Title, func(r *tables.Record) string { return r.Title })
-	fill(&w.Journal, func(r *tables.Record) string { return r.Journal })
-	fill(&w.Volume, func(r *tables.Record) string { return r.Volume })
-	fill(&w.Issue, func(r *tables.Record) string { return r.Issue })
-	fill(&w.Pages, func(r *tables.Record) string { return r.Pages })
-	fill(&w.DOI, func(r *tables.Record) string { return r.DOI })
-	fill(&w.PMID, func(r *tables.Record) string { return r.PMID })
-	fill(&w.Abstract, func(r *tables.Record) string { return r.Abstract })
-	for _, m := range others {
-		if w.Year == nil {
-			w.Year = e.recs[m].Year
-		}
-		if len(w.Authors) == 0 {
-			w.Authors = e.recs[m].Authors
-		}
-	}
-	if w.Authors == nil {
-		w.Authors = []string{}
-	}
-	w.RecordIDs = make([]string, 0, len(members))
-	for _, m := range members {
-		r := e.recs[m]
-		w.RecordIDs = append(w.RecordIDs, r.RecordID)
-		w.Databases = append(w.Databases, r.Database)
-		w.Rounds = append(w.Rounds, r.Round)
-	}
-	slices.Sort(w.Databases)
-	w.Databases = slices.Compact(w.Databases)
-	slices.SortFunc(w.Rounds, func(a, b string) int {
-		return cmp.Or(cmp.Compare(e.opt.roundIndex(a), e.opt.roundIndex(b)), cmp.Compare(a, b))
-	})
-	w.Rounds = slices.Compact(w.Rounds)
-	w.FirstRound = w.Rounds[0]
-	w.RelatedWorkIDs = []string{}
-	w.AlreadySeenRecordIDs = []string{}
-	return w
 }
 
 // dropMatchingKeys frees what only comparison needed, before the output
