@@ -13,8 +13,6 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/realsynth/realsynth/internal/tables"
@@ -160,50 +158,21 @@ func Execute(ctx context.Context, plan *Plan, run *Run) (*Result, error) {
 	return &Result{Output: cfg.Output, Manifest: m, Run: run}, nil
 }
 
-// writeOutputs writes every table (and the other files) into dir. Tables
-// are written two at a time, largest first (each streams its row groups
-// through an encoder of its own), so both cores work; the manifest lists
-// them in catalog order whatever finished first.
+// writeOutputs writes every table (and the other files) into dir, one
+// table at a time: each encodes its row groups on every CPU (table.Writer).
 func writeOutputs(run *Run, dir string, m *Manifest) error {
 	names := run.tableNames()
-	written := make([]ManifestTable, len(names))
-	order := make([]int, len(names))
-	sizes := make([]int, len(names))
-	for i, name := range names {
-		order[i] = i
-		sizes[i], _ = Len(run, name)
-		run.mu.Lock()
-		if _, ok := run.tables[name].(*table.Chunked); ok {
-			sizes[i] *= 16 // chunked tables are the wide ones
-		}
-		run.mu.Unlock()
-	}
-	sort.SliceStable(order, func(a, b int) bool { return sizes[order[a]] > sizes[order[b]] })
 	errs := make([]error, len(names))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(2, runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(order) {
-					return
-				}
-				i := order[k]
-				written[i], errs[i] = writeTable(run, dir, names[i])
-				if errs[i] != nil {
-					next.Store(int64(len(order))) // stop handing out tables
-				}
-			}
-		}()
+	for i, name := range names {
+		var mt ManifestTable
+		if mt, errs[i] = writeTable(run, dir, name); errs[i] != nil {
+			break
+		}
+		m.Tables = append(m.Tables, mt)
 	}
-	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	m.Tables = append(m.Tables, written...)
 	for _, name := range run.fileNames() {
 		run.mu.Lock()
 		data := run.files[name]

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -15,18 +16,17 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/klauspost/compress/s2"
 )
 
 // ChunkRows is how many rows a chunk of a chunked table holds at most: a
 // chunk of records with abstracts is ~20 MB of Go structs while it is
-// built, ~8 MB once encoded.
+// built, ~21 MB of Arrow columns once encoded.
 const ChunkRows = 8192
 
 // Spill holds the encoded chunks of chunked tables: appended to one file
-// in a folder (the run's temporary folder beside its output) or, without
-// a folder, in memory. A million records with abstracts are ~2.5 GB of
-// Arrow columns; in a file they cost no memory of the process.
+// in a folder (the run's temporary output folder) or, without a folder, in
+// memory. A million records with abstracts are ~2.6 GB of Arrow columns;
+// in a file they cost no memory of the process.
 type Spill struct {
 	path string
 	f    *os.File
@@ -88,7 +88,7 @@ func (s *Spill) put(b []byte) (blob, error) {
 	if s.f == nil && s.path == "" {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.mem = append(s.mem, b)
+		s.mem = append(s.mem, bytes.Clone(b))
 		return blob{int64(len(s.mem) - 1), len(b)}, nil
 	}
 	off := s.end.Add(int64(len(b))) - int64(len(b))
@@ -126,8 +126,10 @@ func (s *Spill) get(b blob) ([]byte, error) {
 }
 
 // Chunk is one encoded batch of rows of a chunked table: each column on
-// its own (Arrow IPC, compressed with S2), so a reader that needs three
-// columns decodes three.
+// its own (Arrow IPC), so a reader that needs three columns decodes three.
+// Columns are not compressed: S2 cost a tenth of a whole run's CPU time to
+// encode and decode, and a spill file lives in the page cache, not in the
+// process (2.6 GB for a million records with abstracts).
 type Chunk struct {
 	Rows int
 	cols []blob // in schema order
@@ -180,27 +182,31 @@ func (t *Chunked) Encode(rec arrow.RecordBatch) (Chunk, error) {
 		return Chunk{}, fmt.Errorf("chunk of %v: schema %v, want %v", t.rowType, rec.Schema(), t.schema)
 	}
 	ch := Chunk{Rows: int(rec.NumRows()), cols: make([]blob, rec.NumCols())}
-	var buf bytes.Buffer
 	for i, col := range rec.Columns() {
-		buf.Reset()
-		one := arrow.NewSchema([]arrow.Field{t.schema.Field(i)}, nil)
-		w := ipc.NewWriter(&buf, ipc.WithSchema(one), ipc.WithAllocator(memory.NewGoAllocator()))
-		r1 := array.NewRecordBatch(one, []arrow.Array{col}, rec.NumRows())
-		err := w.Write(r1)
-		r1.Release()
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return Chunk{}, fmt.Errorf("chunk of %v, column %s: %w", t.rowType, t.schema.Field(i).Name, err)
-		}
-		b, err := t.spill.put(s2.Encode(nil, buf.Bytes()))
+		b, err := t.encodeColumn(i, col, rec.NumRows())
 		if err != nil {
 			return Chunk{}, err
 		}
 		ch.cols[i] = b
 	}
 	return ch, nil
+}
+
+// encodeColumn writes column k's values into the spill.
+func (t *Chunked) encodeColumn(k int, col arrow.Array, rows int64) (blob, error) {
+	var buf bytes.Buffer
+	one := arrow.NewSchema([]arrow.Field{t.schema.Field(k)}, nil)
+	w := ipc.NewWriter(&buf, ipc.WithSchema(one), ipc.WithAllocator(memory.NewGoAllocator()))
+	r1 := array.NewRecordBatch(one, []arrow.Array{col}, rows)
+	err := w.Write(r1)
+	r1.Release()
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return blob{}, fmt.Errorf("chunk of %v, column %s: %w", t.rowType, t.schema.Field(k).Name, err)
+	}
+	return t.spill.put(buf.Bytes())
 }
 
 // Add appends an encoded chunk to the table.
@@ -307,11 +313,7 @@ func (t *Chunked) decodeColumn(b blob) (arrow.Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	raw, err := s2.Decode(nil, stored)
-	if err != nil {
-		return nil, err
-	}
-	r, err := ipc.NewReader(bytes.NewReader(raw), ipc.WithAllocator(memory.NewGoAllocator()))
+	r, err := ipc.NewReader(bytes.NewReader(stored), ipc.WithAllocator(memory.NewGoAllocator()))
 	if err != nil {
 		return nil, err
 	}
@@ -350,14 +352,41 @@ func DecodeChunk[T any](t *Chunked, i int, dst []T, only ...string) ([]T, error)
 }
 
 // DecodeEncoded decodes a chunk that t encoded (Encode) but that need not
-// be part of it, into rows of T (see DecodeChunk).
-func DecodeEncoded[T any](t *Chunked, ch Chunk, dst []T) ([]T, error) {
-	rec, err := t.batchOf(ch, -1, nil)
+// be part of it, into rows of T: the named columns, or all (see DecodeChunk).
+func DecodeEncoded[T any](t *Chunked, ch Chunk, dst []T, only ...string) ([]T, error) {
+	rec, err := t.batchOf(ch, -1, only)
 	if err != nil {
 		return nil, err
 	}
 	defer rec.Release()
-	return DecodeBatch(rec, dst)
+	return DecodeBatch(rec, dst, only...)
+}
+
+// WithStrings is ch with the string column's values replaced (one per
+// row): only that column is encoded again.
+func (t *Chunked) WithStrings(ch Chunk, column string, values []string) (Chunk, error) {
+	k := -1
+	for i := range t.cols {
+		if c := &t.cols[i]; c.name == column && !c.list && !c.pointer && c.scalar == kString {
+			k = i
+		}
+	}
+	if k < 0 || len(values) != ch.Rows {
+		return Chunk{}, fmt.Errorf("chunk of %v: no string column %q of %d rows", t.rowType, column, len(values))
+	}
+	arr := stringArray(memory.NewGoAllocator(), len(values), t.cols[k].optional, func(yield func(string)) {
+		for _, v := range values {
+			yield(v)
+		}
+	})
+	defer arr.Release()
+	b, err := t.encodeColumn(k, arr, int64(ch.Rows))
+	if err != nil {
+		return Chunk{}, err
+	}
+	out := Chunk{Rows: ch.Rows, cols: slices.Clone(ch.cols)}
+	out.cols[k] = b
+	return out, nil
 }
 
 // ReadAll decodes the whole table into one slice of its row type, for

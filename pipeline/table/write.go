@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -13,7 +12,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
 // Meta is written into every file's key-value metadata so a table can be
@@ -128,183 +126,6 @@ func WriteChunked(w io.Writer, t *Chunked, meta Meta) error {
 		}
 	}
 	return tw.Close()
-}
-
-// Writer streams batches of one table's rows into a Parquet file, cut into
-// row groups of BatchRows rows however the batches come. Row groups are
-// encoded (pages built, zstd) on a goroutine of their own, so that the
-// caller builds or decodes the next batches meanwhile. The bytes depend
-// only on the rows, not on how they were batched.
-type Writer struct {
-	fw      *pqarrow.FileWriter
-	schema  *arrow.Schema
-	cols    []column
-	meta    Meta
-	pending []arrow.RecordBatch // rows not yet in a row group
-	nPend   int64
-	groups  int
-	encode  chan arrow.RecordBatch // full row groups, to the encoder
-	done    chan error             // the encoder's first error, once it has stopped
-	failed  atomic.Bool            // the encoder has met an error: stop early
-}
-
-// NewWriter starts a Parquet file of rowType's table on w.
-func NewWriter(w io.Writer, rowType reflect.Type, meta Meta) (*Writer, error) {
-	cols, schema, err := layout(rowType, meta)
-	if err != nil {
-		return nil, err
-	}
-	// The schema's metadata (meta) reaches the footer's key-value metadata
-	// through pqarrow, once; appending it again would write every key twice.
-	fw, err := pqarrow.NewFileWriter(schema, w, writerProperties(meta), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		return nil, fmt.Errorf("table %s: %w", meta.Table, err)
-	}
-	tw := &Writer{fw: fw, schema: schema, cols: cols, meta: meta, encode: make(chan arrow.RecordBatch, 1), done: make(chan error, 1)}
-	go func() {
-		var err error
-		for rec := range tw.encode {
-			if err == nil {
-				if err = fw.Write(rec); err != nil {
-					tw.failed.Store(true)
-				}
-			}
-			rec.Release()
-		}
-		tw.done <- err
-	}()
-	return tw, nil
-}
-
-// Write adds rec's rows (its columns are the table's, in order).
-func (w *Writer) Write(rec arrow.RecordBatch) error {
-	if !rec.Schema().Equal(w.schema) {
-		return fmt.Errorf("table %s: batch schema %v, want %v", w.meta.Table, rec.Schema(), w.schema)
-	}
-	if rec.NumRows() == 0 {
-		return nil
-	}
-	rec.Retain()
-	w.pending = append(w.pending, rec)
-	w.nPend += rec.NumRows()
-	for w.nPend >= BatchRows {
-		if err := w.cut(BatchRows); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// cut sends the first n pending rows to the encoder as one row group.
-func (w *Writer) cut(n int64) error {
-	var parts []arrow.RecordBatch
-	var rest []arrow.RecordBatch
-	need := n
-	for _, rec := range w.pending {
-		switch rows := rec.NumRows(); {
-		case need == 0:
-			rest = append(rest, rec)
-		case rows <= need:
-			parts = append(parts, rec)
-			need -= rows
-		default:
-			parts = append(parts, rec.NewSlice(0, need))
-			rest = append(rest, rec.NewSlice(need, rows))
-			rec.Release()
-			need = 0
-		}
-	}
-	w.pending, w.nPend = rest, w.nPend-n
-	group := parts[0]
-	if len(parts) > 1 {
-		var err error
-		group, err = concatBatches(w.schema, parts)
-		for _, p := range parts {
-			p.Release()
-		}
-		if err != nil {
-			return fmt.Errorf("table %s: %w", w.meta.Table, err)
-		}
-	}
-	if w.failed.Load() {
-		group.Release()
-		close(w.encode)
-		w.encode = nil
-		return fmt.Errorf("table %s: %w", w.meta.Table, <-w.done)
-	}
-	w.encode <- group
-	w.groups++
-	return nil
-}
-
-func concatBatches(schema *arrow.Schema, parts []arrow.RecordBatch) (arrow.RecordBatch, error) {
-	mem := memory.NewGoAllocator()
-	cols := make([]arrow.Array, schema.NumFields())
-	n := int64(0)
-	for _, p := range parts {
-		n += p.NumRows()
-	}
-	for i := range cols {
-		arrs := make([]arrow.Array, len(parts))
-		for k, p := range parts {
-			arrs[k] = p.Column(i)
-		}
-		col, err := array.Concatenate(arrs, mem)
-		if err != nil {
-			for _, c := range cols[:i] {
-				c.Release()
-			}
-			return nil, err
-		}
-		cols[i] = col
-	}
-	rec := array.NewRecordBatch(schema, cols, n)
-	for _, c := range cols {
-		c.Release()
-	}
-	return rec, nil
-}
-
-// Close writes the last row group (an empty one for a table without rows)
-// and the footer.
-func (w *Writer) Close() error {
-	switch {
-	case w.nPend > 0:
-		if err := w.cut(w.nPend); err != nil {
-			w.Abort()
-			return err
-		}
-	case w.groups == 0:
-		w.encode <- array.NewRecordBatch(w.schema, emptyColumns(w.schema), 0)
-	}
-	close(w.encode)
-	if err := <-w.done; err != nil {
-		return fmt.Errorf("table %s: %w", w.meta.Table, err)
-	}
-	if err := w.fw.Close(); err != nil {
-		return fmt.Errorf("table %s: %w", w.meta.Table, err)
-	}
-	md, err := w.fw.FileMetadata()
-	if err != nil {
-		return fmt.Errorf("table %s: %w", w.meta.Table, err)
-	}
-	if err := checkOneEncodingPerChunk(md); err != nil {
-		return fmt.Errorf("table %s: %w", w.meta.Table, err)
-	}
-	return nil
-}
-
-// Abort stops the encoder without finishing the file (after an error).
-func (w *Writer) Abort() {
-	for _, p := range w.pending {
-		p.Release()
-	}
-	w.pending = nil
-	if w.encode != nil {
-		close(w.encode)
-		<-w.done
-		w.encode = nil
-	}
 }
 
 func emptyColumns(schema *arrow.Schema) []arrow.Array {

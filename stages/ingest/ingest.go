@@ -635,22 +635,21 @@ func decodeChunk(records *table.Chunked, ch table.Chunk) ([]tables.Record, error
 	return table.DecodeEncoded[tables.Record](records, ch, nil)
 }
 
-// renameInChunk gives the records at rows fix of ch their ids id(k), and
-// encodes the chunk again.
+// renameInChunk gives the records at rows fix of ch their ids id(k):
+// only the chunk's record_id column is decoded and encoded again.
 func renameInChunk(records *table.Chunked, ch table.Chunk, id func(k int) string, fix []int) (table.Chunk, error) {
-	rows, err := decodeChunk(records, ch)
+	rows, err := table.DecodeEncoded[tables.Record](records, ch, nil, "record_id")
 	if err != nil {
 		return table.Chunk{}, err
+	}
+	ids := make([]string, len(rows))
+	for k := range rows {
+		ids[k] = rows[k].RecordID
 	}
 	for _, k := range fix {
-		rows[k].RecordID = id(k)
+		ids[k] = id(k)
 	}
-	rec, err := table.BuildBatch(rows, table.Meta{Table: "records"})
-	if err != nil {
-		return table.Chunk{}, err
-	}
-	defer rec.Release()
-	return records.Encode(rec)
+	return records.WithStrings(ch, "record_id", ids)
 }
 
 func yearString(y *int32) string {
