@@ -91,7 +91,7 @@ func comparePeople(a, b *prepared, e *evidence) {
 	if len(a.authors) > 0 && len(b.authors) > 0 {
 		e.hasAuthors = true
 		var first bool
-		e.authorScore, e.authorsMatched, first = authorScore(a.authors, b.authors)
+		e.authorScore, e.authorsMatched, first = authorScore(a.authors, a.authorParts, b.authors, b.authorParts)
 		e.firstAuthor = conflict
 		if first {
 			e.firstAuthor = agree
@@ -104,7 +104,7 @@ func comparePeople(a, b *prepared, e *evidence) {
 		e.journal = missing
 	case journalsAgree(a.journal, b.journal):
 		e.journal = agree
-	case (a.venueAcr != "" && (a.venueAcr == b.venueAcr || acronymOf(a.venueAcr, b.journal))) || (b.venueAcr != "" && acronymOf(b.venueAcr, a.journal)):
+	case (a.venueAcr() != "" && (a.venueAcr() == b.venueAcr() || acronymOf(a.venueAcr(), b.journal))) || (b.venueAcr() != "" && acronymOf(b.venueAcr(), a.journal)):
 		// "AMCIS 2017 Proceedings" and "Americas Conference on Information
 		// Systems"; "CHI 2018 Proceedings" and "Conference on Human Factors
 		// in Computing Systems (CHI)".
@@ -143,7 +143,7 @@ func comparePlace(a, b *prepared, e *evidence) {
 		pageDigits(a.pageEnd) != pageDigits(b.pageEnd) {
 		e.endConflict = true
 	}
-	e.keyTwin = a.bibKey != "" && b.bibKey != "" && keyTwin(a.bibKey, b.bibKey)
+	e.keyTwin = a.bibKey() != "" && b.bibKey() != "" && keyTwin(a.bibKey(), b.bibKey())
 	if a.hasYear && b.hasYear {
 		e.yearDiff = a.year - b.year
 		if e.yearDiff < 0 {
@@ -174,7 +174,7 @@ func comparePlace(a, b *prepared, e *evidence) {
 // duplicate_pairs table only with titles titleClose alike or an
 // identifier shared (TestGuardedApartIsDecide).
 func guardedApart(a, b *prepared, e *evidence) (rule string, ok bool) {
-	if a.title == "" || b.title == "" || a.erratumAt != "" || b.erratumAt != "" || a.kind != b.kind || a.kind == kindCochrane ||
+	if a.title == "" || b.title == "" || a.erratumAt() != "" || b.erratumAt() != "" || a.kind != b.kind || a.kind == kindCochrane ||
 		e.doi == agree || e.pmid == agree {
 		return "", false
 	}
@@ -329,7 +329,7 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 		}
 		return verdict{distinct, "missing-title"}
 	}
-	if (a.erratumAt != "" || b.erratumAt != "") && citesErratum(a, b, e) {
+	if (a.erratumAt() != "" || b.erratumAt() != "") && citesErratum(a, b, e) {
 		return verdict{related, "related:erratum-cited"}
 	}
 	if a.kind != b.kind && !sameReportKinds(a, b, e) && !samePlace(a, b, e) {
@@ -503,11 +503,11 @@ func citesErratum(a, b *prepared, e *evidence) bool {
 		return false
 	}
 	cites := func(x, y *prepared) bool {
-		if x.erratumAt == "" || y.volume == "" || y.page == "" {
+		if x.erratumAt() == "" || y.volume == "" || y.page == "" {
 			return false
 		}
 		key := y.volume + ":" + y.page
-		for at := range strings.FieldsSeq(x.erratumAt) {
+		for at := range strings.FieldsSeq(x.erratumAt()) {
 			if at == key {
 				return true
 			}
@@ -697,9 +697,9 @@ func sameReportKinds(a, b *prepared, e *evidence) bool {
 // a related report, not a duplicate.
 func decideCochrane(a, b *prepared, e *evidence) verdict {
 	T := e.titleScore
-	sameReview := (T >= titleSame || (T >= titleClose && a.cd != "" && a.cd == b.cd)) && !authorsConflict(e)
+	sameReview := (T >= titleSame || (T >= titleClose && a.cd() != "" && a.cd() == b.cd())) && !authorsConflict(e)
 	switch {
-	case a.cd != "" && b.cd != "" && a.cd != b.cd:
+	case a.cd() != "" && b.cd() != "" && a.cd() != b.cd():
 		return verdict{distinct, "guard:cochrane-number"}
 	case e.pmid == conflict && e.doi != conflict:
 		return verdict{distinct, "guard:pmid-conflict"}
@@ -710,7 +710,7 @@ func decideCochrane(a, b *prepared, e *evidence) verdict {
 		return verdict{distinct, "guard:cochrane-update"}
 	case e.doi == agree && (T >= titleClose || e.titleContained):
 		return verdict{duplicate, "doi+title"}
-	case sameReview && T >= titleSame && (e.hasAuthors || (a.cd != "" && a.cd == b.cd)):
+	case sameReview && T >= titleSame && (e.hasAuthors || (a.cd() != "" && a.cd() == b.cd())):
 		return verdict{duplicate, "cochrane:title+authors+year"}
 	case authorsConflict(e) && T >= titleClose:
 		return verdict{distinct, "guard:authors-differ"}
@@ -735,7 +735,7 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 		a, b = b, a
 	}
 	notice := isNotice(a.kind) || isNotice(b.kind)
-	pair := a.kind + "/" + b.kind
+	pair := a.kind.String() + "/" + b.kind.String()
 	if notice {
 		n, other := a, b
 		if !isNotice(n.kind) {
@@ -747,7 +747,7 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 		// the article is not a report of its study).
 		if len(other.title) >= 20 && 10*len(other.title) >= 6*len(n.title) && strings.Contains(n.title, other.title) &&
 			!isNotice(other.kind) && e.journal != conflict && yearsFit(other, n, 1, 3) && !noticeAuthorsConflict(e) {
-			return verdict{related, "related:" + n.kind}, true
+			return verdict{related, "related:" + n.kind.String()}, true
 		}
 		return verdict{distinct, "guard:" + pair}, true
 	}
@@ -775,7 +775,7 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 
 // kindRank orders report kinds by when they appear in a study's life:
 // meeting abstract, preprint, then article or review.
-func kindRank(kind string) int {
+func kindRank(kind reportKind) int {
 	switch kind {
 	case kindAbstract:
 		return 0
@@ -813,7 +813,7 @@ func yearsFit(first, later *prepared, before, after int32) bool {
 	return d >= -before && d <= after
 }
 
-func isNotice(kind string) bool {
+func isNotice(kind reportKind) bool {
 	return kind == kindErratum || kind == kindRetraction || kind == kindComment
 }
 

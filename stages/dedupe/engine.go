@@ -63,7 +63,7 @@ type engine struct {
 	prep []prepared
 	// Per record, kept after the matching keys are freed: report kind,
 	// round position in the config, work in the previous output.
-	kind     []string
+	kind     []reportKind
 	round    []int32
 	prevWork []string
 	// Update runs (update.go): each record's fingerprint, whether it is
@@ -167,7 +167,7 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 	permute(e.pos, e.info)
 	permute(e.pos, e.prep)
 	permute(e.pos, e.fingerprint)
-	e.kind = make([]string, len(e.info))
+	e.kind = make([]reportKind, len(e.info))
 	e.round = make([]int32, len(e.info))
 	e.prevWork = make([]string, len(e.info))
 	for i := range e.info {

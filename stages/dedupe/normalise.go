@@ -83,7 +83,10 @@ func fold(s string) string {
 		}
 		var buf [utf8.UTFMax]byte
 		n := utf8.EncodeRune(buf[:], r)
-		decomposed := norm.NFKD.Bytes(buf[:n])
+		// Into a buffer on the stack: a rune decomposes into a few runes
+		// (NFKD's longest, U+FDFA, is 18 runes), not worth an allocation each.
+		var out [64]byte
+		decomposed := norm.NFKD.Append(out[:0], buf[:n]...)
 		for _, d := range string(decomposed) {
 			if d < utf8.RuneSelf {
 				put(d)

@@ -9,17 +9,26 @@ import (
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
-// Report kinds. Two records of different kinds are different reports even
-// when their titles agree: they may be related, never duplicates.
+// reportKind is a record's kind of report. Two records of different kinds
+// are different reports even when their titles agree: they may be
+// related, never duplicates. The kinds are numbered in the order of their
+// names, which rules and the duplicate_pairs table show ("related:" +
+// kind, "guard:" + kind + "/" + kind, the lesser name first).
+type reportKind uint8
+
 const (
-	kindArticle    = "article"
-	kindPreprint   = "preprint"
-	kindAbstract   = "conference_abstract"
-	kindErratum    = "erratum"
-	kindRetraction = "retraction"
-	kindComment    = "comment"
-	kindCochrane   = "cochrane_review"
+	kindArticle reportKind = iota
+	kindCochrane
+	kindComment
+	kindAbstract
+	kindErratum
+	kindPreprint
+	kindRetraction
 )
+
+var kindNames = [...]string{"article", "cochrane_review", "comment", "conference_abstract", "erratum", "preprint", "retraction"}
+
+func (k reportKind) String() string { return kindNames[k] }
 
 // prepared holds one record's matching keys, computed once.
 type prepared struct {
@@ -44,28 +53,64 @@ type prepared struct {
 	abstractLike bool   // a conference abstract, or printed in a supplement or a meeting's proceedings
 	lang         byte   // langEnglish, langOther or langUnknown
 	contrast     uint64 // contrast classes among the title's words
-	kind         string
+	kind         reportKind
+	// rare holds the keys only a few records have; nil for most.
+	rare        *rareKeys
+	authors     []author
+	authorParts []uint32 // the authors' name-part hashes (see author)
+	year        int32
+	hasYear     bool
+	dois        []string
+	pmid        string
+	volume      string
+	issue       string
+	page        string
+	pageEnd     string
+	journal     []string
+	issn        []string
+}
+
+// rareKeys are matching keys that only a few records have (a few percent
+// each, in real exports): kept behind one pointer, not in every record's keys.
+type rareKeys struct {
 	// cd is a Cochrane review's number (digits of CD006828); page holds no CD number.
 	cd string
-	// bibKey is a BibTeX record's citation key, for key twins; "" otherwise.
+	// bibKey is a BibTeX record's citation key, for key twins.
 	bibKey string
-	// venueAcr is an acronym the venue name holds ("amcis"), usually "".
+	// venueAcr is an acronym the venue name holds ("amcis").
 	venueAcr string
 	// erratumAt lists where the title says an erratum to this record was
 	// printed ("[Erratum appears in Am J Transplant. 2009 Sep;9(9):2205]"),
-	// as "volume:page" keys separated by spaces; usually empty.
+	// as "volume:page" keys separated by spaces.
 	erratumAt string
-	authors   []author
-	year      int32
-	hasYear   bool
-	dois      []string
-	pmid      string
-	volume    string
-	issue     string
-	page      string
-	pageEnd   string
-	journal   []string
-	issn      []string
+}
+
+func (p *prepared) cd() string {
+	if p.rare == nil {
+		return ""
+	}
+	return p.rare.cd
+}
+
+func (p *prepared) bibKey() string {
+	if p.rare == nil {
+		return ""
+	}
+	return p.rare.bibKey
+}
+
+func (p *prepared) venueAcr() string {
+	if p.rare == nil {
+		return ""
+	}
+	return p.rare.venueAcr
+}
+
+func (p *prepared) erratumAt() string {
+	if p.rare == nil {
+		return ""
+	}
+	return p.rare.erratumAt
 }
 
 var (
@@ -124,7 +169,8 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		rawTitle = cutOpenParen(rawTitle[m[1]:])
 	}
 	p.translated = isTranslatedTitle(rawTitle)
-	p.erratumAt = erratumLocations(rawTitle)
+	var rare rareKeys
+	rare.erratumAt = erratumLocations(rawTitle)
 	clean := cleanTitle(rawTitle)
 	folded := fold(clean)
 	nTokens := 0
@@ -153,9 +199,9 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 	p.generic = p.title != "" && (genericTitles[p.title] || nTokens <= 2 || len(p.title) < 16)
 	p.brief = p.title != "" && nTokens <= 6
 
-	p.authors = parseAuthors(r.Authors)
+	p.authors, p.authorParts = parseAuthors(r.Authors)
 	if len(p.authors) == 0 && len(r.AuthorsNormalised) > 0 {
-		p.authors = parseAuthors(r.AuthorsNormalised)
+		p.authors, p.authorParts = parseAuthors(r.AuthorsNormalised)
 	}
 	if r.Year != nil && *r.Year > 0 {
 		p.year, p.hasYear = *r.Year, true
@@ -191,25 +237,28 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		journal = r.JournalAbbrev
 	}
 	p.journal = journalTokens(journal)
-	p.venueAcr = venueAcronymOf(journal)
+	rare.venueAcr = venueAcronymOf(journal)
 	if r.Format == "bibtex" {
-		p.bibKey = r.SourceKey
+		rare.bibKey = r.SourceKey
 	}
 	for _, s := range r.ISSN {
 		if n := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "-", "")); len(n) == 8 {
 			p.issn = append(p.issn, n)
 		}
 	}
-	p.kind = reportKind(r, kindTitle, maybeNotice, p.journal, p.dois)
+	p.kind = kindOf(r, kindTitle, maybeNotice, p.journal, p.dois)
 	if p.kind == kindCochrane {
 		// The review number identifies the review across its versions;
 		// it is not a page.
-		if p.cd = cochraneNumber(p.page, p.dois); p.cd != "" && strings.HasPrefix(p.page, "cd") {
+		if rare.cd = cochraneNumber(p.page, p.dois); rare.cd != "" && strings.HasPrefix(p.page, "cd") {
 			p.page, p.pageEnd = "", ""
 		}
 	}
 	p.confPaper, p.entryConf = conferenceSignals(r, p.kind)
 	p.abstractLike = p.kind == kindAbstract || p.confPaper || inSupplement(r.Volume, r.Issue, p.page) || meetingVenue(p.journal) || sessionNumber(r.Pages)
+	if rare != (rareKeys{}) {
+		p.rare = &rare
+	}
 	_ = mergePreprints
 	return p
 }
@@ -257,10 +306,10 @@ func titleNumbers(folded, compact string) string {
 	return strings.Join(nums, " ")
 }
 
-// reportKind tells articles from preprints, conference abstracts, notices
+// kindOf tells articles from preprints, conference abstracts, notices
 // (errata, retractions, comments and replies) and Cochrane reviews, from the
 // export's type fields, the journal, the DOI prefix and the title's opening words.
-func reportKind(r *tables.Record, title string, maybeNotice bool, journal []string, dois []string) string {
+func kindOf(r *tables.Record, title string, maybeNotice bool, journal []string, dois []string) reportKind {
 	pubTypes := ""
 	if len(r.PublicationType) > 0 {
 		pubTypes = strings.ToLower(strings.Join(r.PublicationType, "|"))
@@ -328,7 +377,7 @@ func reportKind(r *tables.Record, title string, maybeNotice bool, journal []stri
 // it does for conference abstracts in journal supplements too; entryConf
 // when the record is a conference abstract only by its entry type
 // (@inproceedings, TY CONF) with no abstract publication type.
-func conferenceSignals(r *tables.Record, kind string) (confPaper, entryConf bool) {
+func conferenceSignals(r *tables.Record, kind reportKind) (confPaper, entryConf bool) {
 	for _, t := range r.PublicationType {
 		l := strings.ToLower(t)
 		if strings.Contains(l, "conference paper") || strings.Contains(l, "proceedings paper") {

@@ -84,9 +84,10 @@ func TestParticleNames(t *testing.T) {
 		{"van Hamont, D.", "van, Hamont D"},
 	}
 	for _, c := range same {
-		a, _ := parseAuthor(c[0], new([]uint32))
-		b, _ := parseAuthor(c[1], new([]uint32))
-		if !sameAuthor(a, b) {
+		ap, bp := new([]uint32), new([]uint32)
+		a, _ := parseAuthor(c[0], ap)
+		b, _ := parseAuthor(c[1], bp)
+		if !sameAuthor(a, *ap, b, *bp) {
 			t.Errorf("%q and %q not the same author", c[0], c[1])
 		}
 	}
@@ -96,9 +97,10 @@ func TestParticleNames(t *testing.T) {
 		{"de Jorge, E.", "de Cordoba, S."},
 	}
 	for _, c := range different {
-		a, _ := parseAuthor(c[0], new([]uint32))
-		b, _ := parseAuthor(c[1], new([]uint32))
-		if sameAuthor(a, b) {
+		ap, bp := new([]uint32), new([]uint32)
+		a, _ := parseAuthor(c[0], ap)
+		b, _ := parseAuthor(c[1], bp)
+		if sameAuthor(a, *ap, b, *bp) {
 			t.Errorf("%q and %q taken for one author", c[0], c[1])
 		}
 	}

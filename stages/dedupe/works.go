@@ -479,7 +479,7 @@ func (e *engine) buildWork(root int, workOf []string, studyID string, related []
 		StudyID:              studyID,
 		CanonicalRecordID:    e.info[canon].id,
 		MemberCount:          int64(len(members)),
-		ReportKind:           e.kind[canon],
+		ReportKind:           e.kind[canon].String(),
 		RecordIDs:            make([]string, 0, len(members)),
 		RelatedWorkIDs:       []string{},
 		AlreadySeenRecordIDs: []string{},
