@@ -84,14 +84,21 @@ func isAuthorList(r string) bool {
 // *parts, and a says where.
 func parseAuthor(name string, parts *[]uint32) (author, bool) {
 	name = strings.TrimSpace(name)
-	f := fold(name)
+	comma := strings.IndexByte(name, ',')
+	f, head, ascii := foldASCIICut(name, comma)
+	if !ascii {
+		f = fold(name)
+	}
 	if f == "" || ignoredAuthors[f] {
 		return author{}, false
 	}
 	var family string
 	var initial byte // first letter of the folded given names
-	if i := strings.IndexByte(name, ','); i >= 0 {
-		family = fold(name[:i])
+	if i := comma; i >= 0 {
+		family = head // fold(name[:i])
+		if !ascii {
+			family = fold(name[:i])
+		}
 		initial = foldedFirst(name[i+1:])
 		if family == "" || ignoredAuthors[family] {
 			family, initial = fold(name[i+1:]), 0
@@ -129,13 +136,13 @@ func parseAuthor(name string, parts *[]uint32) (author, bool) {
 		} else {
 			rest = ""
 		}
-		if len(p) >= 2 && !ignoredAuthors[p] {
+		if len(p) >= 2 && !ignoredPart(p) {
 			*parts = append(*parts, uint32(hashString(p)))
 			// A particle written apart in one export and joined to the
 			// family name in another ("Le, Quintrec M." for "Le Quintrec,
 			// M."; "Goicoechea de, Jorge E." for "de Jorge, E. G."): the
 			// particle and its neighbour joined count as a part too.
-			if prev != "" && (nameParticles[prev] || nameParticles[p]) {
+			if prev != "" && (isParticle(prev) || isParticle(p)) {
 				*parts = append(*parts, uint32(hashJoined(prev, p)))
 			}
 			prev = p
@@ -180,10 +187,26 @@ func hashJoined(a, b string) uint64 {
 	return h
 }
 
-// nameParticles are the short words family names carry ("de Jorge", "van
-// Hamont", "Le Quintrec") that exports split off or join on differently.
-var nameParticles = map[string]bool{"de": true, "da": true, "di": true, "do": true, "du": true, "del": true, "della": true, "der": true,
-	"den": true, "des": true, "dos": true, "le": true, "la": true, "van": true, "von": true, "ten": true, "ter": true, "el": true, "al": true, "st": true}
+// isParticle: s is one of the short words family names carry ("de Jorge",
+// "van Hamont", "Le Quintrec") that exports split off or join on
+// differently. (A switch: this runs for every name part of every author.)
+func isParticle(s string) bool {
+	switch s {
+	case "de", "da", "di", "do", "du", "del", "della", "der", "den", "des", "dos", "le", "la", "van", "von", "ten", "ter", "el", "al", "st":
+		return true
+	}
+	return false
+}
+
+// ignoredPart: a one-word placeholder of ignoredAuthors (a name part has
+// no space, so the others never match).
+func ignoredPart(s string) bool {
+	switch s {
+	case "anonymous", "anon", "null", "unknown":
+		return true
+	}
+	return false
+}
 
 // isInitials reports whether s looks like "JA", "J.A." or "J-A".
 func isInitials(s string) bool {

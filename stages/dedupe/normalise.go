@@ -128,12 +128,25 @@ var asciiFold = func() (t [128]byte) {
 // foldASCII is fold for pure-ASCII input (most titles and names), a byte
 // loop without rune decoding; ok is false when s has other bytes.
 func foldASCII(s string) (string, bool) {
+	f, _, ok := foldASCIICut(s, -1)
+	return f, ok
+}
+
+// foldASCIICut is foldASCII that also gives fold(s[:cut]), a prefix of
+// fold(s) since folding reads left to right: "Smith, John" folds to
+// "smith john" and its family name, before the comma, to "smith" (no
+// second string built).
+func foldASCIICut(s string, cut int) (folded, head string, ok bool) {
 	buf := make([]byte, 0, len(s))
 	space := true
+	headLen := -1
 	for i := 0; i < len(s); i++ {
+		if i == cut {
+			headLen = len(buf)
+		}
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			return "", false
+			return "", "", false
 		}
 		f := asciiFold[c]
 		if f == ' ' {
@@ -146,10 +159,17 @@ func foldASCII(s string) (string, bool) {
 		buf = append(buf, f)
 		space = false
 	}
+	if cut >= len(s) {
+		headLen = len(buf)
+	}
 	if len(buf) > 0 && buf[len(buf)-1] == ' ' {
 		buf = buf[:len(buf)-1]
 	}
-	return unsafe.String(unsafe.SliceData(buf), len(buf)), true
+	folded = unsafe.String(unsafe.SliceData(buf), len(buf))
+	if headLen >= 0 {
+		head = strings.TrimSuffix(folded[:min(headLen, len(folded))], " ")
+	}
+	return folded, head, true
 }
 
 var (

@@ -119,7 +119,6 @@ var (
 	replySuffix     = regexp.MustCompile(`\s[-–:]\s*(?:authors?'?\s+)?(?:reply|response)\.?\s*$`)
 	retractedPrefix = regexp.MustCompile(`^\s*(?i:retracted(?:\s+article)?\s*:\s*)`)
 	preprintDOI     = regexp.MustCompile(`^10\.(?:1101/\d{4}\.\d{2}\.\d{2}|21203/rs\.|2139/ssrn|48550/arxiv|20944/preprints|31219/osf\.io|31234/osf\.io|31235/osf\.io|22541/au\.|1002/essoar)`)
-	romanNumeral    = map[string]bool{"ii": true, "iii": true, "iv": true, "vi": true, "vii": true, "viii": true, "ix": true, "xi": true, "xii": true}
 )
 
 var genericTitles = map[string]bool{}
@@ -272,6 +271,15 @@ func bigramSet(s string) (set [2]uint64) {
 	return set
 }
 
+// isRomanNumeral: a numeral a title's part or phase is written with.
+func isRomanNumeral(t string) bool {
+	switch t {
+	case "ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii":
+		return true
+	}
+	return false
+}
+
 // titleNumbers lists the digit runs of the compact title ("CO 2" and "CO2",
 // "10 000" and "10000" agree) and the roman numerals among its words.
 func titleNumbers(folded, compact string) string {
@@ -295,7 +303,7 @@ func titleNumbers(folded, compact string) string {
 		} else {
 			end += start
 		}
-		if t := folded[start:end]; len(t) >= 2 && len(t) <= 4 && romanNumeral[t] {
+		if t := folded[start:end]; len(t) >= 2 && len(t) <= 4 && isRomanNumeral(t) {
 			nums = append(nums, t)
 		}
 		start = end + 1
@@ -317,7 +325,7 @@ func kindOf(r *tables.Record, title string, maybeNotice bool, journal []string, 
 	if noticeCitation(title) != nil {
 		return kindErratum
 	}
-	if hasReplyWord(title) && replySuffix.MatchString(strings.ToLower(title)) {
+	if endsWithReplyWord(title) && hasReplyWord(title) && replySuffix.MatchString(strings.ToLower(title)) {
 		return kindComment
 	}
 	var m []string
@@ -341,7 +349,7 @@ func kindOf(r *tables.Record, title string, maybeNotice bool, journal []string, 
 	}
 	j := strings.Join(journal, " ")
 	for _, d := range dois {
-		if preprintDOI.MatchString(d) {
+		if hasPreprintPrefix(d) && preprintDOI.MatchString(d) {
 			return kindPreprint
 		}
 	}
@@ -417,6 +425,30 @@ func firstWord(t string) string {
 		end++
 	}
 	return strings.ToLower(t[:end])
+}
+
+// endsWithReplyWord: the title, lower-cased, ends with "reply" or
+// "response" and maybe a full stop and spaces, as replySuffix requires:
+// a test of a few bytes before the regular expression.
+func endsWithReplyWord(t string) bool {
+	t = strings.TrimRight(t, " \t\n\r\f\v")
+	t = strings.TrimSuffix(t, ".")
+	tail := func(w string) bool {
+		return len(t) >= len(w) && strings.EqualFold(t[len(t)-len(w):], w)
+	}
+	return tail("reply") || tail("response")
+}
+
+// hasPreprintPrefix: d starts with one of preprintDOI's registrant
+// prefixes, which the expression then checks in full.
+func hasPreprintPrefix(d string) bool {
+	for _, p := range []string{"10.1101/", "10.21203/rs.", "10.2139/ssrn", "10.48550/arxiv", "10.20944/preprints", "10.31219/osf.io",
+		"10.31234/osf.io", "10.31235/osf.io", "10.22541/au.", "10.1002/essoar"} {
+		if strings.HasPrefix(d, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func hasReplyWord(t string) bool {
