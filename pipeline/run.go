@@ -83,8 +83,9 @@ func Put[T any](run *Run, name string, rows []T) error {
 
 // Get returns a table an earlier stage put. ok is false when no stage did
 // (for example when the stage that makes it is disabled). A chunked table
-// is decoded whole: stages read large tables with Scan instead.
-func Get[T any](run *Run, name string) (rows []T, ok bool, err error) {
+// is decoded whole, or only the columns named (T's other fields stay
+// zero): stages read the largest tables with Scan instead.
+func Get[T any](run *Run, name string, columns ...string) (rows []T, ok bool, err error) {
 	run.mu.Lock()
 	v, ok := run.tables[name]
 	run.mu.Unlock()
@@ -95,7 +96,7 @@ func Get[T any](run *Run, name string) (rows []T, ok bool, err error) {
 		if c.RowType() != reflect.TypeFor[T]() {
 			return nil, false, fmt.Errorf("internal error: table %q holds %v rows, not %v", name, c.RowType(), reflect.TypeFor[T]())
 		}
-		all, err := c.ReadAll()
+		all, err := c.ReadAll(columns...)
 		if err != nil {
 			return nil, false, fmt.Errorf("table %s: %w", name, err)
 		}
@@ -232,13 +233,14 @@ func (run *Run) RelPath(p string) string {
 }
 
 // Table returns a table's rows (a []Row of its declared type; a chunked
-// table decoded whole), for code that handles every table alike, such as tests.
-func (run *Run) Table(name string) (any, bool) {
+// table decoded whole, or the columns named), for code that handles every
+// table alike, such as tests.
+func (run *Run) Table(name string, columns ...string) (any, bool) {
 	run.mu.Lock()
 	rows, ok := run.tables[name]
 	run.mu.Unlock()
 	if c, isChunked := rows.(*table.Chunked); isChunked {
-		all, err := c.ReadAll()
+		all, err := c.ReadAll(columns...)
 		if err != nil {
 			return nil, false
 		}

@@ -13,7 +13,9 @@ var dedupeTables = []Spec{
 }
 
 // Work is one de-duplicated report: a cluster of records of the same
-// publication. Its WorkID never changes once issued.
+// publication. Its WorkID never changes once issued. Rows are in the order
+// of their canonical records in the records table, so that works are
+// written, and exported, as the records stream by.
 type Work struct {
 	// WorkID identifies the work: the id an earlier run issued to its
 	// records, else "W-" + its smallest record id (with "-2", "-3"… if taken).

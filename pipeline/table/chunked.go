@@ -275,6 +275,11 @@ func (t *Chunked) Batch(i int, only ...string) (arrow.RecordBatch, error) {
 // batchOf decodes ch; start is its first row's number in the table, for
 // the columns set by SetStrings (-1: a chunk not in the table).
 func (t *Chunked) batchOf(ch Chunk, start int, only []string) (arrow.RecordBatch, error) {
+	for _, name := range only {
+		if t.column(name) == nil {
+			return nil, fmt.Errorf("no column %q", name)
+		}
+	}
 	var fields []arrow.Field
 	var arrays []arrow.Array
 	defer func() {
@@ -389,20 +394,21 @@ func (t *Chunked) WithStrings(ch Chunk, column string, values []string) (Chunk, 
 	return out, nil
 }
 
-// ReadAll decodes the whole table into one slice of its row type, for
-// tests and small tables; a large table is read chunk by chunk.
-func (t *Chunked) ReadAll() (reflect.Value, error) {
+// ReadAll decodes the whole table, or the columns named, into one slice
+// of its row type, for tests and small tables; a large table is read chunk
+// by chunk.
+func (t *Chunked) ReadAll(only ...string) (reflect.Value, error) {
 	rv := reflect.MakeSlice(reflect.SliceOf(t.rowType), t.rows, t.rows)
 	if t.rows == 0 {
 		return rv, nil
 	}
 	all := rowsOfValue(rv, 0, t.rows)
 	for i, ch := range t.chunks {
-		rec, err := t.Batch(i)
+		rec, err := t.Batch(i, only...)
 		if err != nil {
 			return reflect.Value{}, err
 		}
-		err = decodeColumns(rec.Schema(), rec.Columns(), t.cols, rowsOf{base: all.at(t.starts[i], 0), stride: all.stride, n: ch.Rows}, nil)
+		err = decodeColumns(rec.Schema(), rec.Columns(), t.cols, rowsOf{base: all.at(t.starts[i], 0), stride: all.stride, n: ch.Rows}, only)
 		rec.Release()
 		if err != nil {
 			return reflect.Value{}, err

@@ -3,6 +3,7 @@ package dedupe
 import (
 	"cmp"
 	"context"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 // options are the engine's settings, taken from Params and the decisions CSV.
@@ -35,6 +37,9 @@ type options struct {
 	// sizeHint is the number of records when known, to size the engine's
 	// arrays once.
 	sizeHint int
+	// spill holds the works and duplicate_pairs tables the engine writes
+	// chunk by chunk (the run's; nil: in memory).
+	spill *table.Spill
 }
 
 // pairResult is one compared candidate pair worth keeping.
@@ -113,6 +118,10 @@ type recordInfo struct {
 	round    string // one string per distinct round (interned)
 	database string // interned too
 	complete uint8  // completeness: the most complete member is a work's canonical record
+	// filled has a bit per output field (see outputField) the record has:
+	// which member each of a work's fields comes from is known before
+	// the fields are read.
+	filled uint16
 }
 
 // newEngine reads the records chunk by chunk and builds each one's
@@ -145,7 +154,9 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 		base := len(e.info)
 		for k := range rows {
 			r := &rows[k]
-			e.info = append(e.info, recordInfo{id: strings.Clone(r.RecordID), round: intern(r.Round), database: intern(r.Database), complete: uint8(completeness(r))})
+			filled := filledFields(r)
+			e.info = append(e.info, recordInfo{id: strings.Clone(r.RecordID), round: intern(r.Round), database: intern(r.Database),
+				complete: uint8(bits.OnesCount16(filled)), filled: filled})
 			ties = append(ties, placeTie{file: intern(r.SourceFile), line: r.SourceLine})
 		}
 		e.prep = slices.Grow(e.prep, len(rows))[:base+len(rows)]

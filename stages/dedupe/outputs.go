@@ -2,22 +2,35 @@ package dedupe
 
 import (
 	"cmp"
-	"math"
+	"fmt"
 	"math/bits"
+	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 func floatPtr(v float64) *float64 { return &v }
 
-// pairOutputs writes the duplicate_pairs rows, and returns the pairs that
-// go to the review queue (their items need the records' fields: see
-// readOutputFields).
-func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResult) {
-	res.pairs = make([]tables.DuplicatePair, 0, len(e.pairs))
-	for k := range e.pairs {
+// pairOutputs writes the duplicate_pairs rows, chunk by chunk in record
+// id order, and returns the pairs that go to the review queue (their items
+// need the records' fields: see readOutputFields).
+func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResult, err error) {
+	if res.pairs, err = e.newTable(reflect.TypeFor[tables.DuplicatePair]()); err != nil {
+		return nil, err
+	}
+	order := make([]int32, len(e.pairs))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortStableFunc(order, func(x, y int32) int {
+		a, b := &e.pairs[x], &e.pairs[y]
+		return cmp.Or(cmp.Compare(e.info[a.i].id, e.info[b.i].id), cmp.Compare(e.info[a.j].id, e.info[b.j].id))
+	})
+	rows := make([]tables.DuplicatePair, 0, min(len(order), table.ChunkRows))
+	for n, k := range order {
 		p := &e.pairs[k]
 		row := tables.DuplicatePair{
 			RecordA: e.info[p.i].id, RecordB: e.info[p.j].id,
@@ -43,15 +56,34 @@ func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResu
 		if row.Merged && row.Decision == review {
 			row.Note = joinNote(row.Note, "merged through other members")
 		}
-		res.pairs = append(res.pairs, row)
+		rows = append(rows, row)
 		if p.v.decision == review && !row.Merged {
 			toReview = append(toReview, p)
 		}
+		if len(rows) == cap(rows) || n == len(order)-1 {
+			if err := table.AppendRows(res.pairs, rows); err != nil {
+				return nil, err
+			}
+			clear(rows)
+			rows = rows[:0]
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 	}
-	slices.SortFunc(res.pairs, func(x, y tables.DuplicatePair) int {
-		return cmp.Or(cmp.Compare(x.RecordA, y.RecordA), cmp.Compare(x.RecordB, y.RecordB))
-	})
-	return toReview
+	return toReview, nil
+}
+
+// newTable is an empty chunked table of rows of rowType in the run's spill.
+func (e *engine) newTable(rowType reflect.Type) (*table.Chunked, error) {
+	if e.opt.spill == nil {
+		s, err := table.NewSpill("")
+		if err != nil {
+			return nil, err
+		}
+		e.opt.spill = s
+	}
+	return table.NewChunked(rowType, e.opt.spill)
 }
 
 func joinNote(a, b string) string {
@@ -97,21 +129,61 @@ func (e *engine) reviewItem(p *pairResult, workOf []string, fields map[int32]*re
 	return it
 }
 
+// fillPlan is what a work copies from members other than its canonical
+// record: rare (a work's canonical record is its most complete member).
+type fillPlan struct {
+	// need has, by engine index, the fields a record gives its work.
+	need map[int32]uint16
+	// fills are the values, by work index, once read.
+	fills map[int32]*workFields
+}
+
+// workFields are the output fields of a work taken from its members.
+type workFields struct {
+	strings [fieldAbstract + 1]string // title … abstract, by field number
+	year    *int32
+	authors []string
+}
+
+// planFills finds, for each work and output field its canonical record
+// lacks, the best-ranked member that has it: the member the field is
+// taken from, as when every member's fields were at hand.
+func (e *engine) planFills(roots []int, canon []int32, rank []int32) *fillPlan {
+	plan := &fillPlan{need: map[int32]uint16{}, fills: map[int32]*workFields{}}
+	for k, root := range roots {
+		members := e.membersOf(root)
+		lacks := ^e.info[canon[k]].filled & (1<<nOutputFields - 1)
+		if len(members) == 1 || lacks == 0 {
+			continue
+		}
+		for f := 0; f < nOutputFields; f++ {
+			if lacks&(1<<f) == 0 {
+				continue
+			}
+			best := -1
+			for _, m := range members {
+				if e.info[m].filled&(1<<f) != 0 && (best < 0 || rank[m] < rank[best]) {
+					best = m
+				}
+			}
+			if best >= 0 {
+				plan.need[int32(best)] |= 1 << f
+				plan.fills[int32(k)] = &workFields{}
+			}
+		}
+	}
+	return plan
+}
+
 // readOutputFields reads the records a second time, with only the columns
-// the output tables copy, and fills each work's canonical fields (the
-// canonical member's, an empty one from the other members, most complete
-// first: by rank, canonical -1) and the review queue's records' fields.
+// the output tables copy, for the fields works take from members other
+// than their canonical record (plan) and for the review queue's records.
 // Strings are copied: a string from the source shares its chunk's memory.
-func (e *engine) readOutputFields(works []tables.Work, workIndex []int32, rank []int32, reviewed map[int32]*reviewFields) error {
-	inv := make([]int32, len(e.pos)) // table position → engine index
-	for i, p := range e.pos {
-		inv[p] = int32(i)
+func (e *engine) readOutputFields(plan *fillPlan, workIndex []int32, reviewed map[int32]*reviewFields) error {
+	if len(plan.need) == 0 && len(reviewed) == 0 {
+		return nil
 	}
-	const nFields = 10
-	best := make([]int32, nFields*len(works)) // rank of the member each field came from
-	for k := range best {
-		best[k] = math.MaxInt32
-	}
+	inv := e.tableToEngine()
 	return e.src(outputColumns, func(start int, rows []tables.Record) error {
 		for k := range rows {
 			r := &rows[k]
@@ -123,31 +195,103 @@ func (e *engine) readOutputFields(works []tables.Work, workIndex []int32, rank [
 				}
 				f.source = sourceOf(r)
 			}
-			w, rk := &works[workIndex[i]], rank[i]
-			b := best[nFields*int(workIndex[i]):][:nFields]
-			take := func(field int, dst *string, v string) {
-				if v != "" && rk < b[field] {
-					*dst, b[field] = strings.Clone(v), rk
+			need := plan.need[i]
+			if need == 0 {
+				continue
+			}
+			w := plan.fills[workIndex[i]]
+			for f, v := range [...]string{r.Title, r.Journal, r.Volume, r.Issue, r.Pages, r.DOI, r.PMID, r.Abstract} {
+				if need&(1<<f) != 0 {
+					w.strings[f] = strings.Clone(v)
 				}
 			}
-			take(0, &w.Title, r.Title)
-			take(1, &w.Journal, r.Journal)
-			take(2, &w.Volume, r.Volume)
-			take(3, &w.Issue, r.Issue)
-			take(4, &w.Pages, r.Pages)
-			take(5, &w.DOI, r.DOI)
-			take(6, &w.PMID, r.PMID)
-			take(7, &w.Abstract, r.Abstract)
-			if r.Year != nil && rk < b[8] {
+			if need&(1<<fieldYear) != 0 {
 				y := *r.Year
-				w.Year, b[8] = &y, rk
+				w.year = &y
 			}
-			if len(r.Authors) > 0 && rk < b[9] {
-				w.Authors, b[9] = cloneStrings(r.Authors), rk
+			if need&(1<<fieldAuthors) != 0 {
+				w.authors = cloneStrings(r.Authors)
 			}
 		}
 		return e.ctx.Err()
 	})
+}
+
+// tableToEngine maps table positions to engine indices.
+func (e *engine) tableToEngine() []int32 {
+	inv := make([]int32, len(e.pos))
+	for i, p := range e.pos {
+		inv[p] = int32(i)
+	}
+	return inv
+}
+
+// emitWorks reads the records a last time and writes each work as its
+// canonical record comes by, into a chunked table: the canonical record's
+// output fields, the planned ones from other members, the rest from build.
+// Works so come in their canonical records' table order, and no more than
+// a chunk of them is ever in memory.
+func (e *engine) emitWorks(canon []int32, workIndex []int32, plan *fillPlan, build func(k int) tables.Work) (*table.Chunked, error) {
+	works, err := e.newTable(reflect.TypeFor[tables.Work]())
+	if err != nil {
+		return nil, err
+	}
+	inv := e.tableToEngine()
+	rows := make([]tables.Work, 0, min(len(canon), table.ChunkRows))
+	emitted := 0
+	flush := func() error {
+		err := table.AppendRows(works, rows)
+		emitted += len(rows)
+		clear(rows)
+		rows = rows[:0]
+		return err
+	}
+	err = e.src(outputColumns, func(start int, recs []tables.Record) error {
+		for p := range recs {
+			i := inv[start+p]
+			k := workIndex[i]
+			if canon[k] != i {
+				continue
+			}
+			r := &recs[p]
+			w := build(int(k))
+			// Strings may share the chunk's memory: the row is encoded
+			// before long, and the chunk's memory freed with it.
+			w.Title, w.Journal, w.Volume, w.Issue, w.Pages, w.DOI, w.PMID, w.Abstract =
+				r.Title, r.Journal, r.Volume, r.Issue, r.Pages, r.DOI, r.PMID, r.Abstract
+			w.Year, w.Authors = r.Year, r.Authors
+			if fill := plan.fills[k]; fill != nil {
+				for f, dst := range [...]*string{&w.Title, &w.Journal, &w.Volume, &w.Issue, &w.Pages, &w.DOI, &w.PMID, &w.Abstract} {
+					if *dst == "" {
+						*dst = fill.strings[f]
+					}
+				}
+				if w.Year == nil {
+					w.Year = fill.year
+				}
+				if len(w.Authors) == 0 {
+					w.Authors = fill.authors
+				}
+			}
+			if w.Authors == nil {
+				w.Authors = []string{}
+			}
+			rows = append(rows, w)
+			if len(rows) == cap(rows) {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return e.ctx.Err()
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil && emitted != len(canon) {
+		err = fmt.Errorf("internal error: %d works written of %d: a canonical record is not in the records table", emitted, len(canon))
+	}
+	return works, err
 }
 
 // sourceOf is where the review queue says a record is printed: 12(3):45-67.
@@ -221,11 +365,7 @@ func (e *engine) bridges(workOf []string) []tables.WorkBridge {
 // contributed and how much each pair of databases overlaps. Works and
 // databases are numbered, and each work holds a bit set of the databases
 // that retrieved it, so the cost is linear in records.
-func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.SourceContribution, []tables.SourceOverlap) {
-	workIdx := make(map[string]int, len(works))
-	for i := range works {
-		workIdx[works[i].WorkID] = i
-	}
+func (e *engine) sourceTables(workIndex []int32, workIDs, firstRounds []string) ([]tables.SourceContribution, []tables.SourceOverlap) {
 	var dbs, rounds []string
 	dbIdx, roundIdx := map[string]int{}, map[string]int{}
 	for i := range e.info {
@@ -249,13 +389,13 @@ func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.So
 	for i, r := range rounds {
 		roundIdx[r] = i
 	}
-	nw, nd := len(works), len(dbs)
+	nw, nd := len(workIDs), len(dbs)
 	words := (nd + 63) / 64
 	recWork := make([]int32, len(e.info))
 	recDB := make([]int16, len(e.info))
 	recRound := make([]int16, len(e.info))
 	for i := range e.info {
-		recWork[i] = int32(workIdx[workOf[i]])
+		recWork[i] = workIndex[i]
 		recDB[i] = int16(dbIdx[e.info[i].database])
 		recRound[i] = int16(roundIdx[e.info[i].round])
 	}
@@ -290,7 +430,7 @@ func (e *engine) sourceTables(workOf []string, works []tables.Work) ([]tables.So
 					set = append(set, k*64+trailingZeros(b))
 				}
 			}
-			isNew := all || works[w].FirstRound == roundName
+			isNew := all || firstRounds[w] == roundName
 			for x, d := range set {
 				worksOf[d]++
 				if len(set) == 1 {

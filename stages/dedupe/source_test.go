@@ -34,13 +34,17 @@ func sliceSource(records []tables.Record) recordSource {
 	}
 }
 
-// testResult is a result with the records it was made from.
+// testResult is a result with the records it was made from, and its
+// chunked tables in memory.
 type testResult struct {
 	*result
 	// records are the input, filled with work ids and put in table order
 	// (round in config order, database, file, line, record id), as the
 	// stage's records table is written.
 	records []tables.Record
+	// works (sorted by work id, as tests look them up) and pairs, decoded.
+	works []tables.Work
+	pairs []tables.DuplicatePair
 }
 
 // deduplicate runs the stage logic on records (any order) and fills them
@@ -69,7 +73,20 @@ func withRecords(res *result, records []tables.Record, opt options) *testResult 
 			cmp.Compare(a.Database, b.Database), cmp.Compare(a.SourceFile, b.SourceFile), cmp.Compare(a.SourceLine, b.SourceLine),
 			cmp.Compare(a.RecordID, b.RecordID), cmp.Compare(a.Title, b.Title))
 	})
-	return &testResult{res, records}
+	works := readAll[tables.Work](res.works)
+	slices.SortFunc(works, func(a, b tables.Work) int { return cmp.Compare(a.WorkID, b.WorkID) })
+	pairs := readAll[tables.DuplicatePair](res.pairs)
+	res.works, res.pairs = nil, nil // decoded above: a chunked table is a handle, no value to compare
+	return &testResult{result: res, records: records, works: works, pairs: pairs}
+}
+
+// readAll decodes a chunked table whole.
+func readAll[T any](t *table.Chunked) []T {
+	all, err := t.ReadAll()
+	if err != nil {
+		panic(err)
+	}
+	return all.Interface().([]T)
 }
 
 // directSource hands records to the engine as they are, chunk by chunk,

@@ -60,7 +60,12 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	if !ok {
 		return fmt.Errorf("dedupe: no records table: the ingest stage must run first")
 	}
+	spill, err := run.Spill()
+	if err != nil {
+		return err
+	}
 	opt := options{
+		spill:          spill,
 		mergePreprints: p.MergePreprints,
 		maxBlock:       p.MaxBlock,
 		incremental:    p.Incremental,
@@ -103,8 +108,8 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	}
 	puts := []error{
 		pipeline.SetStrings(run, "records", "work_id", res.workOf),
-		pipeline.Put(run, "works", res.works),
-		pipeline.Put(run, "duplicate_pairs", res.pairs),
+		pipeline.PutChunked(run, "works", res.works),
+		pipeline.PutChunked(run, "duplicate_pairs", res.pairs),
 		pipeline.Put(run, "review_queue", res.review),
 		pipeline.Put(run, "work_bridges", res.bridges),
 		pipeline.Put(run, "source_contribution", res.contribution),

@@ -4,18 +4,23 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 
 	"github.com/realsynth/realsynth/internal/tables"
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 // result is everything one de-duplication produces.
 type result struct {
 	// workOf is each record's work id, by its position in the records table.
-	workOf       []string
-	works        []tables.Work
-	pairs        []tables.DuplicatePair
+	workOf []string
+	// works, in the order of their canonical records in the records
+	// table, and duplicate_pairs are written chunk by chunk: with their
+	// abstracts, a million records' works are over a gigabyte.
+	works        *table.Chunked
+	pairs        *table.Chunked
 	review       []tables.ReviewItem
 	bridges      []tables.WorkBridge
 	contribution []tables.SourceContribution
@@ -140,22 +145,42 @@ func (e *engine) assignWorkIDs(res *result) []string {
 	return workOf
 }
 
-// completeness ranks members for the canonical record: more filled fields win.
-func completeness(r *tables.Record) int {
-	n := 0
-	for _, s := range []string{r.Title, r.Journal, r.Volume, r.Issue, r.Pages, r.DOI, r.PMID, r.Abstract} {
+// The output fields: what a work copies from its members, and what makes
+// a member complete. A record's filled bits say which it has.
+const (
+	fieldTitle = iota
+	fieldJournal
+	fieldVolume
+	fieldIssue
+	fieldPages
+	fieldDOI
+	fieldPMID
+	fieldAbstract
+	fieldYear
+	fieldAuthors
+	nOutputFields
+)
+
+// filledFields has a bit for each output field r has (a non-empty string,
+// a year, an author).
+func filledFields(r *tables.Record) uint16 {
+	var f uint16
+	for k, s := range [...]string{r.Title, r.Journal, r.Volume, r.Issue, r.Pages, r.DOI, r.PMID, r.Abstract} {
 		if s != "" {
-			n++
+			f |= 1 << k
 		}
 	}
 	if r.Year != nil {
-		n++
+		f |= 1 << fieldYear
 	}
 	if len(r.Authors) > 0 {
-		n++
+		f |= 1 << fieldAuthors
 	}
-	return n
+	return f
 }
+
+// completeness ranks members for the canonical record: more filled fields win.
+func completeness(r *tables.Record) int { return bits.OnesCount16(filledFields(r)) }
 
 func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) error {
 	// Works are clusters, named by their roots (record indices).
@@ -202,24 +227,30 @@ func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) err
 		studyRoot[k] = findStudy(root)
 		studyIDs[k] = studyID(root)
 	}
-	// Each work's members ranked for its canonical fields (canonical -1,
-	// then most complete first); each record's work, by index in roots.
+	// Each work's canonical member, its members ranked for its fields
+	// (canonical -1, then most complete first), each record's work by
+	// index in roots, and each work's first round.
+	canon := make([]int32, len(roots))
 	rank := make([]int32, len(e.info))
 	workIndex := make([]int32, len(e.info))
-	res.works = make([]tables.Work, len(roots))
+	firstRounds := make([]string, len(roots))
 	parallel(e.ctx, len(roots), func(lo, hi int) {
 		for k := lo; k < hi; k++ {
-			res.works[k] = e.buildWork(roots[k], workOf, studyIDs[k], studyMembers[studyRoot[k]], rank)
+			canon[k] = int32(e.rankMembers(roots[k], rank))
 			for _, m := range e.membersOf(roots[k]) {
 				workIndex[m] = int32(k)
 			}
+			firstRounds[k] = e.firstRound(roots[k], workOf)
 		}
 	})
 	if e.ctx.Err() != nil {
 		return e.ctx.Err()
 	}
 
-	toReview := e.pairOutputs(res, workOf)
+	toReview, err := e.pairOutputs(res, workOf)
+	if err != nil {
+		return err
+	}
 	reviewed := map[int32]*reviewFields{}
 	for _, p := range toReview {
 		for _, x := range [2]int32{int32(p.i), int32(p.j)} {
@@ -228,13 +259,15 @@ func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) err
 			}
 		}
 	}
-	if err := e.readOutputFields(res.works, workIndex, rank, reviewed); err != nil {
+	plan := e.planFills(roots, canon, rank)
+	if err := e.readOutputFields(plan, workIndex, reviewed); err != nil {
 		return err
 	}
-	for k := range res.works {
-		if res.works[k].Authors == nil {
-			res.works[k].Authors = []string{}
-		}
+	build := func(k int) tables.Work {
+		return e.buildWork(roots[k], int(canon[k]), workOf, studyIDs[k], studyMembers[studyRoot[k]], firstRounds[k])
+	}
+	if res.works, err = e.emitWorks(canon, workIndex, plan, build); err != nil {
+		return err
 	}
 	for _, p := range toReview {
 		res.review = append(res.review, e.reviewItem(p, workOf, reviewed))
@@ -243,7 +276,11 @@ func (e *engine) buildOutputs(res *result, workOf []string, st *studyForest) err
 		return cmp.Or(cmp.Compare(x.RecordA, y.RecordA), cmp.Compare(x.RecordB, y.RecordB))
 	})
 	res.bridges = e.bridges(workOf)
-	res.contribution, res.overlap = e.sourceTables(workOf, res.works)
+	workIDs := make([]string, len(roots))
+	for k, r := range roots {
+		workIDs[k] = workOf[r]
+	}
+	res.contribution, res.overlap = e.sourceTables(workIndex, workIDs, firstRounds)
 	res.workOf = make([]string, len(workOf))
 	for i, w := range workOf {
 		res.workOf[e.pos[i]] = w
@@ -454,17 +491,18 @@ func (e *engine) studiesApart(x, y int, human bool) string {
 // buildWork makes the work of one cluster, all but the fields it copies
 // from its records (readOutputFields), and ranks its members for those in
 // rank; related lists the work roots of its study (nil for a lone report).
-func (e *engine) buildWork(root int, workOf []string, studyID string, related []int, rank []int32) tables.Work {
+// rankMembers ranks the members of root's work for its fields in rank
+// (the canonical member -1, the others most complete first, ties in record
+// id order) and returns the canonical member: the most complete, the first
+// in record id order among equals.
+func (e *engine) rankMembers(root int, rank []int32) int {
 	members := e.membersOf(root)
-	w := workOf[root]
 	canon := members[0]
 	for _, m := range members[1:] {
 		if e.info[m].complete > e.info[canon].complete {
 			canon = m
 		}
 	}
-	// The canonical member's fields first; an empty one is filled from
-	// the other members, most complete first.
 	others := members
 	if len(members) > 1 {
 		others = slices.Clone(members)
@@ -474,6 +512,29 @@ func (e *engine) buildWork(root int, workOf []string, studyID string, related []
 		rank[m] = int32(k)
 	}
 	rank[canon] = -1
+	return canon
+}
+
+// firstRound is the round in which root's work was first found: its
+// members' earliest, or an earlier one the previous output gave it.
+func (e *engine) firstRound(root int, workOf []string) string {
+	first := ""
+	for _, m := range e.membersOf(root) {
+		if r := e.info[m].round; first == "" || e.roundBefore(r, first) {
+			first = r
+		}
+	}
+	if prev, ok := e.opt.prevWorks[workOf[root]]; ok && prev.FirstRound != "" && e.roundBefore(prev.FirstRound, first) {
+		first = prev.FirstRound
+	}
+	return first
+}
+
+// buildWork makes the row of root's work but for the fields it copies
+// from its members (see emitWorks).
+func (e *engine) buildWork(root, canon int, workOf []string, studyID string, related []int, firstRound string) tables.Work {
+	members := e.membersOf(root)
+	w := workOf[root]
 	work := tables.Work{
 		WorkID:               w,
 		StudyID:              studyID,
@@ -483,6 +544,7 @@ func (e *engine) buildWork(root int, workOf []string, studyID string, related []
 		RecordIDs:            make([]string, 0, len(members)),
 		RelatedWorkIDs:       []string{},
 		AlreadySeenRecordIDs: []string{},
+		FirstRound:           firstRound,
 	}
 	for _, m := range members {
 		work.RecordIDs = append(work.RecordIDs, e.info[m].id)
@@ -495,18 +557,12 @@ func (e *engine) buildWork(root int, workOf []string, studyID string, related []
 		return cmp.Or(cmp.Compare(e.opt.roundIndex(a), e.opt.roundIndex(b)), cmp.Compare(a, b))
 	})
 	work.Rounds = slices.Compact(work.Rounds)
-	work.FirstRound = work.Rounds[0]
 	for _, other := range related {
 		if other != root {
 			work.RelatedWorkIDs = append(work.RelatedWorkIDs, workOf[other])
 		}
 	}
-	if prev, ok := e.opt.prevWorks[w]; ok {
-		work.PreviouslyIssued = true
-		if prev.FirstRound != "" && e.roundBefore(prev.FirstRound, work.FirstRound) {
-			work.FirstRound = prev.FirstRound
-		}
-	}
+	_, work.PreviouslyIssued = e.opt.prevWorks[w]
 	for _, m := range members {
 		if e.roundBefore(work.FirstRound, e.info[m].round) {
 			work.AlreadySeenRecordIDs = append(work.AlreadySeenRecordIDs, e.info[m].id)

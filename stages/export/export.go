@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"iter"
 	"sort"
 	"strings"
 
@@ -158,12 +159,66 @@ func write(run *pipeline.Run, p *Params, table string, w io.Writer) (int, error)
 		}
 		return n, enc.finish()
 	}
-	works, _, err := pipeline.Get[tables.Work](run, "works")
-	if err != nil {
+	// Works come in their canonical records' order (dedupe writes them
+	// so): both tables are walked side by side, a chunk of each at a time.
+	keep := func(w *tables.Work) bool { return !p.OnlyNew || w.FirstRound == lastRound(run) }
+	ws := pipeline.Scan[tables.Work](run, "works")
+	nextChunk, stop := iter.Pull2(ws.Chunks())
+	defer stop()
+	var works []tables.Work
+	next := func() *tables.Work {
+		for len(works) == 0 {
+			var ok bool
+			if _, works, ok = nextChunk(); !ok {
+				return nil
+			}
+		}
+		return &works[0]
+	}
+	var out []tables.Record
+	for _, rows := range sc.Chunks() {
+		out = out[:0]
+		for i := range rows {
+			w := next()
+			if w == nil || w.CanonicalRecordID != rows[i].RecordID {
+				continue
+			}
+			if keep(w) {
+				out = append(out, WorkRecord(w, &rows[i]))
+			}
+			works = works[1:]
+		}
+		if err := enc.write(out); err != nil {
+			return 0, err
+		}
+		n += len(out)
+	}
+	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	if p.OnlyNew {
-		works = firstFoundIn(works, lastRound(run))
+	// Works not met that way (put in another order, or whose canonical
+	// record is not in the table): in memory, which only small tables
+	// reach; a work without its canonical record gets its own fields.
+	var rest []tables.Work
+	for w := next(); w != nil; w = next() {
+		if keep(w) {
+			rest = append(rest, *w)
+		}
+		works = works[1:]
+	}
+	stop()
+	if err := ws.Err(); err != nil {
+		return 0, err
+	}
+	m, err := writeWorks(run, rest, enc)
+	return n + m, err
+}
+
+// writeWorks writes works in their canonical records' order, then those
+// whose canonical record is not in the table.
+func writeWorks(run *pipeline.Run, works []tables.Work, enc *encoder) (int, error) {
+	if len(works) == 0 {
+		return 0, enc.finish()
 	}
 	byCanonical := make(map[string]int, len(works))
 	for i := range works {
@@ -171,6 +226,8 @@ func write(run *pipeline.Run, p *Params, table string, w io.Writer) (int, error)
 	}
 	done := make([]bool, len(works))
 	var out []tables.Record
+	n := 0
+	sc := pipeline.Scan[tables.Record](run, "records")
 	for _, rows := range sc.Chunks() {
 		out = out[:0]
 		for i := range rows {
@@ -187,7 +244,6 @@ func write(run *pipeline.Run, p *Params, table string, w io.Writer) (int, error)
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	// A work whose canonical record is not in the table: its own fields.
 	out = out[:0]
 	for k := range works {
 		if !done[k] {
@@ -205,17 +261,6 @@ func lastRound(run *pipeline.Run) string {
 		return run.Config.Rounds[n-1].ID
 	}
 	return ""
-}
-
-// firstFoundIn keeps the works first found in round.
-func firstFoundIn(works []tables.Work, round string) []tables.Work {
-	var kept []tables.Work
-	for _, w := range works {
-		if w.FirstRound == round {
-			kept = append(kept, w)
-		}
-	}
-	return kept
 }
 
 // Encode writes rows in format ("ris" or "csv").

@@ -160,10 +160,11 @@ func TestWorksExport(t *testing.T) {
 		{RecordID: "rec-2", Title: "Peer support.", Authors: []string{"Smith J"}},
 		{RecordID: "rec-3", Title: "Another", Authors: []string{"Lee, K."}},
 	}
+	// In the order dedupe writes works: their canonical records' order.
 	works := []tables.Work{
-		{WorkID: "work-b", CanonicalRecordID: "rec-3", Title: "Another", Databases: []string{"Embase"}, FirstRound: "r1"},
-		{WorkID: "work-a", CanonicalRecordID: "rec-1", RecordIDs: []string{"rec-1", "rec-2"}, Title: "Peer support",
+		{WorkID: "work-b", CanonicalRecordID: "rec-1", RecordIDs: []string{"rec-1", "rec-2"}, Title: "Peer support",
 			Authors: []string{"Smith, J."}, Year: &y, DOI: "10.1/peer", Pages: "221-8", Databases: []string{"Embase", "MEDLINE"}, FirstRound: "r1"},
+		{WorkID: "work-a", CanonicalRecordID: "rec-3", Title: "Another", Databases: []string{"Embase"}, FirstRound: "r1"},
 	}
 	run := pipeline.NewRun(&pipeline.Config{}, nil, nil)
 	if err := pipeline.Put(run, "records", records); err != nil {
@@ -180,14 +181,14 @@ func TestWorksExport(t *testing.T) {
 		t.Fatalf("name %s, %d rows", name, n)
 	}
 	back := readWith(t, "ris", bytes.NewReader(data))
-	if len(back) != 2 || back[0].SourceKey != "work-a" || back[1].SourceKey != "work-b" {
+	if len(back) != 2 || back[0].SourceKey != "work-b" || back[1].SourceKey != "work-a" {
 		t.Fatalf("read back %d records: %+v", len(back), back)
 	}
 	a := back[0]
 	// Fields from the work, and from its canonical record (keywords, ISSN, journal).
 	if a.DOI != "10.1/peer" || a.Year == nil || *a.Year != 2021 || strings.Join(a.Keywords, "") != "peer" ||
 		strings.Join(a.ISSN, "") != "1050-5350" || a.Journal != "J Gambl Stud" || a.PageEnd != "228" {
-		t.Errorf("work-a exported as %+v", a)
+		t.Errorf("work-b exported as %+v", a)
 	}
 	if records[0].RecordID != "rec-1" || len(records[0].DOIs) != 0 {
 		t.Errorf("the records table was changed: %+v", records[0])

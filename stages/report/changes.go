@@ -44,7 +44,6 @@ type previous struct {
 // current is this run's tables, as far as the comparison needs them.
 type current struct {
 	records    iter.Seq[*tables.Record] // the record_id, database and work_id of each
-	works      []tables.Work
 	decisions  []tables.Decision
 	candidates []tables.DemiRegularityCandidate
 }
@@ -88,10 +87,6 @@ func Changes(cur current, prev previous) []tables.Change {
 
 	// Per database: records new in this run, works new in this run, and
 	// earlier works that new records joined (already screened, not screened again).
-	workOf := make(map[string]*tables.Work, len(cur.works))
-	for i := range cur.works {
-		workOf[cur.works[i].WorkID] = &cur.works[i]
-	}
 	type dbCounts struct {
 		records       int64
 		newWorks      map[string]bool

@@ -48,24 +48,29 @@ type Input struct {
 	Changes        []tables.Change
 }
 
-// drawnFrom lists the tables the page reads, by name. records and votes are
-// not among them: their counts come from the inputs and other tables, so
-// rewriting the page does not load the biggest tables.
+// drawnFrom lists the tables the page reads, by name, and of the largest
+// the columns it reads (nil: all). records and votes are not among them:
+// their counts come from the inputs and other tables, so rewriting the
+// page does not load the biggest tables.
 func (in *Input) drawnFrom() []struct {
-	name string
-	dst  any // *[]Row
+	name    string
+	dst     any // *[]Row
+	columns []string
 } {
 	return []struct {
-		name string
-		dst  any
+		name    string
+		dst     any
+		columns []string
 	}{
-		{"quarantine", &in.Quarantine}, {"works", &in.Works}, {"duplicate_pairs", &in.Pairs},
-		{"review_queue", &in.Queue}, {"work_bridges", &in.Bridges}, {"source_contribution", &in.Contribution},
-		{"source_overlap", &in.Overlap}, {"unmatched_votes", &in.Unmatched}, {"decisions", &in.Decisions},
-		{"agreement", &in.Agreement}, {"prisma", &in.Prisma}, {"theme_tally", &in.Tally},
-		{"cmo_chains", &in.Chains}, {"demi_regularity_candidates", &in.Candidates},
-		{"contradictions", &in.Contradictions}, {"study_theme_matrix", &in.Matrix},
-		{"scale_summary", &in.Scale}, {"saturation", &in.Saturation}, {"changes", &in.Changes},
+		{"quarantine", &in.Quarantine, nil},
+		{"works", &in.Works, []string{"work_id", "study_id", "title", "year", "report_kind"}},
+		{"duplicate_pairs", &in.Pairs, []string{"record_a", "record_b", "decision", "rule", "first_author_evidence", "journal_evidence", "doi_evidence", "pmid_evidence", "volume_evidence", "issue_evidence", "pages_evidence", "year_evidence"}},
+		{"review_queue", &in.Queue, nil}, {"work_bridges", &in.Bridges, nil}, {"source_contribution", &in.Contribution, nil},
+		{"source_overlap", &in.Overlap, nil}, {"unmatched_votes", &in.Unmatched, nil}, {"decisions", &in.Decisions, nil},
+		{"agreement", &in.Agreement, nil}, {"prisma", &in.Prisma, nil}, {"theme_tally", &in.Tally, nil},
+		{"cmo_chains", &in.Chains, nil}, {"demi_regularity_candidates", &in.Candidates, nil},
+		{"contradictions", &in.Contradictions, nil}, {"study_theme_matrix", &in.Matrix, nil},
+		{"scale_summary", &in.Scale, nil}, {"saturation", &in.Saturation, nil}, {"changes", &in.Changes, nil},
 	}
 }
 
@@ -83,7 +88,7 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 		}
 	}
 	for _, t := range in.drawnFrom() {
-		rows, ok := run.Table(t.name)
+		rows, ok := run.Table(t.name, t.columns...)
 		if !ok {
 			continue
 		}

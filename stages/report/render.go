@@ -246,11 +246,13 @@ func buildChanges(in *Input) changesSection {
 			support = append(support, c)
 		}
 	}
-	// A study's title: its work of the same id, else its first work.
+	// A study's title: its work of the same id, else its work of the
+	// smallest id (whatever the works table's order).
 	title := map[string]*tables.Work{} // study ids from the works table; looked up only
 	for i := range in.Works {
 		w := &in.Works[i]
-		if t, ok := title[w.StudyID]; !ok || w.WorkID == w.StudyID && t.WorkID != t.StudyID {
+		t, ok := title[w.StudyID]
+		if !ok || w.WorkID == w.StudyID || t.WorkID != t.StudyID && w.WorkID < t.WorkID {
 			title[w.StudyID] = w
 		}
 	}

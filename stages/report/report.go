@@ -42,9 +42,6 @@ func Run(ctx context.Context, run *pipeline.Run, _ any) error {
 			}
 		}
 	}
-	if cur.works, _, err = pipeline.Get[tables.Work](run, "works"); err != nil {
-		return err
-	}
 	if cur.decisions, _, err = pipeline.Get[tables.Decision](run, "decisions"); err != nil {
 		return err
 	}

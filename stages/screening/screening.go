@@ -133,7 +133,13 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	if _, ok := pipeline.Len(run, "records"); !ok {
 		return errors.New("screening needs the records table: enable the ingest stage")
 	}
-	works, ok, err := pipeline.Get[tables.Work](run, "works")
+	// Of the works, the columns screening reads: to join votes, the
+	// identifiers and titles too.
+	workColumns := []string{"work_id", "study_id", "first_round"}
+	if len(p.Votes) > 0 {
+		workColumns = append(workColumns, "doi", "pmid", "title", "year")
+	}
+	works, ok, err := pipeline.Get[tables.Work](run, "works", workColumns...)
 	if err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	if err != nil {
 		return err
 	}
-	works, haveWorks, err := pipeline.Get[tables.Work](run, "works")
+	works, haveWorks, err := pipeline.Get[tables.Work](run, "works", "work_id", "study_id", "doi")
 	if err != nil {
 		return err
 	}
