@@ -122,6 +122,8 @@ type DuplicatePair struct {
 	// "human:same_study" (the team's decision). review:
 	// "title-only", "close-title", "title-only, volume garbled",
 	// "title-only, fields shifted", "title-only, brief title",
+	// "title-only, letter and article" (one record typed Letter, the other
+	// another item, placed by neither the issue nor the pages),
 	// "weak-title+authors+volume+pages", "title+bib, authors differ",
 	// "doi-agree-title-differs", "pmid-agree-title-differs",
 	// "missing-title+identifier", "related?:KIND1/KIND2, authors missing"

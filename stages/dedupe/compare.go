@@ -401,6 +401,11 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 			// "Prostate cancer with nurses") recurs in a volume: the
 			// volume alone does not place it.
 			return verdict{review, "title-only, brief title"}
+		case letterAndArticle(a, b) && !(e.issue == agree || e.pages == agree):
+			// A reply is often printed under the article's title by one of
+			// its authors, in the same volume: one typed Letter and the
+			// other not is placed only by the issue or the pages.
+			return verdict{review, "title-only, letter and article"}
 		case authorsOK && e.year == agree && placed(e, volOrPages || e.journal == agree):
 			return verdict{duplicate, "title+authors+year+source"}
 		case authorsOK && e.year == near && placed(e, volOrPages):
@@ -884,4 +889,10 @@ func DifferentReports(decision, rule string) bool {
 	}
 	// guard:KIND1/KIND2: two kinds of report.
 	return strings.HasPrefix(rule, "guard:") && strings.Contains(rule, "/")
+}
+
+// letterAndArticle: the exports typed one record a Letter and the other
+// another kind of item.
+func letterAndArticle(a, b *prepared) bool {
+	return a.typed == typedLetter && b.typed == typedArticle || a.typed == typedArticle && b.typed == typedLetter
 }

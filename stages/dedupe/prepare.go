@@ -45,15 +45,18 @@ type prepared struct {
 	// differently, so bibliographic identity counts for more than wording.
 	translated bool
 	// Signals some rules read (see signals.go).
-	volGarbled   bool   // the volume field is a badly split "138 (5 SUPPL. 1)"
-	thesis       bool   // a thesis, or its abstract in Dissertation Abstracts
-	confPaper    bool   // typed "Conference Paper" / "Proceedings Paper": may be a conference abstract's other record
-	entryConf    bool   // a conference item only by its entry type (@inproceedings, TY CONF), no abstract type given
-	issuePlain   bool   // the issue is a plain number ("7", not "5 Suppl 1" or "3-B")
-	abstractLike bool   // a conference abstract, or printed in a supplement or a meeting's proceedings
-	lang         byte   // langEnglish, langOther or langUnknown
-	contrast     uint64 // contrast classes among the title's words
-	kind         reportKind
+	volGarbled   bool // the volume field is a badly split "138 (5 SUPPL. 1)"
+	thesis       bool // a thesis, or its abstract in Dissertation Abstracts
+	confPaper    bool // typed "Conference Paper" / "Proceedings Paper": may be a conference abstract's other record
+	entryConf    bool // a conference item only by its entry type (@inproceedings, TY CONF), no abstract type given
+	issuePlain   bool // the issue is a plain number ("7", not "5 Suppl 1" or "3-B")
+	abstractLike bool // a conference abstract, or printed in a supplement or a meeting's proceedings
+	// typed is what the export's publication types say of an article-kind
+	// record: typedLetter, typedArticle (typed, not a letter) or typedNone.
+	typed    byte
+	lang     byte   // langEnglish, langOther or langUnknown
+	contrast uint64 // contrast classes among the title's words
+	kind     reportKind
 	// rare holds the keys only a few records have; nil for most.
 	rare        *rareKeys
 	authors     []author
@@ -254,6 +257,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		}
 	}
 	p.confPaper, p.entryConf = conferenceSignals(r, p.kind)
+	p.typed = letterOrArticle(r, p.kind)
 	p.abstractLike = p.kind == kindAbstract || p.confPaper || inSupplement(r.Volume, r.Issue, p.page) || meetingVenue(p.journal) || sessionNumber(r.Pages)
 	if rare != (rareKeys{}) {
 		p.rare = &rare
@@ -378,6 +382,29 @@ func kindOf(r *tables.Record, title string, maybeNotice bool, journal []string, 
 		}
 	}
 	return kindArticle
+}
+
+const (
+	typedNone byte = iota
+	typedLetter
+	typedArticle
+)
+
+// letterOrArticle: whether the database typed an article-kind record a
+// Letter (Embase, MEDLINE, Scopus and Web of Science all have the type) or
+// another kind of item. A letter and an article under one title by one
+// author are often two items (a reply printed under the article's title),
+// so the pair needs more than the title, authors and volume to merge.
+func letterOrArticle(r *tables.Record, kind reportKind) byte {
+	if kind != kindArticle || len(r.PublicationType) == 0 {
+		return typedNone
+	}
+	for _, t := range r.PublicationType {
+		if strings.Contains(strings.ToLower(t), "letter") {
+			return typedLetter
+		}
+	}
+	return typedArticle
 }
 
 // conferenceSignals: confPaper when a database typed the record
