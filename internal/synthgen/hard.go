@@ -469,6 +469,8 @@ func (g *hardGen) partSeries() error {
 			id, pmid := r.id, r.pmid
 			*r = *base
 			r.id, r.study, r.pmid = id, id, pmid
+			// Each part has its own DOI, or none: never its first part's.
+			r.doi = ""
 			r.abstract = g.txt.abstract(g.txt.lognormal(1450, 0.35, 300, 4500), g.chance(0.5), g.txt.nounPhrase())
 			if g.chance(0.6) {
 				g.place(r, base.journal, base.year, 3+g.rng.IntN(14))
@@ -476,13 +478,13 @@ func (g *hardGen) partSeries() error {
 				g.place(r, base.journal, base.year+1, 3+g.rng.IntN(14))
 			}
 		}
-		switch style {
-		case 0:
-			r.title = base.title + ": part " + strconv.Itoa(k)
-		case 1:
-			r.title = base.title + " (Part " + []string{"I", "II", "III"}[k-1] + ")"
-		default:
-			r.title = "Part " + strconv.Itoa(k) + ": " + base.title
+		// A translated part keeps its number in every rendering.
+		r.title = partTitle(base.title, style, k)
+		if base.altTitle != "" {
+			r.altTitle = partTitle(base.altTitle, style, k)
+		}
+		if base.foreign != "" {
+			r.foreign = partTitle(base.foreign, style, k)
 		}
 		r.groups = []string{grp}
 		if err := g.out.emit(g, r); err != nil {
@@ -490,6 +492,18 @@ func (g *hardGen) partSeries() error {
 		}
 	}
 	return nil
+}
+
+// partTitle numbers part k of a series in one of three styles.
+func partTitle(title string, style, k int) string {
+	switch style {
+	case 0:
+		return title + ": part " + strconv.Itoa(k)
+	case 1:
+		return title + " (Part " + []string{"I", "II", "III"}[k-1] + ")"
+	default:
+		return "Part " + strconv.Itoa(k) + ": " + title
+	}
 }
 
 // recurringColumn writes one column's issues through a volume: the same
