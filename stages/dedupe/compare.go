@@ -396,10 +396,13 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 				return verdict{duplicate, "title+authors+year+journal, fields shifted"}
 			}
 			return verdict{review, "title-only, fields shifted"}
-		case (a.brief || b.brief) && e.volume == agree && !(e.issue == agree || e.pages == agree):
+		case (a.brief || b.brief) && (e.volume == agree || e.volume == missing && (a.volume != "" || b.volume != "")) &&
+			!(e.issue == agree || e.pages == agree):
 			// A title of a few words ("Gateways to Clinical Trials",
 			// "Prostate cancer with nurses") recurs in a volume: the
-			// volume alone does not place it.
+			// volume, or the journal and year where one record gives no
+			// volume, alone do not place it. (A conference paper has no
+			// volume on either side: its venue and year place it.)
 			return verdict{review, "title-only, brief title"}
 		case letterAndArticle(a, b) && !(e.issue == agree || e.pages == agree):
 			// A reply is often printed under the article's title by one of
@@ -461,7 +464,9 @@ func placed(e *evidence, ordinary bool) bool {
 	case e.hasAuthors && e.firstAuthor != agree:
 		return volPages && e.journal != conflict
 	case e.journal == conflict:
-		return volPages
+		// Two journals with one volume number and a page in common are a
+		// coincidence when their issues differ too.
+		return volPages && e.issue != conflict
 	}
 	return ordinary
 }
@@ -615,7 +620,7 @@ func guard(a, b *prepared, e *evidence) string {
 		return "guard:volume-conflict"
 	case e.pages == conflict:
 		return "guard:pages-conflict"
-	case e.issue == conflict && a.issuePlain && b.issuePlain && !sameItemDespiteIssue(e):
+	case e.issue == conflict && a.issuePlain && b.issuePlain && !sameItemDespiteIssue(a, b, e):
 		// Recurring columns ("Editor's Comments") share title, author
 		// and volume, issue after issue; two papers of one short title
 		// share a volume and, by chance, a first page.
@@ -638,9 +643,11 @@ func guard(a, b *prepared, e *evidence) string {
 // sameItemDespiteIssue: a differing issue number is a typo only when
 // everything else places the two records on one page: the same title,
 // first author, year and journal, and page ranges that start on the same
-// page without ending on different ones.
-func sameItemDespiteIssue(e *evidence) bool {
-	return e.titleScore >= titleSame && e.firstAuthor == agree && e.authorScore >= 0.5 && e.year == agree &&
+// page without ending on different ones. Never for a brief title: a
+// column ("President's Message") recurs in every issue, on page 1 of each
+// where issues are paginated apart.
+func sameItemDespiteIssue(a, b *prepared, e *evidence) bool {
+	return !a.brief && !b.brief && e.titleScore >= titleSame && e.firstAuthor == agree && e.authorScore >= 0.5 && e.year == agree &&
 		e.journal != conflict && e.pages == agree && !e.endConflict
 }
 
