@@ -196,9 +196,14 @@ func (t *Chunked) Encode(rec arrow.RecordBatch) (Chunk, error) {
 func (t *Chunked) encodeColumn(k int, col arrow.Array, rows int64) (blob, error) {
 	var buf bytes.Buffer
 	one := arrow.NewSchema([]arrow.Field{t.schema.Field(k)}, nil)
-	w := ipc.NewWriter(&buf, ipc.WithSchema(one), ipc.WithAllocator(memory.NewGoAllocator()))
+	// The IPC file format, not the stream: decodeColumn maps its buffers
+	// straight from the bytes read back, without a second copy.
+	w, err := ipc.NewFileWriter(&buf, ipc.WithSchema(one), ipc.WithAllocator(memory.NewGoAllocator()))
+	if err != nil {
+		return blob{}, fmt.Errorf("chunk of %v, column %s: %w", t.rowType, t.schema.Field(k).Name, err)
+	}
 	r1 := array.NewRecordBatch(one, []arrow.Array{col}, rows)
-	err := w.Write(r1)
+	err = w.Write(r1)
 	r1.Release()
 	if cerr := w.Close(); err == nil {
 		err = cerr
@@ -318,18 +323,21 @@ func (t *Chunked) decodeColumn(b blob) (arrow.Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := ipc.NewReader(bytes.NewReader(stored), ipc.WithAllocator(memory.NewGoAllocator()))
+	// The arrays point into stored: read once from the spill, never copied.
+	r, err := ipc.NewMappedFileReader(stored, ipc.WithAllocator(memory.NewGoAllocator()))
 	if err != nil {
 		return nil, err
 	}
-	defer r.Release()
-	if !r.Next() {
-		if err := r.Err(); err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("no batch")
+	defer r.Close()
+	if r.NumRecords() != 1 {
+		return nil, fmt.Errorf("%d batches in a column chunk, want 1", r.NumRecords())
 	}
-	col := r.RecordBatch().Column(0)
+	rec, err := r.RecordBatchAt(0)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Release()
+	col := rec.Column(0)
 	col.Retain()
 	return col, nil
 }
