@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,12 +73,7 @@ func benchmarkFullRun(b *testing.B, profile, size string) {
 		b.Fatal(err)
 	}
 	// The CLI's memory settings (cmd/realsynth), unless the environment sets them.
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(3500 << 20))
-	}
-	if _, set := os.LookupEnv("GOGC"); !set {
-		defer debug.SetGCPercent(debug.SetGCPercent(400))
-	}
+	defer pipeline.ApplyMemoryDefaults()()
 
 	var m runMeasure
 	b.ResetTimer()

@@ -28,7 +28,7 @@ func BenchmarkRunIngestDedupe10k(b *testing.B)  { benchmarkRun(b, 10_000) }
 func BenchmarkRunIngestDedupe100k(b *testing.B) { benchmarkRun(b, 100_000) }
 
 // BenchmarkRunIngestDedupe1M runs only when named (-bench 1M): its corpus
-// is about 0.5 GB. Run it with GOMEMLIMIT=3500MiB, the CLI's default.
+// is about 0.5 GB. It runs with the CLI's memory settings (pipeline.ApplyMemoryDefaults).
 func BenchmarkRunIngestDedupe1M(b *testing.B) {
 	if f := flag.Lookup("test.bench"); f == nil || !strings.Contains(f.Value.String(), "1M") {
 		b.Skip("run with -bench RunIngestDedupe1M")
@@ -44,6 +44,7 @@ func benchmarkRun(b *testing.B, n int) {
 		db := strings.TrimSuffix(filepath.Base(f), ".ris")
 		cfg.Rounds[0].Searches = append(cfg.Rounds[0].Searches, pipeline.Search{Database: db, Path: filepath.Base(f)})
 	}
+	defer pipeline.ApplyMemoryDefaults()()
 	var works int
 	// Seconds per stage, so a slower run shows which stage moved.
 	stageSeconds := make([]float64, 2)
