@@ -44,6 +44,16 @@ func execute(args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		// SIGINT or SIGTERM: say so, not just "context canceled". A run
+		// commits its output folder only when every table is written.
+		msg := fmt.Sprintf("realsynth: stopped by a signal before finishing (%v)", err)
+		if len(args) > 0 && args[0] == "run" {
+			msg += "; the output folder was not changed"
+		}
+		fmt.Fprintln(os.Stderr, msg)
+		return exitRunFailed
+	}
 	fmt.Fprintln(os.Stderr, "realsynth:", err)
 	var ce *pipeline.ConfigError
 	var ue usageError
