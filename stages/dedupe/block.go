@@ -92,7 +92,12 @@ func blockingKeys(out []keyed, i int, p *prepared) []keyed {
 // With active set, only pairs with an active record are returned (an
 // update run's fresh records), exactly those a run without it returns
 // that have one; blocks without an active record are not expanded.
-func candidatePairs(ctx context.Context, recs []prepared, maxBlock int, active []bool) (pairs []uint64, prefilter int64) {
+//
+// With dropPlain, a plainly different pair for which dropPlain is true is
+// counted (plain) and not returned: at a million records 84% of the
+// candidate pairs are plainly different, 135 MB the comparisons would
+// only skip.
+func candidatePairs(ctx context.Context, recs []prepared, maxBlock int, active []bool, dropPlain func(uint64) bool) (pairs []uint64, plain, prefilter int64) {
 	const chunk = 8192
 	chunkKeys := make([][]keyed, (len(recs)+chunk-1)/chunk)
 	parallelTasks(ctx, len(chunkKeys), func(c int) {
@@ -155,19 +160,33 @@ func candidatePairs(ctx context.Context, recs []prepared, maxBlock int, active [
 	}
 	pairBuckets := scatter(bucketPairs, bucketBits, func(p uint64) int { return int(p>>32) >> shift })
 	bucketPairs = nil
+	plainIn := make([]int64, len(pairBuckets))
 	parallelTasks(ctx, len(pairBuckets), func(b int) {
 		slices.Sort(pairBuckets[b])
-		pairBuckets[b] = slices.Compact(pairBuckets[b])
+		ps := slices.Compact(pairBuckets[b])
+		if dropPlain != nil {
+			kept := ps[:0]
+			for _, k := range ps {
+				if k&plainBit != 0 && dropPlain(k&^plainBit) {
+					plainIn[b]++
+					continue
+				}
+				kept = append(kept, k)
+			}
+			ps = kept
+		}
+		pairBuckets[b] = ps
 	})
 	total := 0
-	for _, b := range pairBuckets {
-		total += len(b)
+	for b, ps := range pairBuckets {
+		total += len(ps)
+		plain += plainIn[b]
 	}
 	pairs = make([]uint64, 0, total)
 	for _, b := range pairBuckets {
 		pairs = append(pairs, b...)
 	}
-	return pairs, prefilter
+	return pairs, plain, prefilter
 }
 
 // scatter moves the items of parts, in order, into 1<<bits buckets by

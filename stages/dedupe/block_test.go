@@ -76,16 +76,37 @@ func TestCandidatePairsMatchesPlainBlocking(t *testing.T) {
 	}
 	for _, procs := range []int{1, 2, 4} {
 		old := runtime.GOMAXPROCS(procs)
-		got, _ := candidatePairs(context.Background(), recs, 64, nil)
+		got, _, _ := candidatePairs(context.Background(), recs, 64, nil, nil)
 		runtime.GOMAXPROCS(old)
 		if !slices.Equal(got, want) {
 			t.Fatalf("GOMAXPROCS=%d: %d pairs, want %d (first difference at %d)", procs, len(got), len(want), firstDiff(got, want))
 		}
 	}
-	if got, _ := candidatePairs(context.Background(), recs[:1], 64, nil); len(got) != 0 {
+	// Dropping the plainly different pairs: the rest, and a count of them,
+	// except the pairs dropPlain keeps (those a human decided).
+	var plainWant int64
+	var restWant []uint64
+	keepOne := uint64(0)
+	for _, k := range want {
+		if k&plainBit != 0 && keepOne == 0 {
+			keepOne = k &^ plainBit
+		}
+	}
+	for _, k := range want {
+		if k&plainBit != 0 && k&^plainBit != keepOne {
+			plainWant++
+			continue
+		}
+		restWant = append(restWant, k)
+	}
+	rest, plainGot, _ := candidatePairs(context.Background(), recs, 64, nil, func(k uint64) bool { return k != keepOne })
+	if plainGot != plainWant || !slices.Equal(rest, restWant) || plainWant == 0 {
+		t.Errorf("dropping plain pairs: %d pairs and %d plain, want %d and %d", len(rest), plainGot, len(restWant), plainWant)
+	}
+	if got, _, _ := candidatePairs(context.Background(), recs[:1], 64, nil, nil); len(got) != 0 {
 		t.Errorf("one record gave pairs %v", got)
 	}
-	if got, _ := candidatePairs(context.Background(), nil, 64, nil); len(got) != 0 {
+	if got, _, _ := candidatePairs(context.Background(), nil, 64, nil, nil); len(got) != 0 {
 		t.Errorf("no records gave pairs %v", got)
 	}
 }

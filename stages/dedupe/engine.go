@@ -293,22 +293,15 @@ func (e *engine) comparePairs() {
 			active[i] = !s
 		}
 	}
-	cands, prefilter := candidatePairs(e.ctx, e.prep, e.opt.maxBlock, active)
 	// Plainly different pairs are counted and dropped, unless a human
 	// decided them; what remains is in (i, j) order.
-	var plain int64
-	kept := cands[:0]
-	for _, k := range cands {
-		if k&plainBit != 0 {
-			k &^= plainBit
-			if _, decided := e.human[k]; !decided {
-				plain++
-				continue
-			}
-		}
-		kept = append(kept, k)
+	cands, plain, prefilter := candidatePairs(e.ctx, e.prep, e.opt.maxBlock, active, func(k uint64) bool {
+		_, decided := e.human[k]
+		return !decided
+	})
+	for n, k := range cands {
+		cands[n] = k &^ plainBit // only pairs a human decided are left with it
 	}
-	cands = kept
 	if len(e.human) > 0 {
 		for k := range e.human {
 			cands = append(cands, k)
@@ -321,8 +314,14 @@ func (e *engine) comparePairs() {
 	nChunks := (len(cands) + chunk - 1) / chunk
 	results := make([][]pairResult, nChunks)
 	tallies := make([]ruleTally, nChunks)
+	// Each chunk's kept pairs are collected in a reused scratch slice and
+	// copied out at their exact size: at a million records, growing a
+	// slice per chunk allocated twice what was kept, and each collection
+	// of the garbage rescans the whole matching-key heap.
+	var scratch sync.Pool
 	parallelTasks(e.ctx, nChunks, func(c int) {
-		var kept []pairResult
+		kept, _ := scratch.Get().([]pairResult)
+		kept = kept[:0]
 		tally := newRuleTally()
 		for n, k := range cands[c*chunk : min((c+1)*chunk, len(cands))] {
 			i, j := int(k>>32), int(k&0xffffffff)
@@ -341,7 +340,9 @@ func (e *engine) comparePairs() {
 				kept = append(kept, r)
 			}
 		}
-		results[c] = kept
+		results[c] = slices.Clone(kept)
+		clear(kept)
+		scratch.Put(kept)
 		tallies[c] = tally
 	})
 	e.stats.pairs = int64(len(cands)) + plain
@@ -359,8 +360,9 @@ func (e *engine) comparePairs() {
 		total += len(r)
 	}
 	e.pairs = make([]pairResult, 0, total)
-	for _, r := range results {
+	for c, r := range results {
 		e.pairs = append(e.pairs, r...)
+		results[c] = nil // collectable before the last chunk is copied
 	}
 	if e.incremental && e.ctx.Err() == nil {
 		carried := e.carriedPairs()

@@ -71,7 +71,7 @@ func TestGuardedApartIsDecide(t *testing.T) {
 		for i := range s.Records {
 			prep = append(prep, prepare(&s.Records[i], false))
 		}
-		cands, _ := candidatePairs(t.Context(), prep, 1<<30, nil)
+		cands, _, _ := candidatePairs(t.Context(), prep, 1<<30, nil, nil)
 		n := 0
 		for _, k := range cands {
 			i, j := int(k>>32), int(k&^plainBit&0xffffffff)
