@@ -771,9 +771,11 @@ func decideKinds(a, b *prepared, e *evidence, mergePreprints bool) (verdict, boo
 	}
 	titleOK := e.titleScore >= titleClose || (e.titleContained && 10*short >= 6*long)
 	switch {
-	case !titleOK || (e.hasAuthors && e.firstAuthor != agree && e.authorScore < 0.66):
-		// Authors that agree: the first, or two thirds (half of a short
-		// list can be one common family name).
+	case !titleOK || (e.hasAuthors && !(e.firstAuthor == agree && e.authorScore >= 0.5) && e.authorScore < 0.66):
+		// Authors that agree: the first and half of the shorter list, or
+		// two thirds (half of a short list can be one common family
+		// name). A first author alone can be a given name that is the
+		// other's family name ("Inetako, Robert Thomas" and "Thomas, J.").
 		return verdict{distinct, "guard:" + pair}, true
 	case !kindYearsFit(a, b):
 		return verdict{distinct, "guard:" + pair + ", years"}, true
