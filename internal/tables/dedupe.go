@@ -104,6 +104,8 @@ type DuplicatePair struct {
 	// "title+authors+year+source", "title+authors+source, year±1",
 	// "title+authors+volume+pages", "title+volume+pages, no authors",
 	// "title+authors+year+pages, volume garbled",
+	// "title+authors+year+journal+issue, volume garbled" (no page on one
+	// side),
 	// "title+authors+year+journal, fields shifted",
 	// "title+authors+year, BibTeX key twin",
 	// "title+authors+journal+volume+issue, printed twice",

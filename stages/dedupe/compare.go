@@ -390,6 +390,12 @@ func decide(a, b *prepared, e *evidence, mergePreprints bool) verdict {
 			if authorsOK && e.year == agree && e.pages == agree && e.journal != conflict && !(e.issue == conflict && a.issuePlain && b.issuePlain) {
 				return verdict{duplicate, "title+authors+year+pages, volume garbled"}
 			}
+			if e.firstAuthor == agree && e.authorScore >= 0.8 && e.year == agree && e.journal == agree && e.issue == agree && e.pages == missing {
+				// Embase often gives a supplement's abstract no page: the
+				// same issue and supplement of one journal and year, by
+				// the same authors, place it instead.
+				return verdict{duplicate, "title+authors+year+journal+issue, volume garbled"}
+			}
 			return verdict{review, "title-only, volume garbled"}
 		case e.shifted:
 			if authorsOK && e.year == agree && e.journal == agree {
