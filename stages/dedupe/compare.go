@@ -631,10 +631,13 @@ func guard(a, b *prepared, e *evidence) string {
 		// and volume, issue after issue; two papers of one short title
 		// share a volume and, by chance, a first page.
 		return "guard:issue-conflict"
-	case a.numbers != b.numbers && !(e.volume == agree && e.pages == agree):
+	case a.numbers != b.numbers && !(e.volume == agree && e.pages == agree) &&
+		!((e.doi == agree || e.pmid == agree) && titleInTwoLanguages(a, b)):
 		// "Part 1" and "Part 2". A number cut off with a truncated title,
 		// or mistyped ("p6INK4a" for "p16INK4a"), is forgiven only when
 		// volume and first page agree: two parts are never on one page.
+		// A title in two languages under one DOI may write its numbers
+		// differently ("Part II", "Teil 2") or drop one ("COVID-19").
 		return "guard:title-numbers"
 	case contrasting(a.contrast, b.contrast) && !(e.volume == agree && e.pages == agree) && e.doi != agree && e.pmid != agree:
 		// A title family: "… in adult patients" and "… in adolescent
