@@ -320,7 +320,7 @@ func keyTwin(a, b string) bool {
 }
 
 // venueAcronymOf returns the first acronym a venue name holds: a word of
-// two to ten capital letters in a name that also has lower-case letters,
+// two to ten capital letters (a hyphen between them dropped) in a name that also has lower-case letters,
 // or that is the whole name ("AMCIS 2017 Proceedings", "JAMA"), lower-cased;
 // "" when none. All-capital names (Web of Science) hold no acronym.
 func venueAcronymOf(name string) string {
@@ -345,8 +345,10 @@ func venueAcronymOf(name string) string {
 			start, upper = k, c <= 'Z'
 		case isLetter:
 			upper = upper && c <= 'Z'
+		case c == '-' && start >= 0 && upper && k+1 < len(name) && name[k+1] >= 'A' && name[k+1] <= 'Z':
+			// "EC-TEL" is one acronym across its hyphen.
 		case start >= 0:
-			if n := k - start; found == "" && upper && n >= 2 && n <= 10 {
+			if n := k - start; found == "" && upper && n >= 2 && n <= 11 {
 				found = name[start:k]
 			}
 			start = -1
@@ -355,7 +357,7 @@ func venueAcronymOf(name string) string {
 	if found == "" || (!hasLower && hasSpace) {
 		return ""
 	}
-	return strings.ToLower(found)
+	return strings.ToLower(strings.ReplaceAll(found, "-", ""))
 }
 
 // acronymOf reports whether acr is made of prefixes of three or more

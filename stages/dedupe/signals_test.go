@@ -138,6 +138,9 @@ func TestVenueAcronyms(t *testing.T) {
 		{"JAMA", "Journal of the American Medical Association", true},
 		{"AMIA 2024 Proceedings", "AMIA Annual Symposium", false}, // a shared acronym: compareFields, not acronymOf
 		{"ICIS 2017 Proceedings", "Americas Conference on Information Systems", false},
+		{"EC-TEL 2021 Proceedings", "European Conference on Technology Enhanced Learning", true},
+		{"EC-TEL 2021 Proceedings", "European Conference on Information Systems", false},
+		{"Int J Health-Care Qual", "International Journal for Quality in Health Care", false}, // a hyphen between lower-case words
 		{"ECIS 2017", "Americas Conference on Information Systems", false},
 		{"Ann Neurol", "Archives of Neurology and Neurosurgery", false},         // no capitals: an abbreviation, not an acronym
 		{"JOURNAL OF CLINICAL VIROLOGY", "Journal of Clinical Virology", false}, // all capitals: no acronym to read
