@@ -104,7 +104,7 @@ var (
 		"record_id", "round", "database", "source_file", "source_line", "source_key", "format", "type",
 		"title", "authors", "authors_normalised", "year", "journal", "journal_abbrev", "volume", "issue",
 		"pages", "page_start", "page_end", "article_number", "doi", "dois", "pmid", "issn", "abstract",
-		"publication_type",
+		"publication_type", "language",
 	}
 	outputColumns = []string{"title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "abstract"}
 )

@@ -192,6 +192,12 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		}
 		nTokens = len(h)
 		p.lang, p.contrast = titleSignals(h)
+		if !p.translated && p.lang != langOther && foreignLanguage(r.Language) {
+			// An English title of an article in another language (Embase
+			// and Scopus give the article's language): another database
+			// may render it in other words.
+			p.translated = true
+		}
 		p.title = unsafe.String(unsafe.SliceData(compact), len(compact))
 		p.bigrams = bigramSet(p.title)
 		slices.Sort(h)
@@ -480,4 +486,16 @@ func hasPreprintPrefix(d string) bool {
 
 func hasReplyWord(t string) bool {
 	return strings.Contains(t, "eply") || strings.Contains(t, "esponse") || strings.Contains(t, "EPLY") || strings.Contains(t, "ESPONSE")
+}
+
+// foreignLanguage: the export names the article's language, and it is not
+// English ("Italian", "ita"; not "English", "eng", "en", nor a list holding
+// English, nor "Undetermined").
+func foreignLanguage(language string) bool {
+	l := strings.ToLower(strings.TrimSpace(language))
+	switch l {
+	case "", "en", "und", "undetermined", "unknown", "mul", "multiple languages", "zxx":
+		return false
+	}
+	return !strings.Contains(l, "eng")
 }

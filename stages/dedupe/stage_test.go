@@ -52,6 +52,8 @@ func rec(id string, fields ...string) tables.Record {
 			r.Round = v
 		case "pubtype":
 			r.PublicationType = []string{v}
+		case "lang":
+			r.Language = v
 		case "key":
 			r.SourceKey = v
 		case "format":
@@ -429,6 +431,14 @@ func TestGuardsAndRules(t *testing.T) {
 			article("a", "title=Wirksamkeit von Peer-Support in der gemeindepsychiatrischen Versorgung: eine randomisierte Studie", "doi=10.1055/s-0039-1234", "pages=301-309"),
 			article("b", "doi=10.1055/s-0039-1234"),
 			options{}, distinct, "guard:pages-conflict"},
+		{"an English rendering of an Italian article's title, worded differently elsewhere: same author, journal, volume and range merge",
+			rec("a", "title=Reducing exposure of collaborative management in mental health services in imaging of alcohol application disorder", "authors=Chen, Yuki", "year=2018", "journal=Health Research", "volume=58", "issue=3", "pages=125-139", "lang=Italian", "db=Embase"),
+			rec("b", "title=Reducing exposure of collaborative care in mental health services among imaging of alcohol use disorder.", "authors=Chen, Yuki", "year=2018", "journal=Health Research", "volume=58", "issue=3", "pages=125-139", "lang=English", "db=CINAHL"),
+			options{}, duplicate, "translated-title+authors+year+journal+volume+pages"},
+		{"the same two titles, both articles in English: review",
+			rec("a", "title=Reducing exposure of collaborative management in mental health services in imaging of alcohol application disorder", "authors=Chen, Yuki", "year=2018", "journal=Health Research", "volume=58", "issue=3", "pages=125-139", "lang=English", "db=Embase"),
+			rec("b", "title=Reducing exposure of collaborative care in mental health services among imaging of alcohol use disorder.", "authors=Chen, Yuki", "year=2018", "journal=Health Research", "volume=58", "issue=3", "pages=125-139", "lang=eng", "db=CINAHL"),
+			options{}, review, "weak-title+authors+volume+pages"},
 		{"two translations of one foreign title, same author, journal, volume and page range",
 			article("a", "title=[Effect of peer support workers on engagement with community psychiatric care: a randomised study]. [Spanish]"),
 			article("b", "title=Effect of peer support workers on engagement in community mental health care: a randomised trial. [Spanish]", "journal=Br J Psychiatry"),
