@@ -699,6 +699,11 @@ func samePlace(a, b *prepared, e *evidence) bool {
 // paper (Google Scholar lists some papers twice) name the same venue, or
 // are key twins with no venue against each other.
 func sameReportKinds(a, b *prepared, e *evidence) bool {
+	if a.kind == kindComment && b.typed == typedLetter || b.kind == kindComment && a.typed == typedLetter {
+		// MEDLINE types a letter about an article "Letter; Comment",
+		// Scopus and Embase just "Letter": one report typed two ways.
+		return true
+	}
 	if a.kind == kindAbstract {
 		a, b = b, a
 	}
