@@ -462,6 +462,9 @@ func (g *hardGen) partSeries() error {
 	grp := g.group("part-series")
 	n := 2 + g.rng.IntN(2)
 	style := g.rng.IntN(3)
+	// The first part is base itself: number the titles from copies, or
+	// part 2 would be titled "Part 2: Part 1: …".
+	title, altTitle, foreign := base.title, base.altTitle, base.foreign
 	for k := 1; k <= n; k++ {
 		r := base
 		if k > 1 {
@@ -479,12 +482,12 @@ func (g *hardGen) partSeries() error {
 			}
 		}
 		// A translated part keeps its number in every rendering.
-		r.title = partTitle(base.title, style, k)
-		if base.altTitle != "" {
-			r.altTitle = partTitle(base.altTitle, style, k)
+		r.title = partTitle(title, style, k)
+		if altTitle != "" {
+			r.altTitle = partTitle(altTitle, style, k)
 		}
-		if base.foreign != "" {
-			r.foreign = partTitle(base.foreign, style, k)
+		if foreign != "" {
+			r.foreign = partTitle(foreign, style, k)
 		}
 		r.groups = []string{grp}
 		if err := g.out.emit(g, r); err != nil {

@@ -594,7 +594,7 @@ func TestHardCorpusPinned(t *testing.T) {
 		h.Write(files[n].Bytes())
 	}
 	h.Write(truth.Bytes())
-	if got, want := fmt.Sprintf("%x", h.Sum(nil)), "239be792a9cdac1cc85e2cbc7fbd5cbebd5263b382f9ae288fd35424ece8c2fd"; got != want {
+	if got, want := fmt.Sprintf("%x", h.Sum(nil)), "35ee555c99a0c9f9ff8435332d4e4c9ffb67c49110b18ccc3edebc99a42c9ae5"; got != want {
 		t.Errorf("hard corpus sha256 %s, want %s", got, want)
 	}
 }
@@ -632,5 +632,25 @@ func TestHardDOIsNameOneReport(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d DOIs name several reports outside supplements", bad)
+	}
+}
+
+// TestHardPartTitlesNumberedOnce: a part of a series says which part it is
+// once ("Part 2: Part 1: …" was a part numbered from its first part's title).
+func TestHardPartTitlesNumberedOnce(t *testing.T) {
+	m := smallHard(t)
+	n := 0
+	for _, reports := range m.byGroup("part-series") {
+		for _, recs := range reports {
+			for _, pr := range recs {
+				n++
+				if c := strings.Count(strings.ToLower(pr.rec.Title), "part "); c > 1 {
+					t.Errorf("%s:%d: %q numbers its part %d times", pr.truth.File, pr.truth.Line, pr.rec.Title, c)
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Errorf("%d part-series records, want at least 50", n)
 	}
 }
