@@ -42,7 +42,7 @@ func Complete(rec *tables.Record) {
 
 	rec.PMID = strings.TrimPrefix(strings.TrimPrefix(rec.PMID, "PMID:"), "PMID: ")
 	rec.PMID = strings.TrimSpace(rec.PMID)
-	if rec.PMCID != "" && !strings.HasPrefix(strings.ToUpper(rec.PMCID), "PMC") && isDigits(rec.PMCID) {
+	if rec.PMCID != "" && !strings.HasPrefix(strings.ToUpper(rec.PMCID), "PMC") && IsDigits(rec.PMCID) {
 		rec.PMCID = "PMC" + rec.PMCID
 	}
 
@@ -329,7 +329,9 @@ func dedupe(in []string) []string {
 	return out
 }
 
-func isDigits(s string) bool {
+// IsDigits: s is a non-empty run of ASCII digits (a plain volume, issue,
+// year or accession number).
+func IsDigits(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -370,10 +372,10 @@ func SplitStandardNumbers(values []string) (issn, isbn, other []string) {
 		for _, tok := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == ',' || unicode.IsSpace(r) }) {
 			compact := strings.ToUpper(strings.ReplaceAll(tok, "-", ""))
 			switch {
-			case len(compact) == 8 && isDigits(compact[:7]) && (isDigits(compact[7:]) || compact[7] == 'X'):
+			case len(compact) == 8 && IsDigits(compact[:7]) && (IsDigits(compact[7:]) || compact[7] == 'X'):
 				issn = append(issn, normaliseISSN(tok))
-			case (len(compact) == 10 && isDigits(compact[:9]) && (isDigits(compact[9:]) || compact[9] == 'X')) ||
-				(len(compact) == 13 && isDigits(compact)):
+			case (len(compact) == 10 && IsDigits(compact[:9]) && (IsDigits(compact[9:]) || compact[9] == 'X')) ||
+				(len(compact) == 13 && IsDigits(compact)):
 				isbn = append(isbn, normaliseISBN(tok))
 			default:
 				other = append(other, tok)
@@ -413,7 +415,7 @@ func normaliseISSN(s string) string {
 
 // isISSNForm is "NNNN-NNNC": what normaliseISSN gives, so it gives it back.
 func isISSNForm(s string) bool {
-	return len(s) == 9 && s[4] == '-' && isDigits(s[:4]) && isDigits(s[5:8]) && (isDigits(s[8:]) || s[8] == 'X')
+	return len(s) == 9 && s[4] == '-' && IsDigits(s[:4]) && IsDigits(s[5:8]) && (IsDigits(s[8:]) || s[8] == 'X')
 }
 
 var isbnSeparators = strings.NewReplacer("-", "", " ", "")

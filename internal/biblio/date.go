@@ -91,7 +91,7 @@ func hasPrefixFoldOf(word, tok string) bool {
 // atoi is strconv.Atoi for the digit runs of a date, without the error
 // value it allocates for the words.
 func atoi(tok string) (int, error) {
-	if !isDigits(tok) {
+	if !IsDigits(tok) {
 		return 0, strconv.ErrSyntax
 	}
 	return strconv.Atoi(tok)

@@ -158,7 +158,7 @@ func cleanDOI(tok string) (string, bool) {
 		return "", false
 	}
 	slash := strings.IndexByte(lower, '/')
-	if slash < 4 || slash == len(lower)-1 || !isDigits(strings.ReplaceAll(lower[3:slash], ".", "")) {
+	if slash < 4 || slash == len(lower)-1 || !IsDigits(strings.ReplaceAll(lower[3:slash], ".", "")) {
 		return "", false
 	}
 	return lower, true

@@ -83,7 +83,7 @@ func splitPrefixDigits(s string) (prefix, digits string) {
 	for i < len(s) && isLetter(s[i]) {
 		i++
 	}
-	if i == len(s) || !isDigits(s[i:]) {
+	if i == len(s) || !IsDigits(s[i:]) {
 		return s, ""
 	}
 	return s[:i], s[i:]

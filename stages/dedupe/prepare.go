@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/realsynth/realsynth/internal/biblio"
 	"github.com/realsynth/realsynth/internal/tables"
 )
 
@@ -239,7 +240,7 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		p.page = pageKey(r.ArticleNumber)
 	}
 	p.volGarbled = p.volume != "" && volumeGarbled(r.Volume, r.Issue)
-	p.issuePlain = isDigits(strings.TrimSpace(r.Issue))
+	p.issuePlain = biblio.IsDigits(strings.TrimSpace(r.Issue))
 	journal := r.Journal
 	if journal == "" {
 		journal = r.JournalAbbrev

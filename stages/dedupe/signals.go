@@ -3,6 +3,8 @@ package dedupe
 import (
 	"regexp"
 	"strings"
+
+	"github.com/realsynth/realsynth/internal/biblio"
 )
 
 // Record-level signals that some rules read besides the matching keys: how
@@ -95,7 +97,7 @@ func isPageCount(pages string) bool {
 // in the pages, the article number or the DOI 10.1002/14651858.CD006828.pub2),
 // as its digits without leading zeros; "" when none is given.
 func cochraneNumber(page string, dois []string) string {
-	if len(page) > 2 && page[0] == 'c' && page[1] == 'd' && isDigits(page[2:]) {
+	if len(page) > 2 && page[0] == 'c' && page[1] == 'd' && biblio.IsDigits(page[2:]) {
 		return strings.TrimLeft(page[2:], "0")
 	}
 	for _, d := range dois {
@@ -111,18 +113,6 @@ func cochraneNumber(page string, dois []string) string {
 		}
 	}
 	return ""
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Title language, from function words: enough to tell an English title

@@ -345,25 +345,13 @@ func refFromText(s string) recordRef {
 	if d := normaliseDOI(s); d != "" && (strings.HasPrefix(strings.ToLower(s), "10.") || strings.Contains(strings.ToLower(s), "doi")) {
 		ref.DOI = d
 	}
-	if isDigits(s) {
+	if biblio.IsDigits(s) {
 		ref.PMID = s
 	}
 	if strings.Count(s, " ") >= 3 { // keys have no spaces; four words or more is a title
 		ref.Title = s
 	}
 	return ref
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // normaliseDOI returns the first DOI written in s, in biblio's canonical form.
@@ -840,7 +828,7 @@ func readCovidence(_ pathResolver, src VoteSource, rel string, r io.Reader) ([]r
 		if ref.Key == "" {
 			ref.Key = cell(row, cRef)
 		}
-		if isDigits(ref.Key) {
+		if biblio.IsDigits(ref.Key) {
 			ref.PMID = ref.Key
 		}
 		if y, ok := biblio.YearOf(cell(row, cYear)); ok {
@@ -865,7 +853,7 @@ func readCovidenceRIS(_ pathResolver, src VoteSource, rel string, r io.Reader) (
 	reviewer := reviewerOr(src, "covidence")
 	return votesFromRIS(r, rel, "covidence-ris", func(rec *tables.Record) []rawVote {
 		ref := recordRef{Key: rec.SourceKey, DOI: rec.DOI, PMID: rec.PMID, Title: rec.Title, Year: rec.Year}
-		if ref.PMID == "" && isDigits(ref.Key) {
+		if ref.PMID == "" && biblio.IsDigits(ref.Key) {
 			ref.PMID = ref.Key
 		}
 		v := rawVote{File: rel, Line: rec.SourceLine, Format: "covidence-ris", Ref: ref, Reviewer: reviewer, Labels: rec.Keywords}

@@ -389,22 +389,10 @@ func cutAuthorID(a string) string {
 		return a
 	}
 	open := strings.LastIndexByte(t, '(')
-	if open < 0 || !isDigits(t[open+1:len(t)-1]) {
+	if open < 0 || !biblio.IsDigits(t[open+1:len(t)-1]) {
 		return a
 	}
 	return strings.TrimSpace(t[:open])
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // gluedTag is one RIS tag that Rayyan glued into a CSV cell:

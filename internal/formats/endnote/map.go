@@ -79,7 +79,7 @@ func recordFrom(leaves []leaf, line int64) *tables.Record {
 	rec.AccessionNumber = first("accession-num")
 	db := strings.ToLower(first("remote-database-name") + " " + first("remote-database-provider"))
 	if strings.Contains(db, "pubmed") || strings.Contains(db, "medline") || strings.Contains(db, "nlm") {
-		if isDigits(strings.TrimSpace(rec.AccessionNumber)) {
+		if biblio.IsDigits(strings.TrimSpace(rec.AccessionNumber)) {
 			rec.PMID = rec.AccessionNumber
 		}
 	}
@@ -96,16 +96,4 @@ func recordFrom(leaves []leaf, line int64) *tables.Record {
 		}
 	}
 	return rec
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
