@@ -18,6 +18,9 @@ func TestExpandPages(t *testing.T) {
 		{"S12-S15", "S12", "S15"},      // supplement pages
 		{"S12-5", "S12", "S15"},        // supplement, abbreviated: S1|5
 		{"xii-xv", "xii", "xv"},        // roman numerals kept
+		{"OP-18", "OP-18", ""},         // a meeting's oral abstract 18, not pages OP to 18
+		{"PO-123", "PO-123", ""},       // poster 123
+		{"S-12", "S-12", ""},           // one capital and a number: a locator too
 		{"pp. 3–10", "3", "10"},        // "pp." prefix, en dash
 		{"212-222, 230", "212", "222"}, // first range only
 		{"20", "20", ""},

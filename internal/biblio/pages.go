@@ -33,6 +33,9 @@ func ExpandPages(pages string) (start, end string) {
 	if !isASCII(p) { // every dash but "-" is beyond ASCII
 		p = dashes.Replace(p)
 	}
+	if sessionCode(p) {
+		return p, ""
+	}
 	start, end, found := strings.Cut(p, "-")
 	start = strings.TrimSpace(start)
 	if !found {
@@ -97,4 +100,20 @@ func numLess(a, b string) bool {
 		return len(a) < len(b)
 	}
 	return a < b
+}
+
+// sessionCode: one to three capitals, a hyphen and a number ("OP-18",
+// "PO-12"): how an abstract book numbers a meeting's oral and poster
+// abstracts, one locator, not a range from page "OP" to page 18.
+func sessionCode(p string) bool {
+	i := strings.IndexByte(p, '-')
+	if i < 1 || i > 3 || i+1 >= len(p) {
+		return false
+	}
+	for k := 0; k < i; k++ {
+		if p[k] < 'A' || p[k] > 'Z' {
+			return false
+		}
+	}
+	return IsDigits(p[i+1:])
 }
