@@ -488,7 +488,7 @@ func placed(e *evidence, ordinary bool) bool {
 // share no word with it: then 80% of the authors must agree too.
 func translatedSameItem(a, b *prepared, e *evidence) bool {
 	langs := a.lang != langUnknown && b.lang != langUnknown && a.lang != b.lang
-	if !(a.translated || b.translated || langs) || e.firstAuthor != agree || e.journal != agree || e.endConflict {
+	if !(a.translated || b.translated || a.foreignArticle || b.foreignArticle || langs) || e.firstAuthor != agree || e.journal != agree || e.endConflict {
 		return false
 	}
 	if !multiPage(a, b) {

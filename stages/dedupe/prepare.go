@@ -45,6 +45,10 @@ type prepared struct {
 	// brackets]", "Title. [Spanish]"); another database may translate it
 	// differently, so bibliographic identity counts for more than wording.
 	translated bool
+	// foreignArticle: an English title of an article whose language field
+	// names another language; like translated for the translated-title
+	// rule, but both titles may be English, so not a title in two languages.
+	foreignArticle bool
 	// Signals some rules read (see signals.go).
 	volGarbled   bool // the volume field is a badly split "138 (5 SUPPL. 1)"
 	thesis       bool // a thesis, or its abstract in Dissertation Abstracts
@@ -193,12 +197,10 @@ func prepare(r *tables.Record, mergePreprints bool) prepared {
 		}
 		nTokens = len(h)
 		p.lang, p.contrast = titleSignals(h)
-		if !p.translated && p.lang != langOther && foreignLanguage(r.Language) {
-			// An English title of an article in another language (Embase
-			// and Scopus give the article's language): another database
-			// may render it in other words.
-			p.translated = true
-		}
+		// An English title of an article in another language (Embase and
+		// Scopus give the article's language): another database may
+		// render it in other words.
+		p.foreignArticle = !p.translated && p.lang != langOther && foreignLanguage(r.Language)
 		p.title = unsafe.String(unsafe.SliceData(compact), len(compact))
 		p.bigrams = bigramSet(p.title)
 		slices.Sort(h)
