@@ -150,12 +150,13 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 		interned[s] = s
 		return s
 	}
+	var ids stringArena
 	err := src(recordColumns, func(start int, rows []tables.Record) error {
 		base := len(e.info)
 		for k := range rows {
 			r := &rows[k]
 			filled := filledFields(r)
-			e.info = append(e.info, recordInfo{id: strings.Clone(r.RecordID), round: intern(r.Round), database: intern(r.Database),
+			e.info = append(e.info, recordInfo{id: ids.clone(r.RecordID), round: intern(r.Round), database: intern(r.Database),
 				complete: uint8(bits.OnesCount16(filled)), filled: filled})
 			ties = append(ties, placeTie{file: intern(r.SourceFile), line: r.SourceLine})
 		}
@@ -167,6 +168,7 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 				prep[k] = prepare(&rows[k], opt.mergePreprints)
 				fp[k] = matchFingerprint(&rows[k])
 			}
+			compactKeys(prep[lo:hi])
 		})
 		return ctx.Err()
 	})
