@@ -84,11 +84,12 @@ type blob struct {
 	n   int
 }
 
+// put stores b, which it may keep: the caller does not use b afterwards.
 func (s *Spill) put(b []byte) (blob, error) {
 	if s.f == nil && s.path == "" {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.mem = append(s.mem, bytes.Clone(b))
+		s.mem = append(s.mem, b)
 		return blob{int64(len(s.mem) - 1), len(b)}, nil
 	}
 	off := s.end.Add(int64(len(b))) - int64(len(b))
@@ -194,11 +195,13 @@ func (t *Chunked) Encode(rec arrow.RecordBatch) (Chunk, error) {
 
 // encodeColumn writes column k's values into the spill.
 func (t *Chunked) encodeColumn(k int, col arrow.Array, rows int64) (blob, error) {
-	var buf bytes.Buffer
+	// Sized once: growing the buffer as the column is written copied
+	// each chunk of abstracts several times over.
+	buf := bytes.NewBuffer(make([]byte, 0, ipcSize(col.Data())))
 	one := arrow.NewSchema([]arrow.Field{t.schema.Field(k)}, nil)
 	// The IPC file format, not the stream: decodeColumn maps its buffers
 	// straight from the bytes read back, without a second copy.
-	w, err := ipc.NewFileWriter(&buf, ipc.WithSchema(one), ipc.WithAllocator(memory.NewGoAllocator()))
+	w, err := ipc.NewFileWriter(buf, ipc.WithSchema(one), ipc.WithAllocator(memory.NewGoAllocator()))
 	if err != nil {
 		return blob{}, fmt.Errorf("chunk of %v, column %s: %w", t.rowType, t.schema.Field(k).Name, err)
 	}
@@ -212,6 +215,26 @@ func (t *Chunked) encodeColumn(k int, col arrow.Array, rows int64) (blob, error)
 		return blob{}, fmt.Errorf("chunk of %v, column %s: %w", t.rowType, t.schema.Field(k).Name, err)
 	}
 	return t.spill.put(buf.Bytes())
+}
+
+// ipcSize is a little more than the bytes of an IPC file holding one
+// column: its buffers, each padded, and room for the schema, the batch's
+// metadata and the footer.
+func ipcSize(d arrow.ArrayData) int {
+	n := 4096
+	var add func(d arrow.ArrayData)
+	add = func(d arrow.ArrayData) {
+		for _, b := range d.Buffers() {
+			if b != nil {
+				n += b.Len() + 64
+			}
+		}
+		for _, c := range d.Children() {
+			add(c)
+		}
+	}
+	add(d)
+	return n
 }
 
 // Add appends an encoded chunk to the table.
