@@ -29,9 +29,12 @@ func (m Meta) arrowMetadata() arrow.Metadata {
 		[]string{m.Table, m.ToolVersion, m.ConfigSHA256})
 }
 
-// BatchRows is the number of rows per Arrow batch and Parquet row group:
-// large enough for good compression, small enough to bound memory.
-const BatchRows = 64 * 1024
+// BatchRows is the number of rows per Arrow batch and Parquet row group.
+// Row groups are encoded one per CPU: at 64K rows a 100k-record table was
+// two unequal row groups and the works table one, so writing used one
+// core and a half. 16K rows keep both cores busy and a third less memory
+// in flight, for files 0.3% larger (zstd compresses by page, not by group).
+const BatchRows = 16 * 1024
 
 // WriteFile writes rows (a slice of a tagged struct) as a Parquet file.
 func WriteFile[T any](path string, rows []T, meta Meta) (err error) {
