@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -446,4 +447,86 @@ func (t *Chunked) ReadAll(only ...string) (reflect.Value, error) {
 		}
 	}
 	return rv, nil
+}
+
+// Appender adds batches of rows to a chunked table in the order given,
+// encoding them on every CPU meanwhile: building and encoding the Arrow
+// columns of a million works with abstracts is seconds of work for one
+// core. A batch handed to Append belongs to the appender from then on.
+type Appender[T any] struct {
+	t       *Chunked
+	pending []*appended // in order
+	err     error
+}
+
+type appended struct {
+	chunks []Chunk
+	err    error
+	done   chan struct{}
+}
+
+// NewAppender appends to t, whose row type must be T.
+func NewAppender[T any](t *Chunked) (*Appender[T], error) {
+	if reflect.TypeFor[T]() != t.rowType {
+		return nil, fmt.Errorf("rows of %v appended to a table of %v", reflect.TypeFor[T](), t.rowType)
+	}
+	return &Appender[T]{t: t}, nil
+}
+
+// Append starts encoding rows (as chunks of at most ChunkRows) and adds
+// every batch before it that is done. It returns the first error met.
+func (a *Appender[T]) Append(rows []T) error {
+	if a.err != nil || len(rows) == 0 {
+		return a.err
+	}
+	b := &appended{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		mem := memory.NewGoAllocator()
+		for start := 0; start < len(rows); start += ChunkRows {
+			part := rows[start:min(start+ChunkRows, len(rows))]
+			rec := buildBatch(mem, a.t.schema, a.t.cols, rowsOf{base: unsafe.Pointer(unsafe.SliceData(part)), stride: unsafe.Sizeof(part[0]), n: len(part)})
+			ch, err := a.t.Encode(rec)
+			rec.Release()
+			if err != nil {
+				b.err = err
+				return
+			}
+			b.chunks = append(b.chunks, ch)
+		}
+	}()
+	a.pending = append(a.pending, b)
+	// At most one batch per CPU in flight: memory stays bounded.
+	for len(a.pending) > runtime.GOMAXPROCS(0) && a.err == nil {
+		a.addOldest()
+	}
+	return a.err
+}
+
+// addOldest waits for the oldest batch in flight and adds its chunks.
+func (a *Appender[T]) addOldest() {
+	b := a.pending[0]
+	a.pending = a.pending[1:]
+	<-b.done
+	if b.err != nil {
+		a.err = b.err
+		return
+	}
+	for _, ch := range b.chunks {
+		a.t.Add(ch)
+	}
+}
+
+// Close waits for every batch and returns the first error; after an error
+// the table is incomplete.
+func (a *Appender[T]) Close() error {
+	for len(a.pending) > 0 {
+		if a.err != nil {
+			<-a.pending[0].done // let it finish; its chunks are not added
+			a.pending = a.pending[1:]
+			continue
+		}
+		a.addOldest()
+	}
+	return a.err
 }

@@ -158,3 +158,59 @@ func TestSpillUnlink(t *testing.T) {
 		t.Error("unexpected file")
 	}
 }
+
+// TestAppenderKeepsOrder: batches encoded concurrently by an Appender make
+// the same table, byte for byte once written, as AppendRows in one go.
+func TestAppenderKeepsOrder(t *testing.T) {
+	rows := manyRecords(3*table.ChunkRows + 123)
+	meta := table.Meta{Table: "records", ToolVersion: "v", ConfigSHA256: "h"}
+	spill, err := table.NewSpill("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := table.WriteChunked(&want, chunkedOf(t, rows, spill), meta); err != nil {
+		t.Fatal(err)
+	}
+	c, err := table.NewChunked(reflect.TypeFor[tables.Record](), spill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ap, err := table.NewAppender[tables.Record](c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Batches of uneven sizes, some over a chunk, each a slice of its own.
+	for start, size := 0, 1; start < len(rows); start, size = start+size, size*3+1 {
+		batch := append([]tables.Record(nil), rows[start:min(start+size, len(rows))]...)
+		if err := ap.Append(batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := ap.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Len() != len(rows) {
+		t.Fatalf("%d rows, want %d", c.Len(), len(rows))
+	}
+	var got bytes.Buffer
+	if err := table.WriteChunked(&got, c, meta); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("appended table writes %d bytes, want the %d of AppendRows'", got.Len(), want.Len())
+	}
+	all, err := c.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := all.Interface().([]tables.Record)
+	for i := range rows {
+		if back[i].RecordID != rows[i].RecordID {
+			t.Fatalf("row %d is %s, want %s", i, back[i].RecordID, rows[i].RecordID)
+		}
+	}
+	if _, err := table.NewAppender[tables.Work](c); err == nil {
+		t.Fatal("an appender of works to a records table was accepted")
+	}
+}

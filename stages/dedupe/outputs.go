@@ -29,6 +29,11 @@ func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResu
 		a, b := &e.pairs[x], &e.pairs[y]
 		return cmp.Or(cmp.Compare(e.info[a.i].id, e.info[b.i].id), cmp.Compare(e.info[a.j].id, e.info[b.j].id))
 	})
+	ap, err := table.NewAppender[tables.DuplicatePair](res.pairs)
+	if err != nil {
+		return nil, err
+	}
+	defer ap.Close()
 	rows := make([]tables.DuplicatePair, 0, min(len(order), table.ChunkRows))
 	for n, k := range order {
 		p := &e.pairs[k]
@@ -61,17 +66,16 @@ func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResu
 			toReview = append(toReview, p)
 		}
 		if len(rows) == cap(rows) || n == len(order)-1 {
-			if err := table.AppendRows(res.pairs, rows); err != nil {
+			if err := ap.Append(rows); err != nil {
 				return nil, err
 			}
-			clear(rows)
-			rows = rows[:0]
+			rows = make([]tables.DuplicatePair, 0, min(len(order)-n-1, table.ChunkRows))
 			if err := e.ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return toReview, nil
+	return toReview, ap.Close()
 }
 
 // newTable is an empty chunked table of rows of rowType in the run's spill.
@@ -237,13 +241,17 @@ func (e *engine) emitWorks(canon []int32, workIndex []int32, plan *fillPlan, bui
 		return nil, err
 	}
 	inv := e.tableToEngine()
+	ap, err := table.NewAppender[tables.Work](works)
+	if err != nil {
+		return nil, err
+	}
+	defer ap.Close()
 	rows := make([]tables.Work, 0, min(len(canon), table.ChunkRows))
 	emitted := 0
 	flush := func() error {
-		err := table.AppendRows(works, rows)
+		err := ap.Append(rows)
 		emitted += len(rows)
-		clear(rows)
-		rows = rows[:0]
+		rows = make([]tables.Work, 0, min(len(canon)-emitted, table.ChunkRows))
 		return err
 	}
 	err = e.src(outputColumns, func(start int, recs []tables.Record) error {
@@ -287,6 +295,9 @@ func (e *engine) emitWorks(canon []int32, workIndex []int32, plan *fillPlan, bui
 	})
 	if err == nil {
 		err = flush()
+	}
+	if cerr := ap.Close(); err == nil {
+		err = cerr
 	}
 	if err == nil && emitted != len(canon) {
 		err = fmt.Errorf("internal error: %d works written of %d: a canonical record is not in the records table", emitted, len(canon))
