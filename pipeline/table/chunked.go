@@ -251,6 +251,17 @@ func AppendRows[T any](t *Chunked, rows []T) error {
 	if reflect.TypeFor[T]() != t.rowType {
 		return fmt.Errorf("rows of %v appended to a table of %v", reflect.TypeFor[T](), t.rowType)
 	}
+	chunks, err := encodeRows(t, rows)
+	for _, ch := range chunks {
+		t.Add(ch)
+	}
+	return err
+}
+
+// encodeRows encodes rows as chunks of at most ChunkRows, in order,
+// without adding them to t; it stops at the first error.
+func encodeRows[T any](t *Chunked, rows []T) ([]Chunk, error) {
+	var chunks []Chunk
 	mem := memory.NewGoAllocator()
 	for start := 0; start < len(rows); start += ChunkRows {
 		part := rows[start:min(start+ChunkRows, len(rows))]
@@ -258,11 +269,11 @@ func AppendRows[T any](t *Chunked, rows []T) error {
 		ch, err := t.Encode(rec)
 		rec.Release()
 		if err != nil {
-			return err
+			return chunks, err
 		}
-		t.Add(ch)
+		chunks = append(chunks, ch)
 	}
-	return nil
+	return chunks, nil
 }
 
 // SetStrings makes the string column read as values (one per row, in
@@ -482,18 +493,7 @@ func (a *Appender[T]) Append(rows []T) error {
 	b := &appended{done: make(chan struct{})}
 	go func() {
 		defer close(b.done)
-		mem := memory.NewGoAllocator()
-		for start := 0; start < len(rows); start += ChunkRows {
-			part := rows[start:min(start+ChunkRows, len(rows))]
-			rec := buildBatch(mem, a.t.schema, a.t.cols, rowsOf{base: unsafe.Pointer(unsafe.SliceData(part)), stride: unsafe.Sizeof(part[0]), n: len(part)})
-			ch, err := a.t.Encode(rec)
-			rec.Release()
-			if err != nil {
-				b.err = err
-				return
-			}
-			b.chunks = append(b.chunks, ch)
-		}
+		b.chunks, b.err = encodeRows(a.t, rows)
 	}()
 	a.pending = append(a.pending, b)
 	// At most one batch per CPU in flight: memory stays bounded.
