@@ -30,18 +30,11 @@ func compactKeys(ps []prepared) {
 		nu += len(p.tokHash) + len(p.authorParts)
 		na += len(p.authors)
 	}
-	bytes := make([]byte, 0, nb)
+	text := stringArena{block: make([]byte, 0, nb)} // one block: sized exactly
+	str := text.clone
 	words := make([]uint32, 0, nu)
 	authors := make([]author, 0, na)
 	strs := make([]string, 0, ns)
-	str := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		off := len(bytes)
-		bytes = append(bytes, s...)
-		return unsafe.String(&bytes[off], len(s))
-	}
 	wordsOf := func(xs []uint32) []uint32 {
 		if len(xs) == 0 {
 			return nil
@@ -77,8 +70,9 @@ func compactKeys(ps []prepared) {
 	}
 }
 
-// stringArena clones strings into shared blocks: record ids, one small
-// object each otherwise.
+// stringArena clones strings into shared blocks of at least 64 KB (or one
+// block sized beforehand): record ids and matching keys, one small object
+// each otherwise.
 type stringArena struct{ block []byte }
 
 func (a *stringArena) clone(s string) string {
