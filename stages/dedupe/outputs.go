@@ -21,22 +21,20 @@ func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResu
 	if res.pairs, err = e.newTable(reflect.TypeFor[tables.DuplicatePair]()); err != nil {
 		return nil, err
 	}
-	order := make([]int32, len(e.pairs))
-	for k := range order {
-		order[k] = int32(k)
+	// The records are in id order, so pairs in (i, j) order (as
+	// comparePairs leaves them) are rows in (record_a, record_b) order.
+	byIndex := func(x, y pairResult) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) }
+	if !slices.IsSortedFunc(e.pairs, byIndex) {
+		slices.SortStableFunc(e.pairs, byIndex)
 	}
-	slices.SortStableFunc(order, func(x, y int32) int {
-		a, b := &e.pairs[x], &e.pairs[y]
-		return cmp.Or(cmp.Compare(e.info[a.i].id, e.info[b.i].id), cmp.Compare(e.info[a.j].id, e.info[b.j].id))
-	})
 	ap, err := table.NewAppender[tables.DuplicatePair](res.pairs)
 	if err != nil {
 		return nil, err
 	}
 	defer ap.Close()
-	rows := make([]tables.DuplicatePair, 0, min(len(order), table.ChunkRows))
-	for n, k := range order {
-		p := &e.pairs[k]
+	rows := make([]tables.DuplicatePair, 0, min(len(e.pairs), table.ChunkRows))
+	for n := range e.pairs {
+		p := &e.pairs[n]
 		row := tables.DuplicatePair{
 			RecordA: e.info[p.i].id, RecordB: e.info[p.j].id,
 			WorkA: workOf[p.i], WorkB: workOf[p.j],
@@ -65,11 +63,11 @@ func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResu
 		if p.v.decision == review && !row.Merged {
 			toReview = append(toReview, p)
 		}
-		if len(rows) == cap(rows) || n == len(order)-1 {
+		if len(rows) == cap(rows) || n == len(e.pairs)-1 {
 			if err := ap.Append(rows); err != nil {
 				return nil, err
 			}
-			rows = make([]tables.DuplicatePair, 0, min(len(order)-n-1, table.ChunkRows))
+			rows = make([]tables.DuplicatePair, 0, min(len(e.pairs)-n-1, table.ChunkRows))
 			if err := e.ctx.Err(); err != nil {
 				return nil, err
 			}

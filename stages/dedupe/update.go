@@ -221,7 +221,7 @@ func (e *engine) recordIndex() map[string]int {
 // pair the team decided (comparePairs compares those).
 func (e *engine) carriedPairs() []pairResult {
 	index := e.recordIndex()
-	var out []pairResult
+	out := make([]pairResult, 0, len(e.opt.prevPairs)) // a pair result is wide: grown, it was copied over and over
 	for k := range e.opt.prevPairs {
 		row := &e.opt.prevPairs[k]
 		i, ok1 := index[row.RecordA]
@@ -243,7 +243,12 @@ func (e *engine) carriedPairs() []pairResult {
 		}
 		out = append(out, pairFromRow(row, i, j))
 	}
-	slices.SortFunc(out, func(x, y pairResult) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
+	// The previous rows are in record id order, and so are the indices: out
+	// is sorted already unless a record's id repeats.
+	byIndex := func(x, y pairResult) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) }
+	if !slices.IsSortedFunc(out, byIndex) {
+		slices.SortFunc(out, byIndex)
+	}
 	return out
 }
 
