@@ -144,17 +144,12 @@ func setPrevious(opt *options, records []previousRecord, works []previousWork, p
 	}
 }
 
-// markStable sets e.stable: records unchanged since the previous output,
-// whose earlier work no changed team decision touches.
+// markStable completes e.stable: newEngine marked the records unchanged
+// since the previous output, and a changed team decision unmarks every
+// record of the earlier works it touches.
 func (e *engine) markStable() {
-	e.stable = make([]bool, len(e.info))
 	if e.opt.prev == nil {
 		return
-	}
-	for i := range e.info {
-		if p, ok := e.opt.prev[e.info[i].id]; ok && p.fingerprint == e.fingerprint[i] {
-			e.stable[i] = true
-		}
 	}
 	// A team decision between two stable records that the previous run
 	// did not apply (new, changed or withdrawn) makes both works fresh.
