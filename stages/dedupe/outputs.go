@@ -23,9 +23,8 @@ func (e *engine) pairOutputs(res *result, workOf []string) (toReview []*pairResu
 	}
 	// The records are in id order, so pairs in (i, j) order (as
 	// comparePairs leaves them) are rows in (record_a, record_b) order.
-	byIndex := func(x, y pairResult) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) }
-	if !slices.IsSortedFunc(e.pairs, byIndex) {
-		slices.SortStableFunc(e.pairs, byIndex)
+	if !slices.IsSortedFunc(e.pairs, pairOrder) {
+		slices.SortStableFunc(e.pairs, pairOrder)
 	}
 	ap, err := table.NewAppender[tables.DuplicatePair](res.pairs)
 	if err != nil {

@@ -240,9 +240,8 @@ func (e *engine) carriedPairs() []pairResult {
 	}
 	// The previous rows are in record id order, and so are the indices: out
 	// is sorted already unless a record's id repeats.
-	byIndex := func(x, y pairResult) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) }
-	if !slices.IsSortedFunc(out, byIndex) {
-		slices.SortFunc(out, byIndex)
+	if !slices.IsSortedFunc(out, pairOrder) {
+		slices.SortFunc(out, pairOrder)
 	}
 	return out
 }
@@ -282,11 +281,15 @@ func parseState(s string) state {
 	return missing
 }
 
+// pairOrder orders pair results by (i, j): over records in id order, the
+// order of duplicate_pairs rows.
+func pairOrder(x, y pairResult) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) }
+
 // mergePairs merges two lists of pair results sorted by (i, j).
 func mergePairs(a, b []pairResult) []pairResult {
 	out := make([]pairResult, 0, len(a)+len(b))
 	for len(a) > 0 && len(b) > 0 {
-		if a[0].i < b[0].i || (a[0].i == b[0].i && a[0].j < b[0].j) {
+		if pairOrder(a[0], b[0]) < 0 {
 			out, a = append(out, a[0]), a[1:]
 		} else {
 			out, b = append(out, b[0]), b[1:]
