@@ -46,6 +46,24 @@ func chunkedOf(t *testing.T, rows []tables.Record, spill *table.Spill) *table.Ch
 	return c
 }
 
+// writesAndReads checks that c, a table of records, is written as the
+// bytes want, and returns its rows read back whole.
+func writesAndReads(t *testing.T, c *table.Chunked, meta table.Meta, want []byte) []tables.Record {
+	t.Helper()
+	var got bytes.Buffer
+	if err := table.WriteChunked(&got, c, meta); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Fatalf("chunked table writes %d bytes, want %d", got.Len(), len(want))
+	}
+	all, err := c.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all.Interface().([]tables.Record)
+}
+
 // TestChunkedWritesTheSameBytes: a table written from chunks in a spill
 // file is byte for byte the table written from a slice, row groups and all.
 func TestChunkedWritesTheSameBytes(t *testing.T) {
@@ -64,19 +82,7 @@ func TestChunkedWritesTheSameBytes(t *testing.T) {
 	if c.Len() != len(rows) || c.NumChunks() != (len(rows)+table.ChunkRows-1)/table.ChunkRows {
 		t.Fatalf("%d rows in %d chunks", c.Len(), c.NumChunks())
 	}
-	var got bytes.Buffer
-	if err := table.WriteChunked(&got, c, meta); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("chunked write differs from the slice's: %d bytes, want %d", got.Len(), want.Len())
-	}
-	// And it reads back whole.
-	all, err := c.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back := all.Interface().([]tables.Record)
+	back := writesAndReads(t, c, meta, want.Bytes())
 	for i := range rows {
 		normaliseSlices(&rows[i])
 		normaliseSlices(&back[i])
@@ -193,18 +199,7 @@ func TestAppenderKeepsOrder(t *testing.T) {
 	if c.Len() != len(rows) {
 		t.Fatalf("%d rows, want %d", c.Len(), len(rows))
 	}
-	var got bytes.Buffer
-	if err := table.WriteChunked(&got, c, meta); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got.Bytes(), want.Bytes()) {
-		t.Fatalf("appended table writes %d bytes, want the %d of AppendRows'", got.Len(), want.Len())
-	}
-	all, err := c.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	back := all.Interface().([]tables.Record)
+	back := writesAndReads(t, c, meta, want.Bytes())
 	for i := range rows {
 		if back[i].RecordID != rows[i].RecordID {
 			t.Fatalf("row %d is %s, want %s", i, back[i].RecordID, rows[i].RecordID)
