@@ -14,8 +14,6 @@ import (
 	"strings"
 
 	"github.com/realsynth/realsynth/internal/biblio"
-	"github.com/realsynth/realsynth/internal/formats/csv"
-	"github.com/realsynth/realsynth/internal/formats/ris"
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
 )
@@ -144,7 +142,8 @@ func build(run *pipeline.Run, p *Params) (name string, data []byte, n int, err e
 // are, works as their canonical records (see WorkRecord), so that neither
 // is ever held whole. It returns the number of rows written.
 func write(run *pipeline.Run, p *Params, table string, w io.Writer) (int, error) {
-	enc := &encoder{format: p.Format, w: w}
+	enc := newEncoder(p.Format, w)
+	defer enc.finish() // on an early return: stops the encoding goroutines
 	n := 0
 	sc := pipeline.Scan[tables.Record](run, "records")
 	if table == "records" {
@@ -266,66 +265,15 @@ func lastRound(run *pipeline.Run) string {
 // Encode writes rows in format ("ris" or "csv").
 func Encode(format string, rows []tables.Record) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := &encoder{format: format, w: &buf}
-	if err := enc.write(rows); err != nil {
+	enc := newEncoder(format, &buf)
+	err := enc.write(rows)
+	if ferr := enc.finish(); err == nil {
+		err = ferr
+	}
+	if err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), enc.finish()
-}
-
-// encoder writes rows in a format a batch at a time: RIS record after
-// record; CSV with its header once.
-type encoder struct {
-	format string
-	w      io.Writer
-	begun  bool
-}
-
-func (e *encoder) write(rows []tables.Record) error {
-	if len(rows) == 0 && e.begun {
-		return nil
-	}
-	defer func() { e.begun = true }()
-	switch e.format {
-	case "ris":
-		return ris.Write(e.w, rows)
-	case "csv":
-		if e.begun {
-			// csv.Write starts every batch with the header row.
-			return csv.Write(&skipFirstLine{w: e.w}, rows)
-		}
-		return csv.Write(e.w, rows)
-	}
-	return fmt.Errorf("export format %q is not ris or csv", e.format)
-}
-
-// finish writes what an empty export holds (the CSV header).
-func (e *encoder) finish() error {
-	if !e.begun {
-		return e.write(nil)
-	}
-	return nil
-}
-
-// skipFirstLine drops everything up to and including the first line end.
-type skipFirstLine struct {
-	w       io.Writer
-	skipped bool
-}
-
-func (s *skipFirstLine) Write(p []byte) (int, error) {
-	if s.skipped {
-		return s.w.Write(p)
-	}
-	i := bytes.IndexByte(p, '\n')
-	if i < 0 {
-		return len(p), nil
-	}
-	s.skipped = true
-	if _, err := s.w.Write(p[i+1:]); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	return buf.Bytes(), nil
 }
 
 // WorkRecords turns works into one exportable record each (WorkRecord),
