@@ -208,7 +208,7 @@ func writeTable(run *Run, dir, name string) (ManifestTable, error) {
 	}
 	h := sha256.New()
 	w := io.MultiWriter(f, h)
-	meta := table.Meta{Table: name, ToolVersion: Version, ConfigSHA256: run.Config.SHA256}
+	meta := table.Meta{Table: name, ToolVersion: Version, ConfigSHA256: run.Config.SHA256, Compression: run.Config.Parquet.Compression}
 	n := 0
 	if c, ok := rows.(*table.Chunked); ok {
 		err, n = table.WriteChunked(w, c, meta), c.Len()

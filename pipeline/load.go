@@ -16,6 +16,8 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
+
+	"github.com/realsynth/realsynth/pipeline/table"
 )
 
 // EnvPrefix is the prefix of environment variables that override settings:
@@ -72,7 +74,7 @@ func Load(path string, registry []Stage, overrides []string) (*Plan, error) {
 	// can be set as REALSYNTH_<KEY_PATH>.
 	v.SetEnvPrefix(EnvPrefix)
 	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	envKeys := []string{"review", "output"}
+	envKeys := []string{"review", "output", "parquet.compression"}
 	for _, st := range registry {
 		envKeys = append(envKeys, "stages."+st.Name+".enabled")
 		for _, k := range paramKeys(st.Params()) {
@@ -95,7 +97,7 @@ func Load(path string, registry []Stage, overrides []string) (*Plan, error) {
 			return nil, configErrorf("--set %q: want key.path=value", o)
 		}
 		if !isKnownOverride(k, envKeys) {
-			return nil, configErrorf("--set %s: unknown setting; settable keys are review, output and stages.<stage>.<param> (see `realsynth stages`)%s",
+			return nil, configErrorf("--set %s: unknown setting; settable keys are review, output, parquet.compression and stages.<stage>.<param> (see `realsynth stages`)%s",
 				k, didYouMean(strings.ToLower(k), envKeys))
 		}
 		v.Set(k, val)
@@ -175,8 +177,8 @@ func checkEnv(keys []string) error {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		if strings.HasPrefix(name, EnvPrefix+"_") && !names[name] {
-			errs = append(errs, fmt.Errorf("environment variable %s: unknown setting; settable are %s_REVIEW, %s_OUTPUT and %s_STAGES_<STAGE>_<PARAM> (see `realsynth stages`)%s",
-				name, EnvPrefix, EnvPrefix, EnvPrefix, didYouMean(name, known)))
+			errs = append(errs, fmt.Errorf("environment variable %s: unknown setting; settable are %s_REVIEW, %s_OUTPUT, %s_PARQUET_COMPRESSION and %s_STAGES_<STAGE>_<PARAM> (see `realsynth stages`)%s",
+				name, EnvPrefix, EnvPrefix, EnvPrefix, EnvPrefix, didYouMean(name, known)))
 		}
 	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
@@ -239,6 +241,9 @@ func (c *Config) check() error {
 	}
 	if len(c.Rounds) == 0 {
 		errs = append(errs, errors.New("rounds: at least one search round is required"))
+	}
+	if !table.KnownCompression(c.Parquet.Compression) {
+		errs = append(errs, fmt.Errorf("parquet.compression: %q is not snappy or zstd", c.Parquet.Compression))
 	}
 	seen := map[string]bool{}
 	for i, r := range c.Rounds {

@@ -95,6 +95,8 @@ func TestLoadRejects(t *testing.T) {
 		{"no output", strings.Replace(goodConfig, "output: out\n", "", 1), []string{"output: required"}},
 		{"not YAML", "review: [unclosed\n", []string{"not valid YAML"}},
 		{"bad enabled", goodConfig + "    enabled: maybe\n", []string{"stages.fake.enabled"}},
+		{"unknown compression", goodConfig + "parquet:\n  compression: lz4\n", []string{"parquet.compression", "lz4", "snappy or zstd"}},
+		{"misspelled parquet key", goodConfig + "parquet:\n  compresion: zstd\n", []string{"parquet", "compresion"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -132,6 +134,10 @@ func TestOverrides(t *testing.T) {
 	}
 	if plain.Config.SHA256 == plan.Config.SHA256 {
 		t.Error("overrides do not change the config hash, so two different runs would claim the same config")
+	}
+	zstd, err := pipeline.Load(path, fakeRegistry, []string{"parquet.compression=zstd"})
+	if err != nil || zstd.Config.Parquet.Compression != "zstd" {
+		t.Errorf("--set parquet.compression=zstd: %v, compression %q", err, zstd.Config.Parquet.Compression)
 	}
 	if _, err := pipeline.Load(path, fakeRegistry, []string{"stages.fake.nope=1"}); err == nil {
 		t.Error("--set of an unknown key accepted")

@@ -63,6 +63,10 @@ func renderReferenceConfig(t *testing.T) []byte {
 review: "My realist review"
 # The folder the tables are committed to; realsynth owns and replaces it.
 output: out
+# How the Parquet tables are written: compression snappy (the default, as
+# pyarrow and DuckDB write) or zstd (smaller files, slower to write).
+parquet:
+  compression: snappy
 
 # Search rounds, oldest first. A round's id is used in every table.
 rounds:

@@ -87,7 +87,7 @@ func renderReference(t *testing.T) []byte {
 	var b bytes.Buffer
 	b.WriteString("# Output tables\n\n")
 	b.WriteString("Generated from `internal/tables` by `go test ./internal/tables -update`; do not edit by hand.\n\n")
-	b.WriteString("Every table is a Parquet file (zstd, column statistics, the Arrow schema stored) whose key-value metadata holds `realsynth.table`, `realsynth.version` and `realsynth.config_sha256`. *nullable* columns hold null, never an empty-string sentinel, when a value is missing; list columns are Parquet LISTs (empty when there is nothing).\n\n")
+	b.WriteString("Every table is a Parquet file (snappy, or zstd with `parquet: {compression: zstd}` in the config; column statistics; the Arrow schema stored) whose key-value metadata holds `realsynth.table`, `realsynth.version` and `realsynth.config_sha256`. *nullable* columns hold null, never an empty-string sentinel, when a value is missing; list columns are Parquet LISTs (empty when there is nothing).\n\n")
 	for _, spec := range Catalog() {
 		rt := spec.RowType()
 		fmt.Fprintf(&b, "## %s.parquet\n\n%s\n\n", spec.Name, spec.Doc)

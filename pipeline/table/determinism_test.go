@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/realsynth/realsynth/pipeline/table"
@@ -99,5 +100,39 @@ func TestFooterKeysOnce(t *testing.T) {
 		if got := kv.FindValue(k); got == nil || *got != v {
 			t.Errorf("footer %s = %v, want %q", k, got, v)
 		}
+	}
+}
+
+// Pages are snappy unless the config asks for zstd; either way a file
+// holds one codec.
+func TestCompressionIsTheOneAsked(t *testing.T) {
+	for _, c := range []struct {
+		asked string
+		want  compress.Compression
+	}{{"", compress.Codecs.Snappy}, {"snappy", compress.Codecs.Snappy}, {"zstd", compress.Codecs.Zstd}} {
+		var buf bytes.Buffer
+		if err := table.Write(&buf, sampleRecords(), table.Meta{Table: "records", Compression: c.asked}); err != nil {
+			t.Fatal(err)
+		}
+		r, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for g := range r.NumRowGroups() {
+			rg := r.MetaData().RowGroup(g)
+			for k := range rg.NumColumns() {
+				cc, err := rg.ColumnChunk(k)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cc.Compression() != c.want {
+					t.Errorf("compression %q: column %s is %v, want %v", c.asked, cc.PathInSchema(), cc.Compression(), c.want)
+				}
+			}
+		}
+		r.Close()
+	}
+	if table.KnownCompression("lz4") || !table.KnownCompression("zstd") || !table.KnownCompression("") {
+		t.Error("KnownCompression accepts lz4 or refuses zstd or the default")
 	}
 }

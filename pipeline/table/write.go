@@ -21,7 +21,12 @@ type Meta struct {
 	Table        string
 	ToolVersion  string
 	ConfigSHA256 string
+	// Compression is the pages' codec: "snappy" (also when empty) or "zstd".
+	Compression string
 }
+
+// KnownCompression says whether c is a Meta.Compression writers accept.
+func KnownCompression(c string) bool { return c == "" || c == "snappy" || c == "zstd" }
 
 func (m Meta) arrowMetadata() arrow.Metadata {
 	return arrow.NewMetadata(
@@ -140,13 +145,16 @@ func emptyColumns(schema *arrow.Schema) []arrow.Array {
 	return cols
 }
 
-// writerProperties are the Parquet settings of every table: zstd at its
-// fastest level, column statistics, row groups of BatchRows rows, and no
-// dictionary encoding.
+// writerProperties are the Parquet settings of every table: snappy (or
+// zstd at its fastest level), column statistics, row groups of BatchRows
+// rows, and no dictionary encoding.
 //
-// zstd's fastest level: compressing was 16% of a 100k-record run's CPU at
-// the default level; the fastest cuts the run's CPU by a tenth (12.3 to
-// 11.1 CPU-s) for files 8% larger (records.parquet 48.4 to 52.5 MB).
+// Snappy by default: at a hard million records, zstd's compressing was a
+// tenth of the run's CPU, and writing the tables took 19.4 s with zstd,
+// 14.5 s with snappy, for files 25% larger (records.parquet 524 to 654 MB)
+// and twice as large for duplicate_pairs (39 to 73 MB). zstd's fastest
+// level: its default level cost another tenth of a 100k-record run's CPU
+// (12.3 to 11.1 CPU-s) for files 8% smaller.
 //
 // Dictionary encoding is off because it made the bytes of a file depend on
 // Go's map order. When a column's dictionary outgrows its page size limit
@@ -160,9 +168,13 @@ func emptyColumns(schema *arrow.Schema) []arrow.Array {
 // encoding and the footer one order. zstd recovers most of what the
 // dictionary saved on repetitive columns.
 func writerProperties(meta Meta) *parquet.WriterProperties {
+	codec, level := compress.Codecs.Snappy, compress.DefaultCompressionLevel
+	if meta.Compression == "zstd" {
+		codec, level = compress.Codecs.Zstd, 1
+	}
 	return parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Zstd),
-		parquet.WithCompressionLevel(1),
+		parquet.WithCompression(codec),
+		parquet.WithCompressionLevel(level),
 		parquet.WithStats(true),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithMaxRowGroupLength(BatchRows),
