@@ -18,7 +18,7 @@ import (
 
 // Writer streams batches of one table's rows into a Parquet file, cut into
 // row groups of BatchRows rows however the batches come. Row groups are
-// encoded (pages built, zstd: most of writing) on every CPU at once: each
+// encoded (pages built and compressed: most of writing) on every CPU at once: each
 // as a one-row-group Parquet file of its own, whose bytes are then laid
 // one after another in the real file, with the offsets in their metadata
 // moved to where they landed and one footer for all. The result is byte
