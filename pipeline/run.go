@@ -127,6 +127,24 @@ func Previous[T any](run *Run, name string) (rows []T, ok bool, err error) {
 	return rows, true, nil
 }
 
+// ScanPrevious reads a table of the previous committed output as Previous
+// does, a batch of rows at a time (see table.ScanFile): the previous
+// records of a million-record review are not all held at once. ok is
+// false when there is no previous output or it lacks the table.
+func ScanPrevious[T any](run *Run, name string, each func(rows []T) error) (ok bool, err error) {
+	if run.outDir == "" {
+		return false, nil
+	}
+	path := filepath.Join(run.outDir, name+".parquet")
+	if _, err := os.Stat(path); err != nil {
+		return false, nil
+	}
+	if err := table.ScanFile(path, each); err != nil {
+		return true, fmt.Errorf("previous output %s: %w", path, err)
+	}
+	return true, nil
+}
+
 // PutFile stores a non-table output (prisma.csv, prisma.svg) written with the tables.
 func (run *Run) PutFile(name string, data []byte) {
 	run.mu.Lock()

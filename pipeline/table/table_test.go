@@ -258,3 +258,76 @@ func TestReadWidensInt32(t *testing.T) {
 		t.Error("an int32 column was read into a string")
 	}
 }
+
+// A reader that declares some columns gets those, read by name, from a
+// file that also holds others; ScanFile gives the same rows as ReadFile,
+// a batch of at most ChunkRows at a time; a type that declares none of
+// the file's columns still gets one zero row per row.
+func TestReadDeclaredColumnsOnly(t *testing.T) {
+	type row struct {
+		ID       string   `table:"id"`
+		Title    string   `table:"title"`
+		Abstract string   `table:"abstract"`
+		Authors  []string `table:"authors"`
+		Year     *int32   `table:"year"`
+	}
+	type some struct {
+		Year    *int32   `table:"year"`
+		ID      string   `table:"id"`
+		Authors []string `table:"authors"`
+		Missing string   `table:"missing,optional"`
+	}
+	type none struct {
+		Other string `table:"other,optional"`
+	}
+	n := table.ChunkRows*2 + 7
+	rows := make([]row, n)
+	for i := range rows {
+		rows[i] = row{ID: "id-" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676)),
+			Title: "t", Abstract: "a long abstract", Authors: []string{"A", "B"}[:i%3%2+i%2], Year: year(int32(1990 + i%30))}
+	}
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	if err := table.WriteFile(path, rows, table.Meta{Table: "t"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := table.ReadFile[some](path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d rows, want %d", len(got), n)
+	}
+	var scanned []some
+	batches := 0
+	err = table.ScanFile(path, func(batch []some) error {
+		if len(batch) > table.ChunkRows {
+			t.Errorf("batch of %d rows", len(batch))
+		}
+		batches++
+		for _, r := range batch {
+			// Strings and lists may be kept; the slice itself is reused.
+			scanned = append(scanned, r)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if batches < 3 || !reflect.DeepEqual(scanned, got) {
+		t.Errorf("ScanFile: %d batches, rows equal to ReadFile's: %v", batches, reflect.DeepEqual(scanned, got))
+	}
+	for i, r := range got {
+		want := rows[i]
+		if r.ID != want.ID || *r.Year != *want.Year || len(r.Authors) != len(want.Authors) || r.Missing != "" {
+			t.Fatalf("row %d: %+v, want %+v", i, r, want)
+		}
+	}
+	zero, err := table.ReadFile[none](path)
+	if err != nil || len(zero) != n {
+		t.Errorf("no declared column: %d rows, %v; want %d", len(zero), err, n)
+	}
+	count := 0
+	if err := table.ScanFile(path, func(batch []none) error { count += len(batch); return nil }); err != nil || count != n {
+		t.Errorf("ScanFile, no declared column: %d rows, %v; want %d", count, err, n)
+	}
+}

@@ -50,11 +50,23 @@ type current struct {
 
 func readPrevious(run *pipeline.Run) (previous, error) {
 	var p previous
-	recs, okR, err := pipeline.Previous[prevRecord](run, "records")
+	p.records = map[string]bool{}
+	okR, err := pipeline.ScanPrevious(run, "records", func(rows []prevRecord) error {
+		for _, r := range rows {
+			p.records[r.RecordID] = true
+		}
+		return nil
+	})
 	if err != nil {
 		return p, err
 	}
-	works, okW, err := pipeline.Previous[prevWork](run, "works")
+	p.works = map[string]bool{}
+	okW, err := pipeline.ScanPrevious(run, "works", func(rows []prevWork) error {
+		for _, w := range rows {
+			p.works[w.WorkID] = true
+		}
+		return nil
+	})
 	if err != nil {
 		return p, err
 	}
@@ -65,14 +77,6 @@ func readPrevious(run *pipeline.Run) (previous, error) {
 		return p, err
 	}
 	p.found = okR || okW
-	p.records = make(map[string]bool, len(recs))
-	for _, r := range recs {
-		p.records[r.RecordID] = true
-	}
-	p.works = make(map[string]bool, len(works))
-	for _, w := range works {
-		p.works[w.WorkID] = true
-	}
 	return p, nil
 }
 
