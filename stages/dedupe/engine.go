@@ -28,9 +28,10 @@ type options struct {
 	prev map[string]prevState
 	// prevWorks are the previous committed works, by id.
 	prevWorks map[string]previousWork
-	// prevPairs are the previous duplicate_pairs rows; nil when there are
-	// none to read (a first run, or an output from before the table).
-	prevPairs []tables.DuplicatePair
+	// prevPairs are the previous duplicate_pairs rows, as pair results;
+	// nil when there are none to read (a first run, or an output from
+	// before the table).
+	prevPairs []previousPair
 	// incremental: in an update run, compare only pairs with a fresh
 	// record and carry the rows of the others (see update.go).
 	incremental bool

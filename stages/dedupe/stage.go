@@ -131,22 +131,38 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 // reads, the works' studies and first rounds, and the duplicate pairs an
 // update run carries (see update.go).
 func loadPrevious(run *pipeline.Run, opt *options) error {
-	records, ok, err := pipeline.Previous[previousRecord](run, "records")
+	// Read a batch at a time: a million previous records held whole were
+	// a gigabyte more at the start of the stage.
+	opt.prev = map[string]prevState{}
+	ok, err := pipeline.ScanPrevious(run, "records", func(rows []previousRecord) error {
+		addPrevious(opt, rows)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
 	if !ok {
+		opt.prev = nil
 		return nil
 	}
 	works, _, err := pipeline.Previous[previousWork](run, "works")
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
-	pairs, havePairs, err := pipeline.Previous[tables.DuplicatePair](run, "duplicate_pairs")
+	setPrevious(opt, nil, works, nil, false)
+	// A batch of rows at a time, each kept as a pair result (previousPair).
+	names := map[string]string{}
+	opt.prevPairs = []previousPair{}
+	havePairs, err := pipeline.ScanPrevious(run, "duplicate_pairs", func(rows []tables.DuplicatePair) error {
+		addPreviousPairs(opt, rows, names)
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
-	setPrevious(opt, records, works, pairs, havePairs)
+	if !havePairs {
+		opt.prevPairs = nil
+	}
 	return nil
 }
 

@@ -122,13 +122,7 @@ func matchFingerprint(r *tables.Record) uint64 {
 func setPrevious(opt *options, records []previousRecord, works []previousWork, pairs []tables.DuplicatePair, havePairs bool) {
 	if records != nil {
 		opt.prev = make(map[string]prevState, len(records))
-		for i := range records {
-			if records[i].WorkID == "" {
-				continue
-			}
-			r := records[i].record()
-			opt.prev[r.RecordID] = prevState{work: r.WorkID, fingerprint: matchFingerprint(&r)}
-		}
+		addPrevious(opt, records)
 	}
 	if works != nil {
 		opt.prevWorks = make(map[string]previousWork, len(works))
@@ -137,10 +131,50 @@ func setPrevious(opt *options, records []previousRecord, works []previousWork, p
 		}
 	}
 	if havePairs {
-		opt.prevPairs = pairs
-		if opt.prevPairs == nil {
-			opt.prevPairs = []tables.DuplicatePair{}
+		opt.prevPairs = []previousPair{}
+		addPreviousPairs(opt, pairs, map[string]string{})
+	}
+}
+
+// previousPair is a previous duplicate_pairs row as the pair result it was
+// before clustering (pairFromRow), without its indices, which this run's
+// records decide. A million rows held as rows were 800 MB, most of them
+// evidence words and rule names, repeated.
+type previousPair struct {
+	recordA, recordB string
+	// titleSame: the title score was written as 0.950 (see carriedPairs).
+	titleSame bool
+	r         pairResult
+}
+
+// addPreviousPairs adds rows to opt.prevPairs; names interns their
+// decisions and rules.
+func addPreviousPairs(opt *options, rows []tables.DuplicatePair, names map[string]string) {
+	intern := func(s string) string {
+		if v, ok := names[s]; ok {
+			return v
 		}
+		s = strings.Clone(s)
+		names[s] = s
+		return s
+	}
+	for k := range rows {
+		row := &rows[k]
+		p := previousPair{recordA: row.RecordA, recordB: row.RecordB, r: pairFromRow(row, 0, 0),
+			titleSame: row.TitleScore != nil && *row.TitleScore == titleSame}
+		p.r.v.decision, p.r.v.rule = intern(p.r.v.decision), intern(p.r.v.rule)
+		opt.prevPairs = append(opt.prevPairs, p)
+	}
+}
+
+// addPrevious adds records of the previous output to opt.prev.
+func addPrevious(opt *options, records []previousRecord) {
+	for i := range records {
+		if records[i].WorkID == "" {
+			continue
+		}
+		r := records[i].record()
+		opt.prev[r.RecordID] = prevState{work: r.WorkID, fingerprint: matchFingerprint(&r)}
 	}
 }
 
@@ -160,9 +194,9 @@ func (e *engine) markStable() {
 	index := e.recordIndex()
 	for k := range e.opt.prevPairs {
 		p := &e.opt.prevPairs[k]
-		if rest, ok := strings.CutPrefix(p.Rule, "human:"); ok {
-			i, ok1 := index[p.RecordA]
-			j, ok2 := index[p.RecordB]
+		if rest, ok := strings.CutPrefix(p.r.v.rule, "human:"); ok {
+			i, ok1 := index[p.recordA]
+			j, ok2 := index[p.recordB]
 			if ok1 && ok2 && i != j {
 				previous[pack(i, j)] = rest
 			}
@@ -219,8 +253,8 @@ func (e *engine) carriedPairs() []pairResult {
 	out := make([]pairResult, 0, len(e.opt.prevPairs)) // a pair result is wide: grown, it was copied over and over
 	for k := range e.opt.prevPairs {
 		row := &e.opt.prevPairs[k]
-		i, ok1 := index[row.RecordA]
-		j, ok2 := index[row.RecordB]
+		i, ok1 := index[row.recordA]
+		j, ok2 := index[row.recordB]
 		if !ok1 || !ok2 || i == j || !e.stable[i] || !e.stable[j] {
 			continue
 		}
@@ -230,13 +264,15 @@ func (e *engine) carriedPairs() []pairResult {
 		if _, decided := e.human[pack(i, j)]; decided {
 			continue
 		}
-		if row.TitleScore != nil && *row.TitleScore == titleSame {
+		if row.titleSame {
 			if r, keep := e.comparePair(i, j); keep {
 				out = append(out, r)
 			}
 			continue
 		}
-		out = append(out, pairFromRow(row, i, j))
+		r := row.r
+		r.i, r.j = uint32(i), uint32(j)
+		out = append(out, r)
 	}
 	// The previous rows are in record id order, and so are the indices: out
 	// is sorted already unless a record's id repeats.
