@@ -337,7 +337,7 @@ func mergePairs(a, b []pairResult) []pairResult {
 // seedWorks joins the stable records of each earlier work into one
 // cluster, before any pair is joined.
 func (e *engine) seedWorks() {
-	first := map[string]int{}
+	first := make(map[string]int, len(e.opt.prevWorks))
 	for i := range e.info {
 		if !e.stable[i] {
 			continue

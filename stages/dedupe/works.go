@@ -90,7 +90,7 @@ func (e *engine) assignWorkIDs(res *result) []string {
 	// Each earlier work goes to the cluster holding most of its records
 	// (ties: the cluster with the smallest record id); roots are in index order.
 	type claim struct{ root, count int }
-	best := map[string]claim{}
+	best := make(map[string]claim, len(e.opt.prevWorks))
 	for _, r := range roots {
 		var counts map[string]int // most clusters are new: no map for them
 		for _, m := range e.membersOf(r) {
@@ -107,23 +107,33 @@ func (e *engine) assignWorkIDs(res *result) []string {
 			}
 		}
 	}
-	used := map[string]bool{}
-	for w := range e.opt.prevWorks {
-		used[w] = true
+	// An id is taken by an earlier work, claimed or not, or given here.
+	given := make(map[string]bool, max(0, len(roots)-len(best)))
+	used := func(id string) bool {
+		_, earlier := e.opt.prevWorks[id]
+		_, claimed := best[id]
+		return earlier || claimed || given[id]
 	}
-	for w := range best {
-		used[w] = true
+	// The claims by root, then work id: grouped once, as scanning every
+	// claim for every root is quadratic when a later round meets hundreds
+	// of thousands of earlier works (and a map of slices by root was 600k
+	// small allocations).
+	type keep struct {
+		root int
+		work string
 	}
-	// Grouped once: scanning every claim for every root is quadratic when a
-	// later round meets hundreds of thousands of earlier works.
-	keptBy := map[int][]string{}
+	keeps := make([]keep, 0, len(best))
 	for w, b := range best {
-		keptBy[b.root] = append(keptBy[b.root], w)
+		keeps = append(keeps, keep{b.root, w})
 	}
+	slices.SortFunc(keeps, func(x, y keep) int { return cmp.Or(cmp.Compare(x.root, y.root), cmp.Compare(x.work, y.work)) })
 	idOf := make([]string, n) // by root
+	var kept []string
 	for _, r := range roots {
-		kept := keptBy[r]
-		slices.Sort(kept)
+		kept = kept[:0] // roots ascend, as the claims do
+		for len(keeps) > 0 && keeps[0].root == r {
+			kept, keeps = append(kept, keeps[0].work), keeps[1:]
+		}
 		if len(kept) > 0 {
 			idOf[r] = kept[0]
 			if len(kept) > 1 {
@@ -132,10 +142,10 @@ func (e *engine) assignWorkIDs(res *result) []string {
 			continue
 		}
 		id := "W-" + e.info[r].id
-		for k := 2; used[id]; k++ {
+		for k := 2; used(id); k++ {
 			id = "W-" + e.info[r].id + "-" + strconv.Itoa(k)
 		}
-		used[id] = true
+		given[id] = true
 		idOf[r] = id
 	}
 	workOf := make([]string, n)
@@ -385,7 +395,7 @@ func (e *engine) seedStudies(st *studyForest, join func(sa, sb int)) {
 	if e.opt.prevWorks == nil {
 		return
 	}
-	byStudy := map[string][]int{} // earlier study → work roots, in root order
+	byStudy := make(map[string][]int, len(e.opt.prevWorks)) // earlier study → work roots, in root order
 	var order []string
 	for i := range e.info {
 		if !e.stable[i] {
