@@ -1,6 +1,9 @@
 package dedupe
 
-import "unsafe"
+import (
+	"strings"
+	"unsafe"
+)
 
 // Matching keys are built from many small strings and slices: a title, a
 // journal's words, five authors with their name parts. Kept as they are,
@@ -68,6 +71,20 @@ func compactKeys(ps []prepared) {
 			p.authors = authors[off:len(authors):len(authors)]
 		}
 	}
+}
+
+// interner keeps one copy of each string it is given: the databases,
+// rounds and rule names that repeat over a million rows, not kept
+// pointing into the memory of the chunk they were read from.
+type interner map[string]string
+
+func (in interner) intern(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	in[s] = s
+	return s
 }
 
 // stringArena clones strings into shared blocks of at least 64 KB (or one

@@ -142,15 +142,7 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 	e.prep = make([]prepared, 0, n)
 	e.fingerprint = make([]uint64, 0, n)
 	ties := make([]placeTie, 0, n)
-	interned := map[string]string{}
-	intern := func(s string) string {
-		if v, ok := interned[s]; ok {
-			return v
-		}
-		s = strings.Clone(s)
-		interned[s] = s
-		return s
-	}
+	intern := interner{}.intern
 	var ids stringArena
 	err := src(recordColumns, func(start int, rows []tables.Record) error {
 		base := len(e.info)

@@ -151,7 +151,7 @@ func loadPrevious(run *pipeline.Run, opt *options) error {
 	}
 	setPrevious(opt, nil, works, nil, false)
 	// A batch of rows at a time, each kept as a pair result (previousPair).
-	names := map[string]string{}
+	names := interner{}
 	opt.prevPairs = []previousPair{}
 	havePairs, err := pipeline.ScanPrevious(run, "duplicate_pairs", func(rows []tables.DuplicatePair) error {
 		addPreviousPairs(opt, rows, names)

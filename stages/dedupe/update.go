@@ -132,7 +132,7 @@ func setPrevious(opt *options, records []previousRecord, works []previousWork, p
 	}
 	if havePairs {
 		opt.prevPairs = []previousPair{}
-		addPreviousPairs(opt, pairs, map[string]string{})
+		addPreviousPairs(opt, pairs, interner{})
 	}
 }
 
@@ -149,15 +149,8 @@ type previousPair struct {
 
 // addPreviousPairs adds rows to opt.prevPairs; names interns their
 // decisions and rules.
-func addPreviousPairs(opt *options, rows []tables.DuplicatePair, names map[string]string) {
-	intern := func(s string) string {
-		if v, ok := names[s]; ok {
-			return v
-		}
-		s = strings.Clone(s)
-		names[s] = s
-		return s
-	}
+func addPreviousPairs(opt *options, rows []tables.DuplicatePair, names interner) {
+	intern := names.intern
 	for k := range rows {
 		row := &rows[k]
 		p := previousPair{recordA: row.RecordA, recordB: row.RecordB, r: pairFromRow(row, 0, 0),
