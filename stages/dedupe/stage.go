@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/realsynth/realsynth/internal/tables"
 	"github.com/realsynth/realsynth/pipeline"
@@ -103,8 +104,8 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	for _, w := range res.warnings {
 		run.Warn("dedupe: %s", w)
 	}
-	for _, b := range res.bridges {
-		run.WarnN("work_bridges", 1, "dedupe: record %s matches earlier works %v; they are kept apart (see work_bridges)", b.RecordID, b.BridgedWorkIDs)
+	if msg := bridgesWarning(res.bridges); msg != "" {
+		run.WarnN("work_bridges", len(res.bridges), "%s", msg)
 	}
 	puts := []error{
 		pipeline.SetStrings(run, "records", "work_id", res.workOf),
@@ -184,6 +185,28 @@ func scanRecords(run *pipeline.Run) recordSource {
 		}
 		return sc.Err()
 	}
+}
+
+// bridgesWarning is one warning for the new records that match records of
+// two or more earlier works, naming the first few: an update run at a
+// million records logged a line per record.
+func bridgesWarning(bridges []tables.WorkBridge) string {
+	if len(bridges) == 0 {
+		return ""
+	}
+	const named = 5
+	var b strings.Builder
+	fmt.Fprintf(&b, "dedupe: %d new record(s) match records of two or more earlier works, which are kept apart (see work_bridges): ", len(bridges))
+	for i, br := range bridges[:min(named, len(bridges))] {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "%s matches %s", br.RecordID, strings.Join(br.BridgedWorkIDs, ", "))
+	}
+	if len(bridges) > named {
+		fmt.Fprintf(&b, "; and %d more", len(bridges)-named)
+	}
+	return b.String()
 }
 
 // perRecord is pairs per record, rounded to two decimals for the log.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -764,8 +765,15 @@ func TestCrossRoundStability(t *testing.T) {
 	if len(bridges) != 1 || bridges[0].RecordID != "b2" || !slices.Equal(bridges[0].BridgedWorkIDs, want) {
 		t.Errorf("bridges %+v, want b2 bridging %v", bridges, want)
 	}
-	if len(run2.Warnings()) == 0 {
-		t.Errorf("no warning for the bridge")
+	warned := false
+	for _, w := range run2.WarningList() {
+		if w.Kind == "work_bridges" {
+			warned = w.Count == 1 && strings.Contains(w.Message, "1 new record(s)") &&
+				strings.Contains(w.Message, "b2 matches "+want[0]+", "+want[1])
+		}
+	}
+	if !warned {
+		t.Errorf("no work_bridges warning naming b2 and its works in %+v", run2.WarningList())
 	}
 }
 
@@ -916,4 +924,21 @@ func TestStudyDecisions(t *testing.T) {
 	commit(t, run1, out)
 	run2 := runStage(t, out, nil, recs, params)
 	check(run2)
+}
+
+// Many bridges are one warning naming five, with the count of the rest.
+func TestBridgesWarning(t *testing.T) {
+	if got := bridgesWarning(nil); got != "" {
+		t.Errorf("no bridge: %q", got)
+	}
+	var bridges []tables.WorkBridge
+	for i := range 7 {
+		bridges = append(bridges, tables.WorkBridge{RecordID: "r" + strconv.Itoa(i), BridgedWorkIDs: []string{"W-a", "W-b"}})
+	}
+	got := bridgesWarning(bridges)
+	want := "dedupe: 7 new record(s) match records of two or more earlier works, which are kept apart (see work_bridges): " +
+		"r0 matches W-a, W-b; r1 matches W-a, W-b; r2 matches W-a, W-b; r3 matches W-a, W-b; r4 matches W-a, W-b; and 2 more"
+	if got != want {
+		t.Errorf("warning\n%q\nwant\n%q", got, want)
+	}
 }
