@@ -113,11 +113,8 @@ func Get[T any](run *Run, name string, columns ...string) (rows []T, ok bool, er
 // so that ids issued by an earlier round stay stable. ok is false when there
 // is no previous output or it lacks the table.
 func Previous[T any](run *Run, name string) (rows []T, ok bool, err error) {
-	if run.outDir == "" {
-		return nil, false, nil
-	}
-	path := filepath.Join(run.outDir, name+".parquet")
-	if _, err := os.Stat(path); err != nil {
+	path, ok := run.previousTable(name)
+	if !ok {
 		return nil, false, nil
 	}
 	rows, err = table.ReadFile[T](path)
@@ -132,17 +129,27 @@ func Previous[T any](run *Run, name string) (rows []T, ok bool, err error) {
 // records of a million-record review are not all held at once. ok is
 // false when there is no previous output or it lacks the table.
 func ScanPrevious[T any](run *Run, name string, each func(rows []T) error) (ok bool, err error) {
-	if run.outDir == "" {
-		return false, nil
-	}
-	path := filepath.Join(run.outDir, name+".parquet")
-	if _, err := os.Stat(path); err != nil {
+	path, ok := run.previousTable(name)
+	if !ok {
 		return false, nil
 	}
 	if err := table.ScanFile(path, each); err != nil {
 		return true, fmt.Errorf("previous output %s: %w", path, err)
 	}
 	return true, nil
+}
+
+// previousTable is the path of a table in the previous committed output;
+// ok is false when there is none.
+func (run *Run) previousTable(name string) (path string, ok bool) {
+	if run.outDir == "" {
+		return "", false
+	}
+	path = filepath.Join(run.outDir, name+".parquet")
+	if _, err := os.Stat(path); err != nil {
+		return "", false
+	}
+	return path, true
 }
 
 // PutFile stores a non-table output (prisma.csv, prisma.svg) written with the tables.

@@ -132,37 +132,35 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 // reads, the works' studies and first rounds, and the duplicate pairs an
 // update run carries (see update.go).
 func loadPrevious(run *pipeline.Run, opt *options) error {
-	// Read a batch at a time: a million previous records held whole were
-	// a gigabyte more at the start of the stage.
-	opt.prev = map[string]prevState{}
+	// Records and pairs are read a batch at a time: a million previous
+	// records, and their pairs as rows, held whole were gigabytes more
+	// at the start of the stage.
+	prev := map[string]prevState{}
 	ok, err := pipeline.ScanPrevious(run, "records", func(rows []previousRecord) error {
-		addPrevious(opt, rows)
+		addPrevious(prev, rows)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
 	if !ok {
-		opt.prev = nil
-		return nil
+		return nil // a first run
 	}
 	works, _, err := pipeline.Previous[previousWork](run, "works")
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
-	setPrevious(opt, nil, works, nil, false)
-	// A batch of rows at a time, each kept as a pair result (previousPair).
-	names := interner{}
-	opt.prevPairs = []previousPair{}
+	pairs, names := []previousPair{}, interner{}
 	havePairs, err := pipeline.ScanPrevious(run, "duplicate_pairs", func(rows []tables.DuplicatePair) error {
-		addPreviousPairs(opt, rows, names)
+		pairs = appendPreviousPairs(pairs, rows, names)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("dedupe: %w", err)
 	}
-	if !havePairs {
-		opt.prevPairs = nil
+	opt.prev, opt.prevWorks = prev, worksByID(works)
+	if havePairs {
+		opt.prevPairs = pairs
 	}
 	return nil
 }

@@ -118,22 +118,29 @@ func matchFingerprint(r *tables.Record) uint64 {
 	return h
 }
 
-// setPrevious fills opt from the previous output's tables.
+// setPrevious fills opt from the previous output's tables, held whole
+// (loadPrevious reads the large ones a batch at a time instead).
 func setPrevious(opt *options, records []previousRecord, works []previousWork, pairs []tables.DuplicatePair, havePairs bool) {
 	if records != nil {
 		opt.prev = make(map[string]prevState, len(records))
-		addPrevious(opt, records)
+		addPrevious(opt.prev, records)
 	}
-	if works != nil {
-		opt.prevWorks = make(map[string]previousWork, len(works))
-		for _, w := range works {
-			opt.prevWorks[w.WorkID] = w
-		}
-	}
+	opt.prevWorks = worksByID(works)
 	if havePairs {
-		opt.prevPairs = []previousPair{}
-		addPreviousPairs(opt, pairs, interner{})
+		opt.prevPairs = appendPreviousPairs(make([]previousPair, 0, len(pairs)), pairs, interner{})
 	}
+}
+
+// worksByID maps the previous works by id; nil without any.
+func worksByID(works []previousWork) map[string]previousWork {
+	if works == nil {
+		return nil
+	}
+	m := make(map[string]previousWork, len(works))
+	for _, w := range works {
+		m[w.WorkID] = w
+	}
+	return m
 }
 
 // previousPair is a previous duplicate_pairs row as the pair result it was
@@ -147,27 +154,28 @@ type previousPair struct {
 	r         pairResult
 }
 
-// addPreviousPairs adds rows to opt.prevPairs; names interns their
-// decisions and rules.
-func addPreviousPairs(opt *options, rows []tables.DuplicatePair, names interner) {
-	intern := names.intern
+// appendPreviousPairs appends rows to pairs as previous pairs; names
+// interns their decisions and rules.
+func appendPreviousPairs(pairs []previousPair, rows []tables.DuplicatePair, names interner) []previousPair {
 	for k := range rows {
 		row := &rows[k]
 		p := previousPair{recordA: row.RecordA, recordB: row.RecordB, r: pairFromRow(row, 0, 0),
 			titleSame: row.TitleScore != nil && *row.TitleScore == titleSame}
-		p.r.v.decision, p.r.v.rule = intern(p.r.v.decision), intern(p.r.v.rule)
-		opt.prevPairs = append(opt.prevPairs, p)
+		p.r.v.decision, p.r.v.rule = names.intern(p.r.v.decision), names.intern(p.r.v.rule)
+		pairs = append(pairs, p)
 	}
+	return pairs
 }
 
-// addPrevious adds records of the previous output to opt.prev.
-func addPrevious(opt *options, records []previousRecord) {
+// addPrevious adds records of the previous output to prev: each one's
+// work and matching fingerprint, by record id.
+func addPrevious(prev map[string]prevState, records []previousRecord) {
 	for i := range records {
 		if records[i].WorkID == "" {
 			continue
 		}
 		r := records[i].record()
-		opt.prev[r.RecordID] = prevState{work: r.WorkID, fingerprint: matchFingerprint(&r)}
+		prev[r.RecordID] = prevState{work: r.WorkID, fingerprint: matchFingerprint(&r)}
 	}
 }
 
