@@ -60,7 +60,7 @@ func (run *Run) unlinkSpill() error {
 }
 
 // NewChunked starts an empty chunked table for the catalog table name, in
-// the run's spill. Fill it (table.AppendRows, or Encode and Add), then PutChunked.
+// the run's spill. Fill it (table.AppendRows, or EncodeRows and Add), then PutChunked.
 func NewChunked[T any](run *Run, name string) (*table.Chunked, error) {
 	if err := checkRowType(name, reflect.TypeFor[T]()); err != nil {
 		return nil, err

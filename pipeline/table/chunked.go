@@ -179,11 +179,9 @@ func (t *Chunked) NumChunks() int { return len(t.chunks) }
 // ChunkStart is the row number of chunk i's first row.
 func (t *Chunked) ChunkStart(i int) int { return t.starts[i] }
 
-// Encode encodes a batch of the table's schema into the spill, without
-// adding it to the table (see Add): files read in parallel encode their
-// chunks as they go and the table takes them in order. It is safe to call
-// from several goroutines.
-func (t *Chunked) Encode(rec arrow.RecordBatch) (Chunk, error) {
+// encode encodes a batch of the table's schema into the spill, without
+// adding it to the table. It is safe to call from several goroutines.
+func (t *Chunked) encode(rec arrow.RecordBatch) (Chunk, error) {
 	if !rec.Schema().Equal(t.schema) {
 		return Chunk{}, fmt.Errorf("chunk of %v: schema %v, want %v", t.rowType, rec.Schema(), t.schema)
 	}
@@ -278,15 +276,23 @@ func AppendRows[T any](t *Chunked, rows []T) error {
 	return err
 }
 
-// encodeRows encodes rows as chunks of at most ChunkRows, in order,
-// without adding them to t; it stops at the first error.
+// EncodeRows encodes rows (of the table's row type) as chunks of at most
+// ChunkRows, in order, without adding them to t (see Add): files read in
+// parallel encode their chunks as they go. It stops at the first error.
+func EncodeRows[T any](t *Chunked, rows []T) ([]Chunk, error) {
+	if reflect.TypeFor[T]() != t.rowType {
+		return nil, fmt.Errorf("rows of %v encoded for a table of %v", reflect.TypeFor[T](), t.rowType)
+	}
+	return encodeRows(t, rows)
+}
+
 func encodeRows[T any](t *Chunked, rows []T) ([]Chunk, error) {
 	var chunks []Chunk
-	mem := memory.NewGoAllocator()
 	for start := 0; start < len(rows); start += ChunkRows {
 		part := rows[start:min(start+ChunkRows, len(rows))]
-		rec := buildBatch(mem, t.schema, t.cols, rowsOf{base: unsafe.Pointer(unsafe.SliceData(part)), stride: unsafe.Sizeof(part[0]), n: len(part)})
-		ch, err := t.Encode(rec)
+		// The batch is encoded and released before anything else sees it.
+		rec := buildBatch(recycled, t.schema, t.cols, rowsOf{base: unsafe.Pointer(unsafe.SliceData(part)), stride: unsafe.Sizeof(part[0]), n: len(part)})
+		ch, err := t.encode(rec)
 		rec.Release()
 		if err != nil {
 			return chunks, err
@@ -419,7 +425,7 @@ func DecodeChunk[T any](t *Chunked, i int, dst []T, only ...string) ([]T, error)
 	return DecodeBatch(rec, dst, only...)
 }
 
-// DecodeEncoded decodes a chunk that t encoded (Encode) but that need not
+// DecodeEncoded decodes a chunk that t encoded (EncodeRows) but that need not
 // be part of it, into rows of T: the named columns, or all (see DecodeChunk).
 func DecodeEncoded[T any](t *Chunked, ch Chunk, dst []T, only ...string) ([]T, error) {
 	rec, err := t.batchOf(ch, -1, only)
@@ -442,7 +448,7 @@ func (t *Chunked) WithStrings(ch Chunk, column string, values []string) (Chunk, 
 	if k < 0 || len(values) != ch.Rows {
 		return Chunk{}, fmt.Errorf("chunk of %v: no string column %q of %d rows", t.rowType, column, len(values))
 	}
-	arr := stringArray(memory.NewGoAllocator(), len(values), t.cols[k].optional, func(yield func(string)) {
+	arr := stringArray(recycled, len(values), t.cols[k].optional, func(yield func(string)) {
 		for _, v := range values {
 			yield(v)
 		}

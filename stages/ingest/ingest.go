@@ -316,16 +316,11 @@ func readExport(ctx context.Context, run *pipeline.Run, records *table.Chunked, 
 		if len(buf) == 0 {
 			return nil
 		}
-		rec, err := table.BuildBatch(buf, table.Meta{Table: "records"})
+		chunks, err := table.EncodeRows(records, buf)
 		if err != nil {
 			return err
 		}
-		ch, err := records.Encode(rec)
-		rec.Release()
-		if err != nil {
-			return err
-		}
-		res.chunks = append(res.chunks, ch)
+		res.chunks = append(res.chunks, chunks...)
 		clear(buf) // let the records' strings go
 		buf = buf[:0]
 		return ctx.Err()
