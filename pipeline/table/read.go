@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -27,11 +28,24 @@ func ReadFile[T any](path string) ([]T, error) {
 }
 
 // ReadAny is ReadFile for a row type known only at run time; it returns a
-// reflect.Value holding a []rowType.
-func ReadAny(path string, rowType reflect.Type) (reflect.Value, error) {
+// reflect.Value holding a []rowType. With only, it reads just the columns
+// named (the others stay zero): the report needs five columns of works,
+// not their abstracts.
+func ReadAny(path string, rowType reflect.Type, only ...string) (reflect.Value, error) {
 	cols, err := columnsOf(rowType)
 	if err != nil {
 		return reflect.Value{}, err
+	}
+	if len(only) > 0 {
+		var named []column
+		for _, name := range only {
+			i := slices.IndexFunc(cols, func(c column) bool { return c.name == name })
+			if i < 0 {
+				return reflect.Value{}, fmt.Errorf("%s: rows of %v have no column %q", path, rowType, name)
+			}
+			named = append(named, cols[i])
+		}
+		cols = named
 	}
 	f, fr, leaves, err := openProjected(path, cols, 0)
 	if err != nil {

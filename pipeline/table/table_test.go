@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -329,5 +330,19 @@ func TestReadDeclaredColumnsOnly(t *testing.T) {
 	count := 0
 	if err := table.ScanFile(path, func(batch []none) error { count += len(batch); return nil }); err != nil || count != n {
 		t.Errorf("ScanFile, no declared column: %d rows, %v; want %d", count, err, n)
+	}
+	// ReadAny with columns named reads those and leaves the row type's
+	// others zero; a name the row type lacks is an error naming it.
+	named, err := table.ReadAny(path, reflect.TypeFor[row](), "year", "id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range named.Interface().([]row) {
+		if r.ID != rows[i].ID || *r.Year != *rows[i].Year || r.Title != "" || r.Abstract != "" || r.Authors != nil {
+			t.Fatalf("ReadAny(year, id) row %d: %+v", i, r)
+		}
+	}
+	if _, err := table.ReadAny(path, reflect.TypeFor[row](), "id", "abstrct"); err == nil || !strings.Contains(err.Error(), `"abstrct"`) {
+		t.Errorf("ReadAny with an unknown column: %v, want an error naming it", err)
 	}
 }

@@ -131,7 +131,7 @@ func FromDir(dir string) (*Input, error) {
 			continue
 		}
 		dst := reflect.ValueOf(t.dst).Elem()
-		rows, err := table.ReadAny(filepath.Join(dir, file), dst.Type().Elem())
+		rows, err := table.ReadAny(filepath.Join(dir, file), dst.Type().Elem(), t.columns...)
 		if err != nil {
 			return nil, err
 		}
