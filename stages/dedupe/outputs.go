@@ -325,6 +325,9 @@ func cloneStrings(xs []string) []string {
 // bridges reports new records (no work in the previous output) that matched
 // records of two or more earlier works.
 func (e *engine) bridges(workOf []string) []tables.WorkBridge {
+	if !slices.ContainsFunc(e.prevWork, func(w string) bool { return w != "" }) {
+		return nil // a first run: no earlier work to bridge, and 1.4M pairs to walk for none
+	}
 	type link struct {
 		rec  int
 		work string
