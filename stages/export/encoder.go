@@ -92,11 +92,7 @@ func (e *encoder) write(rows []tables.Record) error {
 		return fmt.Errorf("export format %q is not ris or csv", e.format)
 	}
 	rows = slices.Clone(rows)
-	b := &encodedBatch{buf: new(bytes.Buffer), ready: make(chan struct{})}
-	select {
-	case b.buf = <-e.spare:
-	default:
-	}
+	b := &encodedBatch{buf: e.spareBuffer(), ready: make(chan struct{})}
 	header := !e.begun
 	e.begun = true
 	e.pending <- b
@@ -116,6 +112,16 @@ func (e *encoder) write(rows []tables.Record) error {
 		}
 	}()
 	return nil
+}
+
+// spareBuffer is a written batch's buffer, emptied, or a new one.
+func (e *encoder) spareBuffer() *bytes.Buffer {
+	select {
+	case buf := <-e.spare:
+		return buf
+	default:
+		return new(bytes.Buffer)
+	}
 }
 
 // finish writes what an empty export holds (the CSV header), waits for
