@@ -87,7 +87,7 @@ type blob struct {
 
 // put stores b, which it may keep: the caller does not use b afterwards.
 func (s *Spill) put(b []byte) (blob, error) {
-	if s.f == nil && s.path == "" {
+	if !s.inFile() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.mem = append(s.mem, b)
@@ -113,7 +113,7 @@ func (s *Spill) inFile() bool { return s.path != "" }
 func (s *Spill) get(b blob) ([]byte, error) {
 	s.mu.Lock()
 	f := s.f
-	if f == nil && s.path == "" {
+	if !s.inFile() {
 		defer s.mu.Unlock()
 		if b.off >= int64(len(s.mem)) {
 			return nil, fmt.Errorf("spill: chunk %d is gone", b.off)
