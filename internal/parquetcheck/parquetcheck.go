@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -158,7 +159,7 @@ func flattenInto(row Row, prefix string, v reflect.Value, inList bool) {
 			} else {
 				row[key] = scalar(f.Elem())
 			}
-		case opt == "optional" && f.IsZero() && !inList:
+		case slices.Contains(strings.Split(opt, ","), "optional") && f.IsZero() && !inList:
 			row[key] = nil
 		default:
 			row[key] = scalar(f)

@@ -59,7 +59,7 @@ type Work struct {
 	// PMID is the PubMed id as exported, taken like Title; null when none.
 	PMID string `table:"pmid,optional"`
 	// Abstract as exported, taken like Title; null when no member has one.
-	Abstract string `table:"abstract,optional"`
+	Abstract string `table:"abstract,optional,text"`
 
 	// ReportKind is what the canonical record is: article, preprint,
 	// conference_abstract, erratum, retraction, comment (comments, replies,

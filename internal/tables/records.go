@@ -6,6 +6,9 @@
 // Tag options: `table:"name"` is a required column; `table:"name,optional"`
 // writes the Go zero value ("" or 0) as null, so missing values are never
 // sentinel strings. Pointers are nullable too. Slices become Parquet LISTs.
+// `table:"name,optional,text"` marks free text (abstracts): its pages carry
+// no min/max statistics, which nobody filters abstracts by and which cost
+// a comparison of every value to write.
 package tables
 
 import "github.com/realsynth/realsynth/pipeline/table"
@@ -95,7 +98,7 @@ type Record struct {
 	ISBN []string `table:"isbn"`
 	// Abstract as exported, whitespace normalised; line breaks between
 	// structured-abstract sections are kept.
-	Abstract string `table:"abstract,optional"`
+	Abstract string `table:"abstract,optional,text"`
 	// Keywords are author keywords and subject headings, as exported.
 	Keywords []string `table:"keywords"`
 	// Language as exported (eng, English…).

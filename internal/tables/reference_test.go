@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,10 +109,14 @@ func writeColumns(b *bytes.Buffer, rt reflect.Type, prefix string, docs map[stri
 		if !ok {
 			continue
 		}
-		name, opt, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
+		opt := strings.Split(opts, ",")
 		typ := typeName(f.Type)
-		if opt == "optional" || f.Type.Kind() == reflect.Pointer {
+		if slices.Contains(opt, "optional") || f.Type.Kind() == reflect.Pointer {
 			typ += ", nullable"
+		}
+		if slices.Contains(opt, "text") {
+			typ += ", no min/max statistics"
 		}
 		fmt.Fprintf(b, "| `%s%s` | %s | %s |\n", prefix, name, typ, oneParagraph(docs[rt.Name()][f.Name]))
 		if f.Type.Kind() == reflect.Slice && isRowStruct(f.Type.Elem()) {

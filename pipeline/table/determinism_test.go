@@ -3,6 +3,7 @@ package table_test
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -134,5 +135,71 @@ func TestCompressionIsTheOneAsked(t *testing.T) {
 	}
 	if table.KnownCompression("lz4") || !table.KnownCompression("zstd") || !table.KnownCompression("") {
 		t.Error("KnownCompression accepts lz4 or refuses zstd or the default")
+	}
+}
+
+// A "text" column (abstracts) is written without min/max statistics; the
+// other columns keep theirs, so readers can still skip row groups by them.
+func TestTextColumnHasNoStatistics(t *testing.T) {
+	rows := sampleRecords()
+	rows[0].Abstract = "Background: peer workers. Methods: interviews."
+	var buf bytes.Buffer
+	if err := table.Write(&buf, rows, table.Meta{Table: "records"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rg := r.MetaData().RowGroup(0)
+	seen := map[string]bool{}
+	for k := range rg.NumColumns() {
+		cc, err := rg.ColumnChunk(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := cc.PathInSchema().String()
+		stats, err := cc.StatsSet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[name] = stats
+	}
+	if seen["abstract"] {
+		t.Error("abstract has statistics, want none")
+	}
+	if !seen["title"] || !seen["record_id"] {
+		t.Errorf("title / record_id statistics: %v / %v, want both", seen["title"], seen["record_id"])
+	}
+}
+
+// Tag options are checked: "text" only on strings, no unknown or empty option.
+func TestTableTagOptions(t *testing.T) {
+	type textInt struct {
+		N int64 `table:"n,text"`
+	}
+	type unknown struct {
+		S string `table:"s,optional,long"`
+	}
+	type empty struct {
+		S string `table:"s,optional,"`
+	}
+	type both struct {
+		S string `table:"s,text,optional"`
+	}
+	for _, c := range []struct {
+		schema func() error
+		want   string
+	}{
+		{func() error { _, err := table.Schema(reflect.TypeFor[textInt](), table.Meta{}); return err }, `"text" is for string fields`},
+		{func() error { _, err := table.Schema(reflect.TypeFor[unknown](), table.Meta{}); return err }, `unknown table tag option "long"`},
+		{func() error { _, err := table.Schema(reflect.TypeFor[empty](), table.Meta{}); return err }, `empty table tag option`},
+		{func() error { _, err := table.Schema(reflect.TypeFor[both](), table.Meta{}); return err }, ``},
+	} {
+		err := c.schema()
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("schema error %v, want one containing %q", err, c.want)
+		}
 	}
 }

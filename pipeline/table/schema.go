@@ -44,11 +44,15 @@ type column struct {
 	goType   reflect.Type // the field's type
 	elemType reflect.Type // for lists and pointers: the element type
 	optional bool         // zero value ("" / 0) is written as null
-	pointer  bool         // *T: nil is null
-	scalar   scalar       // for scalars and list elements
-	list     bool         // []T
-	fields   []column     // for []struct: the struct's columns
-	arrow    arrow.DataType
+	// text: free text (abstracts) that nobody filters by range, so its
+	// Parquet pages carry no min/max statistics: comparing a million
+	// abstracts for them cost a second and more of a 1M run's writing.
+	text    bool
+	pointer bool     // *T: nil is null
+	scalar  scalar   // for scalars and list elements
+	list    bool     // []T
+	fields  []column // for []struct: the struct's columns
+	arrow   arrow.DataType
 }
 
 // schemaCache avoids re-deriving a row type's columns for every file.
@@ -78,9 +82,23 @@ func columnsOf(t reflect.Type) ([]column, error) {
 			return nil, fmt.Errorf("%v.%s: column %q declared twice", t, f.Name, name)
 		}
 		seen[name] = true
-		c := column{name: name, index: i, offset: f.Offset, goType: f.Type, optional: opts == "optional"}
-		if opts != "" && opts != "optional" {
-			return nil, fmt.Errorf("%v.%s: unknown table tag option %q", t, f.Name, opts)
+		c := column{name: name, index: i, offset: f.Offset, goType: f.Type}
+		for opt := range strings.SplitSeq(opts, ",") {
+			switch opt {
+			case "optional":
+				c.optional = true
+			case "text":
+				c.text = true
+			case "":
+				if opts != "" {
+					return nil, fmt.Errorf("%v.%s: empty table tag option in %q", t, f.Name, tag)
+				}
+			default:
+				return nil, fmt.Errorf("%v.%s: unknown table tag option %q", t, f.Name, opt)
+			}
+		}
+		if c.text && c.goType.Kind() != reflect.String {
+			return nil, fmt.Errorf("%v.%s: table tag option \"text\" is for string fields, not %v", t, f.Name, c.goType)
 		}
 		if err := c.resolveType(f.Type); err != nil {
 			return nil, fmt.Errorf("%v.%s: %w", t, f.Name, err)

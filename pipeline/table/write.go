@@ -169,19 +169,25 @@ func emptyColumns(schema *arrow.Schema) []arrow.Array {
 // is safe at every size. With PLAIN pages only, every chunk has one
 // encoding and the footer one order. zstd recovers most of what the
 // dictionary saved on repetitive columns.
-func writerProperties(meta Meta) *parquet.WriterProperties {
+func writerProperties(meta Meta, cols []column) *parquet.WriterProperties {
 	codec, level := compress.Codecs.Snappy, compress.DefaultCompressionLevel
 	if meta.Compression == "zstd" {
 		codec, level = compress.Codecs.Zstd, 1
 	}
-	return parquet.NewWriterProperties(
+	opts := []parquet.WriterProperty{
 		parquet.WithCompression(codec),
 		parquet.WithCompressionLevel(level),
 		parquet.WithStats(true),
 		parquet.WithDictionaryDefault(false),
 		parquet.WithMaxRowGroupLength(BatchRows),
-		parquet.WithCreatedBy("realsynth "+meta.ToolVersion),
-	)
+		parquet.WithCreatedBy("realsynth " + meta.ToolVersion),
+	}
+	for _, c := range cols {
+		if c.text {
+			opts = append(opts, parquet.WithStatsFor(c.name, false))
+		}
+	}
+	return parquet.NewWriterProperties(opts...)
 }
 
 // checkOneEncodingPerChunk fails a write in which a column chunk has pages

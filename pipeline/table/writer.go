@@ -77,7 +77,7 @@ func NewWriter(w io.Writer, rowType reflect.Type, meta Meta) (*Writer, error) {
 		go func() {
 			defer tw.encoders.Done()
 			for g := range tw.work {
-				g.data, g.md, g.err = encodeRowGroup(schema, meta, g.rows)
+				g.data, g.md, g.err = encodeRowGroup(schema, cols, meta, g.rows)
 				g.rows.Release()
 				g.rows = nil
 				close(g.encoded)
@@ -92,11 +92,11 @@ var magic = []byte("PAR1")
 
 // encodeRowGroup writes rows as a Parquet file of one row group, with the
 // table's schema and settings, and returns its column chunks and metadata.
-func encodeRowGroup(schema *arrow.Schema, meta Meta, rows arrow.RecordBatch) ([]byte, *metadata.FileMetaData, error) {
+func encodeRowGroup(schema *arrow.Schema, cols []column, meta Meta, rows arrow.RecordBatch) ([]byte, *metadata.FileMetaData, error) {
 	var buf bytes.Buffer
 	// The schema's metadata (meta) reaches the footer's key-value metadata
 	// through pqarrow, once; appending it again would write every key twice.
-	fw, err := pqarrow.NewFileWriter(schema, &buf, writerProperties(meta), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+	fw, err := pqarrow.NewFileWriter(schema, &buf, writerProperties(meta, cols), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -57,7 +57,7 @@ func TestParallelWriterSameBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		var want bytes.Buffer
-		fw, err := pqarrow.NewFileWriter(schema, &want, writerProperties(meta), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
+		fw, err := pqarrow.NewFileWriter(schema, &want, writerProperties(meta, cols), pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 		if err != nil {
 			t.Fatal(err)
 		}
