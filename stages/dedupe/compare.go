@@ -98,7 +98,7 @@ func comparePeople(a, b *prepared, e *evidence) {
 		}
 	}
 	switch {
-	case len(a.issn) > 0 && len(b.issn) > 0 && intersects(a.issn, b.issn):
+	case sharesISSN(a, b):
 		e.journal = agree
 	case len(a.journal) == 0 || len(b.journal) == 0:
 		e.journal = missing
@@ -120,7 +120,7 @@ func comparePeople(a, b *prepared, e *evidence) {
 func comparePlace(a, b *prepared, e *evidence) {
 	if len(a.dois) > 0 && len(b.dois) > 0 {
 		e.doi = conflict
-		if intersects(a.dois, b.dois) {
+		if sharesDOI(a, b) {
 			e.doi = agree
 		}
 	}
@@ -257,6 +257,26 @@ func samePrefix(a, b string) bool {
 // isLocator: an article number with a letter prefix, "e12724", "a1754".
 func isLocator(p string) bool {
 	return len(p) > 3 && p[0] >= 'a' && p[0] <= 'z' && pageDigits(p) != "" && len(pageDigits(p)) >= len(p)-1
+}
+
+// sharesDOI and sharesISSN say whether two records have a DOI (an ISSN) in
+// common: the key bits first, which rule out most pairs.
+func sharesDOI(a, b *prepared) bool  { return a.doiBits&b.doiBits != 0 && intersects(a.dois, b.dois) }
+func sharesISSN(a, b *prepared) bool { return a.issnBits&b.issnBits != 0 && intersects(a.issn, b.issn) }
+
+// keyBits sets one of 64 bits per key, by the key's FNV-1a hash: sets of
+// keys with no bit in common have no key in common.
+func keyBits(keys []string) uint64 {
+	var bits uint64
+	for _, k := range keys {
+		h := uint64(14695981039346656037)
+		for i := 0; i < len(k); i++ {
+			h ^= uint64(k[i])
+			h *= 1099511628211
+		}
+		bits |= 1 << (h >> 58)
+	}
+	return bits
 }
 
 func intersects(a, b []string) bool {

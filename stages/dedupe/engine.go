@@ -416,7 +416,7 @@ func plainlyDifferent(a, b *prepared) bool {
 	if a.pmid != "" && a.pmid == b.pmid {
 		return false
 	}
-	if len(a.dois) > 0 && len(b.dois) > 0 && intersects(a.dois, b.dois) {
+	if sharesDOI(a, b) {
 		return false
 	}
 	if (a.translated || b.translated || (a.lang != b.lang && a.lang != langUnknown && b.lang != langUnknown)) &&

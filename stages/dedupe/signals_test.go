@@ -204,3 +204,32 @@ func TestComparePagesPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// sharesDOI answers exactly as comparing the strings does: the key bits
+// only skip pairs that cannot share a key.
+func TestSharesDOIMatchesStringIntersection(t *testing.T) {
+	lists := [][]string{
+		nil,
+		{"10.1016/j.jad.2019.01.001"},
+		{"10.1016/j.jad.2019.01.002"},
+		{"10.1016/j.jad.2019.01.002", "10.1002/14651858.cd006828.pub3"},
+		{"10.1002/14651858.cd006828.pub3"},
+		{"10.1002/14651858.cd006828.pub2", "10.1016/j.jad.2019.01.001"},
+	}
+	for _, a := range lists {
+		for _, b := range lists {
+			pa := &prepared{dois: a, doiBits: keyBits(a), issn: a, issnBits: keyBits(a)}
+			pb := &prepared{dois: b, doiBits: keyBits(b), issn: b, issnBits: keyBits(b)}
+			want := intersects(a, b)
+			if got := sharesDOI(pa, pb); got != want {
+				t.Errorf("sharesDOI(%q, %q) = %v, want %v", a, b, got, want)
+			}
+			if got := sharesISSN(pa, pb); got != want {
+				t.Errorf("sharesISSN(%q, %q) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+	if keyBits(nil) != 0 || keyBits([]string{"x"}) == 0 {
+		t.Error("keyBits: no key must set no bit, a key one")
+	}
+}
