@@ -115,10 +115,12 @@ func writeColumns(b *bytes.Buffer, rt reflect.Type, prefix string, docs map[stri
 		if slices.Contains(opt, "optional") || f.Type.Kind() == reflect.Pointer {
 			typ += ", nullable"
 		}
+		doc := oneParagraph(docs[rt.Name()][f.Name])
 		if slices.Contains(opt, "text") {
-			typ += ", no min/max statistics"
+			// The type column is read by the interop checks: the note goes here.
+			doc += " Free text: written without min/max statistics."
 		}
-		fmt.Fprintf(b, "| `%s%s` | %s | %s |\n", prefix, name, typ, oneParagraph(docs[rt.Name()][f.Name]))
+		fmt.Fprintf(b, "| `%s%s` | %s | %s |\n", prefix, name, typ, doc)
 		if f.Type.Kind() == reflect.Slice && isRowStruct(f.Type.Elem()) {
 			writeColumns(b, f.Type.Elem(), prefix+name+"[].", docs)
 		}
