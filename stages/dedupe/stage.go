@@ -93,7 +93,7 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	prog := run.Progress("dedupe", int64(n))
 	res, timing, err := deduplicateFrom(ctx, scanRecords(run), opt)
 	if err != nil {
-		return fmt.Errorf("dedupe: %w", err)
+		return err // the runner names the stage: "stage dedupe: …"
 	}
 	prog.Add(int64(n))
 	prog.Done()
@@ -141,14 +141,14 @@ func loadPrevious(run *pipeline.Run, opt *options) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("dedupe: %w", err)
+		return err
 	}
 	if !ok {
 		return nil // a first run
 	}
 	works, _, err := pipeline.Previous[previousWork](run, "works")
 	if err != nil {
-		return fmt.Errorf("dedupe: %w", err)
+		return err
 	}
 	pairs, names := []previousPair{}, interner{}
 	havePairs, err := pipeline.ScanPrevious(run, "duplicate_pairs", func(rows []tables.DuplicatePair) error {
@@ -156,7 +156,7 @@ func loadPrevious(run *pipeline.Run, opt *options) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("dedupe: %w", err)
+		return err
 	}
 	opt.prev, opt.prevWorks = prev, worksByID(works)
 	if havePairs {
