@@ -44,15 +44,16 @@ type column struct {
 	goType   reflect.Type // the field's type
 	elemType reflect.Type // for lists and pointers: the element type
 	optional bool         // zero value ("" / 0) is written as null
+	pointer  bool         // *T: nil is null
+	scalar   scalar       // for scalars and list elements
+	list     bool         // []T
+	fields   []column     // for []struct: the struct's columns
+	arrow    arrow.DataType
+
 	// text: free text (abstracts) that nobody filters by range, so its
 	// Parquet pages carry no min/max statistics: comparing a million
 	// abstracts for them cost a second and more of a 1M run's writing.
-	text    bool
-	pointer bool     // *T: nil is null
-	scalar  scalar   // for scalars and list elements
-	list    bool     // []T
-	fields  []column // for []struct: the struct's columns
-	arrow   arrow.DataType
+	text bool
 }
 
 // schemaCache avoids re-deriving a row type's columns for every file.

@@ -2,6 +2,7 @@ package dedupe
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -264,20 +265,18 @@ func isLocator(p string) bool {
 func sharesDOI(a, b *prepared) bool  { return a.doiBits&b.doiBits != 0 && intersects(a.dois, b.dois) }
 func sharesISSN(a, b *prepared) bool { return a.issnBits&b.issnBits != 0 && intersects(a.issn, b.issn) }
 
-// keyBits sets one of 64 bits per key, by the key's FNV-1a hash: sets of
-// keys with no bit in common have no key in common.
+// keyBits sets one of 64 bits per key, by the key's hash: sets of keys
+// with no bit in common have no key in common. The bits only skip string
+// comparisons, so a seed that changes from run to run changes no output.
 func keyBits(keys []string) uint64 {
 	var bits uint64
 	for _, k := range keys {
-		h := uint64(14695981039346656037)
-		for i := 0; i < len(k); i++ {
-			h ^= uint64(k[i])
-			h *= 1099511628211
-		}
-		bits |= 1 << (h >> 58)
+		bits |= 1 << (maphash.String(keySeed, k) >> 58)
 	}
 	return bits
 }
+
+var keySeed = maphash.MakeSeed()
 
 func intersects(a, b []string) bool {
 	for _, x := range a {
