@@ -52,7 +52,7 @@ type workStage struct{ work, stage string }
 
 // decide resolves the current votes of every work and stage, keeping the
 // decisions of earlier rounds from the previous output.
-func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*tables.Work, w warner) ([]tables.Decision, error) {
+func decide(in input, p *Params, votes []tables.Vote, workPos map[string]int, w warner) ([]tables.Decision, error) {
 	groups := map[workStage][]*tables.Vote{}
 	var keys []workStage
 	for i := range votes {
@@ -91,7 +91,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 		if d.Decision == conflict || roundIndex(d.Round) >= roundIndex(lastRound) {
 			continue // undecided, or decided in the round being run: decide again from the votes
 		}
-		if workByID[d.WorkID] == nil {
+		if _, ok := workPos[d.WorkID]; !ok {
 			vanished.add(d.WorkID)
 			continue
 		}
@@ -116,7 +116,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 	for _, k := range keys {
 		d, adjudicated := resolve(groups[k], p)
 		d.WorkID, d.Stage = k.work, k.stage
-		work := workByID[k.work]
+		work := &in.works[workPos[k.work]]
 		d.Round, d.StudyID = work.FirstRound, studyOf(work)
 		d.Reasons = sortedUnique(d.Reasons)
 		if d.Stage == stageFT && (d.Decision == exclude || d.Decision == notRetrieved) {
@@ -216,7 +216,7 @@ func decide(in input, p *Params, votes []tables.Vote, workByID map[string]*table
 	return result, nil
 }
 
-func studyOf(w *tables.Work) string {
+func studyOf(w *workRow) string {
 	if w.StudyID != "" {
 		return w.StudyID
 	}

@@ -27,7 +27,7 @@ type titleHit struct {
 	year   *int32
 }
 
-func newWorkIndex(records iter.Seq[*tables.Record], works []tables.Work) *workIndex {
+func newWorkIndex(records iter.Seq[*tables.Record], works []workRow) *workIndex {
 	ix := &workIndex{byKey: map[string][]keyHit{}, byDOI: map[string][]string{}, byPMID: map[string][]string{}, byTitle: map[string][]titleHit{}}
 	for r := range records {
 		if r.WorkID == "" {

@@ -102,7 +102,7 @@ func (f *flow) check() error {
 // each round, in round order (round r, cumulative r, round r+1, ...), and
 // checks them. Counts come from independent sources — records, works,
 // decisions — so a contradiction between them is caught, not absorbed.
-func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tables.Work, p *Params) ([]*flow, error) {
+func prismaFlows(in input, decisions []tables.Decision, workPos map[string]int, p *Params) ([]*flow, error) {
 	roundIdx := map[string]int{}
 	for i, r := range in.rounds {
 		roundIdx[r] = i
@@ -118,11 +118,11 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 	}
 	// Identification: records per database; the first record of a new work
 	// in its first round is screened, every other one is removed as a duplicate.
-	type workRound struct {
-		work  string
-		round int
+	// seen[i][k] marks work k (its position in in.works) as met in round i.
+	seen := make([][]bool, nr)
+	for i := range seen {
+		seen[i] = make([]bool, len(in.works))
 	}
-	firstSeen := map[workRound]bool{}
 	var orphans []string
 	for rec := range in.records {
 		i, ok := roundIdx[rec.Round]
@@ -132,16 +132,16 @@ func prismaFlows(in input, decisions []tables.Decision, workByID map[string]*tab
 		f := perRound[i]
 		f.DatabaseResults++
 		dbCounts[i][rec.Database]++
-		w := workByID[rec.WorkID]
+		k, known := workPos[rec.WorkID]
 		switch {
-		case w == nil:
+		case !known:
 			orphans = append(orphans, rec.RecordID)
-		case roundIdx[w.FirstRound] < i:
+		case roundIdx[in.works[k].FirstRound] < i:
 			f.AlreadyScreened++
-		case firstSeen[workRound{rec.WorkID, i}]:
+		case seen[i][k]:
 			f.DuplicatesWithinRound++
 		default:
-			firstSeen[workRound{rec.WorkID, i}] = true
+			seen[i][k] = true
 		}
 	}
 	// A record the export held but ingest could not read was identified by

@@ -176,7 +176,7 @@ func TestAdjudicatorReasonCounts(t *testing.T) {
 	vote("1006", "Ana", stageFT, exclude)
 	vote("1006", "Ben", stageFT, exclude)
 	var w warnings
-	out, err := screen(input{records: recordsOf(records), works: works, rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
+	out, err := screen(input{records: recordsOf(records), works: workRowsOf(works), rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,18 +133,9 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	if _, ok := pipeline.Len(run, "records"); !ok {
 		return errors.New("screening needs the records table: enable the ingest stage")
 	}
-	// Of the works, the columns screening reads: to join votes, the
-	// identifiers and titles too.
-	workColumns := []string{"work_id", "study_id", "first_round"}
-	if len(p.Votes) > 0 {
-		workColumns = append(workColumns, "doi", "pmid", "title", "year")
-	}
-	works, ok, err := pipeline.Get[tables.Work](run, "works", workColumns...)
+	works, err := readWorks(run, len(p.Votes) > 0)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		return errors.New("screening needs the works table: enable the dedupe stage")
 	}
 	var previous []tables.Decision
 	if p.KeepEarlierDecisions {
@@ -224,6 +215,40 @@ func run(_ context.Context, run *pipeline.Run, params any) error {
 	return nil
 }
 
+// workRow is what screening reads of a work, by column name: decisions
+// and PRISMA need its id, study and first round; joining votes also needs
+// the identifiers below, read only when there are votes. The works table's
+// other columns (abstracts, member lists) are never decoded.
+type workRow struct {
+	WorkID     string `table:"work_id"`
+	StudyID    string `table:"study_id"`
+	FirstRound string `table:"first_round"`
+
+	DOI   string `table:"doi,optional"`
+	PMID  string `table:"pmid,optional"`
+	Title string `table:"title,optional"`
+	Year  *int32 `table:"year"`
+}
+
+// readWorks reads the works table as workRows, with the identifiers votes
+// are joined by when joinVotes.
+func readWorks(run *pipeline.Run, joinVotes bool) ([]workRow, error) {
+	n, ok := pipeline.Len(run, "works")
+	if !ok {
+		return nil, errors.New("screening needs the works table: enable the dedupe stage")
+	}
+	columns := []string{"work_id", "study_id", "first_round"}
+	if joinVotes {
+		columns = append(columns, "doi", "pmid", "title", "year")
+	}
+	works := make([]workRow, 0, n)
+	sc := pipeline.Scan[workRow](run, "works", columns...)
+	for _, rows := range sc.Chunks() {
+		works = append(works, rows...)
+	}
+	return works, sc.Err()
+}
+
 // input is everything screening reads; output everything it writes.
 type input struct {
 	// records yields the records table, row by row (a row is valid until
@@ -232,7 +257,7 @@ type input struct {
 	// quarantined are export records ingest could not read: identified,
 	// then removed before screening, so PRISMA loses none of them.
 	quarantined []tables.Quarantine
-	works       []tables.Work
+	works       []workRow
 	previous    []tables.Decision // decisions of the previous committed run
 	rounds      []string          // round ids, oldest first
 	databases   []string          // database names in the config's search order
@@ -251,9 +276,11 @@ type output struct {
 // screen is the whole stage on in-memory tables.
 func screen(in input, p *Params, w warner) (*output, error) {
 	out := &output{files: map[string][]byte{}}
-	workByID := make(map[string]*tables.Work, len(in.works))
+	// Works are found by id through their position in in.works, which also
+	// numbers them for PRISMA's per-work marks.
+	workPos := make(map[string]int, len(in.works))
 	for i := range in.works {
-		workByID[in.works[i].WorkID] = &in.works[i]
+		workPos[in.works[i].WorkID] = i
 	}
 	var ix *workIndex
 	if len(in.votes) > 0 { // without votes, no index to join them by
@@ -276,13 +303,13 @@ func screen(in input, p *Params, w warner) (*output, error) {
 			warnBadVotes.add(fmt.Sprintf("%s:%d: %s matches %s", rv.File, rv.Line, describeRef(rv.Ref), map[bool]string{true: fmt.Sprintf("%d works", len(m.candidates)), false: "no work"}[problem == "ambiguous"]))
 			continue
 		}
-		out.votes = append(out.votes, voteRow(rv, m, workByID[m.workID].FirstRound, p))
+		out.votes = append(out.votes, voteRow(rv, m, in.works[workPos[m.workID]].FirstRound, p))
 	}
 	if warnBadVotes.n > 0 {
 		w.WarnN("unmatched_votes", warnBadVotes.n, "screening: %d vote(s) could not be joined to exactly one work; see unmatched_votes (%s)", warnBadVotes.n, warnBadVotes)
 	}
 	markSuperseded(out.votes)
-	decisions, err := decide(in, p, out.votes, workByID, w)
+	decisions, err := decide(in, p, out.votes, workPos, w)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +318,7 @@ func screen(in input, p *Params, w warner) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
-	flows, err := prismaFlows(in, out.decisions, workByID, p)
+	flows, err := prismaFlows(in, out.decisions, workPos, p)
 	if err != nil {
 		return nil, err
 	}
@@ -315,19 +342,16 @@ func screen(in input, p *Params, w warner) (*output, error) {
 
 // warnUndecided names the works PRISMA shows as awaiting screening or
 // awaiting a full-text decision because nobody has voted on them yet
-// (unresolved conflicts are warned about by decide).
-func warnUndecided(works []tables.Work, decisions []tables.Decision, w warner) {
+// (unresolved conflicts are warned about by decide). Without votes that is
+// every work, so the examples are selected, not sorted (leastExamples).
+func warnUndecided(works []workRow, decisions []tables.Decision, w warner) {
 	decision := make(map[workStage]string, len(decisions))
 	for _, d := range decisions {
 		decision[workStage{d.WorkID, d.Stage}] = d.Decision
 	}
-	ids := make([]string, 0, len(works))
-	for _, wk := range works {
-		ids = append(ids, wk.WorkID)
-	}
-	sort.Strings(ids)
-	ta, ft := newExamples(), newExamples()
-	for _, id := range ids {
+	var ta, ft leastExamples
+	for i := range works {
+		id := works[i].WorkID
 		taDecision, screened := decision[workStage{id, stageTA}]
 		_, assessed := decision[workStage{id, stageFT}]
 		switch {
@@ -338,10 +362,10 @@ func warnUndecided(works []tables.Work, decisions []tables.Decision, w warner) {
 		}
 	}
 	if ta.n > 0 {
-		w.Warn("screening: %d work(s) have no title/abstract vote yet; PRISMA counts them as awaiting screening, not as screened: %s", ta.n, ta)
+		w.Warn("screening: %d work(s) have no title/abstract vote yet; PRISMA counts them as awaiting screening, not as screened: %s", ta.n, &ta)
 	}
 	if ft.n > 0 {
-		w.Warn("screening: %d work(s) included at title/abstract have no full-text vote yet; PRISMA counts them as awaiting full text: %s", ft.n, ft)
+		w.Warn("screening: %d work(s) included at title/abstract have no full-text vote yet; PRISMA counts them as awaiting full text: %s", ft.n, &ft)
 	}
 }
 
@@ -369,6 +393,9 @@ func describeRef(r recordRef) string {
 	return strings.Join(parts, ", ")
 }
 
+// maxExamples is how many examples a warning names.
+const maxExamples = 5
+
 // examples counts problems and keeps the first few distinct ones to show
 // in one warning (two reviewers' votes on one bad row are one example).
 type examples struct {
@@ -385,14 +412,40 @@ func (e *examples) add(s string) {
 		return
 	}
 	e.seen[s] = true
-	if len(e.first) < 5 {
+	if len(e.first) < maxExamples {
 		e.first = append(e.first, s)
 	}
 }
 
-func (e *examples) String() string {
-	s := strings.Join(e.first, "; ")
-	if more := len(e.seen) - len(e.first); more > 0 {
+func (e *examples) String() string { return exampleList(e.first, len(e.seen)-len(e.first)) }
+
+// leastExamples counts items and keeps the few that sort first: for
+// distinct items (work ids), what examples shows once they are added in
+// sorted order, without holding or sorting them all (every work of a
+// review nobody has voted on yet).
+type leastExamples struct {
+	n     int
+	least []string // sorted; at most maxExamples
+}
+
+func (e *leastExamples) add(s string) {
+	e.n++
+	if len(e.least) == maxExamples {
+		if s >= e.least[maxExamples-1] {
+			return
+		}
+		e.least = e.least[:maxExamples-1] // s displaces the last
+	}
+	i, _ := slices.BinarySearch(e.least, s)
+	e.least = slices.Insert(e.least, i, s)
+}
+
+func (e *leastExamples) String() string { return exampleList(e.least, e.n-len(e.least)) }
+
+// exampleList is a warning's examples: "a; b; c; and 7 more".
+func exampleList(shown []string, more int) string {
+	s := strings.Join(shown, "; ")
+	if more > 0 {
 		s += fmt.Sprintf("; and %d more", more)
 	}
 	return s

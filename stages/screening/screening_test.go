@@ -93,7 +93,7 @@ func runSmall(t *testing.T, p *Params, previous []tables.Decision) (*output, war
 		raw = append(raw, vs...)
 	}
 	var w warnings
-	out, err := screen(input{records: recordsOf(records), works: works, previous: previous, rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
+	out, err := screen(input{records: recordsOf(records), works: workRowsOf(works), previous: previous, rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,6 +151,33 @@ func TestDecisions(t *testing.T) {
 	}
 	if containsAny(warns, "excluded at full text without") {
 		t.Errorf("every full-text exclusion has a reason, yet: %q", warns)
+	}
+}
+
+// TestWarnUndecided: the undecided works are named by their first ids in
+// sorted order, whatever order the works come in. By hand, for 13 works:
+// W07 is excluded at title/abstract, W01 decided at both stages; W03 and W13
+// are included at title/abstract without a full-text vote; the other nine
+// have no title/abstract vote: sorted W02 W04 W05 W06 W08 | W09 W10 W11 W12.
+// W02 and W05 come after five larger ids, so they must displace them.
+func TestWarnUndecided(t *testing.T) {
+	var works []workRow
+	for _, id := range []string{"W08", "W11", "W03", "W06", "W01", "W10", "W04", "W07", "W09", "W02", "W12", "W05", "W13"} {
+		works = append(works, workRow{WorkID: id})
+	}
+	decisions := []tables.Decision{
+		{WorkID: "W07", Stage: stageTA, Decision: exclude},
+		{WorkID: "W01", Stage: stageTA, Decision: include}, {WorkID: "W01", Stage: stageFT, Decision: exclude},
+		{WorkID: "W03", Stage: stageTA, Decision: include}, {WorkID: "W13", Stage: stageTA, Decision: include},
+	}
+	var w warnings
+	warnUndecided(works, decisions, &w)
+	want := warnings{
+		"screening: 9 work(s) have no title/abstract vote yet; PRISMA counts them as awaiting screening, not as screened: W02; W04; W05; W06; W08; and 4 more",
+		"screening: 2 work(s) included at title/abstract have no full-text vote yet; PRISMA counts them as awaiting full text: W03; W13",
+	}
+	if !reflect.DeepEqual(w, want) {
+		t.Errorf("warnings:\n got %q\nwant %q", w, want)
 	}
 }
 
@@ -303,12 +330,12 @@ func TestPilotGateFails(t *testing.T) {
 		raw = append(raw, vs...)
 	}
 	var w warnings
-	_, err := screen(input{records: recordsOf(records), works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	_, err := screen(input{records: recordsOf(records), works: workRowsOf(works), rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
 	if err == nil || !strings.Contains(err.Error(), "Ana and Ben agree on 3 of 4 works (0.750)") {
 		t.Errorf("err = %v, want the pilot gate to fail naming 3 of 4", err)
 	}
 	p.PilotMinAgreement = 0.75
-	out, err := screen(input{records: recordsOf(records), works: works, rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
+	out, err := screen(input{records: recordsOf(records), works: workRowsOf(works), rounds: []string{"r1", "r2"}, votes: raw}, p, &w)
 	if err != nil {
 		t.Fatalf("pilot at exactly the minimum: %v", err)
 	}
@@ -407,7 +434,7 @@ func TestEarlierRoundDecisionsKept(t *testing.T) {
 		}
 	}
 	var warns warnings
-	out, err := screen(input{records: recordsOf(records), works: works, previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
+	out, err := screen(input{records: recordsOf(records), works: workRowsOf(works), previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -427,7 +454,7 @@ func TestEarlierRoundDecisionsKept(t *testing.T) {
 	// A previous decision that contradicts the works (W9 was first found in
 	// r2, not r1) makes the flow not add up, and the run says so.
 	prev = append(prev, tables.Decision{WorkID: "W9", Stage: stageTA, Round: "r1", Decision: exclude, ResolvedBy: "single"})
-	_, err = screen(input{records: recordsOf(records), works: works, previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
+	_, err = screen(input{records: recordsOf(records), works: workRowsOf(works), previous: prev, rounds: []string{"r1", "r2"}, votes: raw}, p, &warns)
 	if err == nil || !strings.Contains(err.Error(), "PRISMA flow (round r1) does not add up: records identified = removed before screening + screened + awaiting screening: 8 ≠ duplicates + excluded_automatic + excluded_other + records_screened + awaiting_screening = 2 + 0 + 0 + 7 + 0 = 9") {
 		t.Errorf("err = %v, want the r1 screening identity to fail", err)
 	}
@@ -446,7 +473,7 @@ func TestPrismaIdentityFailure(t *testing.T) {
 	records, works := smallReview()
 	records[0].WorkID = "" // a record dedupe never assigned: the flow cannot add up
 	var w warnings
-	_, err := screen(input{records: recordsOf(records), works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
+	_, err := screen(input{records: recordsOf(records), works: workRowsOf(works), rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
 	if err == nil || !strings.Contains(err.Error(), "1 record(s) belong to no work") {
 		t.Errorf("err = %v", err)
 	}
@@ -499,7 +526,7 @@ func TestInputOrder(t *testing.T) {
 		raw = append(raw, vs...)
 	}
 	var w warnings
-	rev, err := screen(input{records: recordsOf(records), works: works, rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
+	rev, err := screen(input{records: recordsOf(records), works: workRowsOf(works), rounds: []string{"r1", "r2"}, databases: smallDatabases, votes: raw}, p, &w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -622,13 +649,13 @@ func TestMaybeNotInclude(t *testing.T) {
 func TestQuarantinedRecordsStayInTheFlow(t *testing.T) {
 	records, works := smallReview()
 	var w warnings
-	base, err := screen(input{records: recordsOf(records), works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
+	base, err := screen(input{records: recordsOf(records), works: workRowsOf(works), rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkScreened(t, "small review without votes", works, base)
 	q := []tables.Quarantine{{Round: "r1", Database: "MEDLINE", SourceFile: "m.nbib", SourceLine: 7, Error: "no PMID"}}
-	out, err := screen(input{records: recordsOf(records), quarantined: q, works: works, rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
+	out, err := screen(input{records: recordsOf(records), quarantined: q, works: workRowsOf(works), rounds: []string{"r1", "r2"}}, DefaultParams(), &w)
 	if err != nil {
 		t.Fatal(err)
 	}

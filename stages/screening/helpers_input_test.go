@@ -16,3 +16,12 @@ func recordsOf(records []tables.Record) iter.Seq[*tables.Record] {
 		}
 	}
 }
+
+// workRowsOf is works as the stage reads them when there are votes.
+func workRowsOf(works []tables.Work) []workRow {
+	rows := make([]workRow, len(works))
+	for i, w := range works {
+		rows[i] = workRow{WorkID: w.WorkID, StudyID: w.StudyID, FirstRound: w.FirstRound, DOI: w.DOI, PMID: w.PMID, Title: w.Title, Year: w.Year}
+	}
+	return rows
+}
