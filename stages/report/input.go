@@ -29,7 +29,6 @@ type Input struct {
 
 	Quarantine     []tables.Quarantine
 	Works          []tables.Work
-	Pairs          []tables.DuplicatePair
 	Queue          []tables.ReviewItem
 	Bridges        []tables.WorkBridge
 	Contribution   []tables.SourceContribution
@@ -46,12 +45,17 @@ type Input struct {
 	Scale          []tables.ScaleSummary
 	Saturation     []tables.Saturation
 	Changes        []tables.Change
+
+	// Pairs is what the page shows of duplicate_pairs, read after Queue:
+	// the pairs shown are the queue's first ones.
+	Pairs pairSummary
 }
 
-// drawnFrom lists the tables the page reads, by name, and of the largest
-// the columns it reads (nil: all). records and votes are not among them:
-// their counts come from the inputs and other tables, so rewriting the
-// page does not load the biggest tables.
+// drawnFrom lists the tables the page reads whole, by name, and of the
+// largest the columns it reads (nil: all). records and votes are not among
+// them: their counts come from the inputs and other tables, so rewriting
+// the page does not load the biggest tables. Nor is duplicate_pairs:
+// summarizePairs streams it.
 func (in *Input) drawnFrom() []struct {
 	name    string
 	dst     any // *[]Row
@@ -64,7 +68,6 @@ func (in *Input) drawnFrom() []struct {
 	}{
 		{"quarantine", &in.Quarantine, nil},
 		{"works", &in.Works, []string{"work_id", "study_id", "title", "year", "report_kind"}},
-		{"duplicate_pairs", &in.Pairs, []string{"record_a", "record_b", "decision", "rule", "first_author_evidence", "journal_evidence", "doi_evidence", "pmid_evidence", "volume_evidence", "issue_evidence", "pages_evidence", "year_evidence"}},
 		{"review_queue", &in.Queue, nil}, {"work_bridges", &in.Bridges, nil}, {"source_contribution", &in.Contribution, nil},
 		{"source_overlap", &in.Overlap, nil}, {"unmatched_votes", &in.Unmatched, nil}, {"decisions", &in.Decisions, nil},
 		{"agreement", &in.Agreement, nil}, {"prisma", &in.Prisma, nil}, {"theme_tally", &in.Tally, nil},
@@ -97,6 +100,19 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 			return nil, fmt.Errorf("internal error: table %s holds %T, want %v", t.name, rows, dst.Type())
 		}
 		dst.Set(reflect.ValueOf(rows))
+	}
+	var err error
+	in.Pairs, err = summarizePairs(top(in.Queue), func(each func([]pairRow) error) error {
+		sc := pipeline.Scan[pairRow](run, "duplicate_pairs")
+		for _, rows := range sc.Chunks() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
 	return in, nil
 }
@@ -136,6 +152,16 @@ func FromDir(dir string) (*Input, error) {
 			return nil, err
 		}
 		dst.Set(rows)
+	}
+	in.Pairs, err = summarizePairs(top(in.Queue), func(each func([]pairRow) error) error {
+		file, ok := files["duplicate_pairs"]
+		if !ok {
+			return nil // dedupe was off: no pairs
+		}
+		return table.ScanFile(filepath.Join(dir, file), each)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return in, nil
 }

@@ -616,6 +616,12 @@ func countBy[T any](rows []T, keep func(T) (string, bool)) []ruleCount {
 			n[k]++
 		}
 	}
+	return sortedCounts(n)
+}
+
+// sortedCounts lists counts most first, ties by name: the map's order
+// never reaches the page.
+func sortedCounts(n map[string]int) []ruleCount {
 	out := make([]ruleCount, 0, len(n))
 	for k, v := range n {
 		out = append(out, ruleCount{k, v})
@@ -643,25 +649,11 @@ func buildDedupe(in *Input) dedupeSection {
 			s.MultiReportStudies++
 		}
 	}
-	s.ByRule = countBy(in.Pairs, func(p tables.DuplicatePair) (string, bool) { return p.Rule, p.Decision == "duplicate" })
-	s.Related = countBy(in.Pairs, func(p tables.DuplicatePair) (string, bool) { return p.Rule, p.Decision == "related" })
+	s.ByRule = in.Pairs.Duplicate
+	s.Related = in.Pairs.Related
 	s.Kinds = countBy(in.Works, func(w tables.Work) (string, bool) { return w.ReportKind, true })
-	// The evidence of the queue's first items only: a map of every pair
-	// (1.4M at a million records) only to look up a few dozen cost more
-	// than drawing the rest of the report.
-	type pairKey struct{ a, b string }
-	shown := map[pairKey][]int{} // positions in s.Queue
 	for _, q := range top(in.Queue) {
-		k := pairKey{q.RecordA, q.RecordB}
-		shown[k] = append(shown[k], len(s.Queue))
-		s.Queue = append(s.Queue, queuePair{Item: q})
-	}
-	for i := range in.Pairs {
-		p := &in.Pairs[i]
-		for _, k := range shown[pairKey{p.RecordA, p.RecordB}] {
-			s.Queue[k].Evidence = []evidence{{"first author", p.FirstAuthor}, {"journal", p.Journal}, {"DOI", p.DOI}, {"PMID", p.PMID},
-				{"volume", p.Volume}, {"issue", p.Issue}, {"pages", p.Pages}, {"year", p.Year}}
-		}
+		s.Queue = append(s.Queue, queuePair{Item: q, Evidence: in.Pairs.Evidence[recordPair{q.RecordA, q.RecordB}]})
 	}
 	s.QueueMore = moreOf(len(s.Queue), len(in.Queue), "review_queue")
 	s.Bridges = len(in.Bridges)
