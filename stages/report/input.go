@@ -28,7 +28,7 @@ type Input struct {
 	Rows map[string]int // keys are table names from internal/tables, never user data
 
 	Quarantine     []tables.Quarantine
-	Works          []tables.Work
+	Works          []workRow
 	Queue          []tables.ReviewItem
 	Bridges        []tables.WorkBridge
 	Contribution   []tables.SourceContribution
@@ -51,29 +51,38 @@ type Input struct {
 	Pairs pairSummary
 }
 
-// drawnFrom lists the tables the page reads whole, by name, and of the
-// largest the columns it reads (nil: all). records and votes are not among
-// them: their counts come from the inputs and other tables, so rewriting
-// the page does not load the biggest tables. Nor is duplicate_pairs:
-// summarizePairs streams it.
+// workRow is what the page shows of a work: reading into it decodes 5 of
+// the works table's columns, chunk by chunk. Whole Work rows of a
+// million-record review (600k works) were 240 MB of structs, and reading
+// their columns whole took a redrawn page's process to 1.4 GB.
+type workRow struct {
+	WorkID     string `table:"work_id"`
+	StudyID    string `table:"study_id"`
+	Title      string `table:"title,optional"`
+	Year       *int32 `table:"year"`
+	ReportKind string `table:"report_kind"`
+}
+
+// drawnFrom lists the tables the page reads whole, by name. records and
+// votes are not among them: their counts come from the inputs and other
+// tables, so rewriting the page does not load the biggest tables. Nor are
+// works, read chunk by chunk as workRows, or duplicate_pairs, which
+// summarizePairs streams.
 func (in *Input) drawnFrom() []struct {
-	name    string
-	dst     any // *[]Row
-	columns []string
+	name string
+	dst  any // *[]Row
 } {
 	return []struct {
-		name    string
-		dst     any
-		columns []string
+		name string
+		dst  any
 	}{
-		{"quarantine", &in.Quarantine, nil},
-		{"works", &in.Works, []string{"work_id", "study_id", "title", "year", "report_kind"}},
-		{"review_queue", &in.Queue, nil}, {"work_bridges", &in.Bridges, nil}, {"source_contribution", &in.Contribution, nil},
-		{"source_overlap", &in.Overlap, nil}, {"unmatched_votes", &in.Unmatched, nil}, {"decisions", &in.Decisions, nil},
-		{"agreement", &in.Agreement, nil}, {"prisma", &in.Prisma, nil}, {"theme_tally", &in.Tally, nil},
-		{"cmo_chains", &in.Chains, nil}, {"demi_regularity_candidates", &in.Candidates, nil},
-		{"contradictions", &in.Contradictions, nil}, {"study_theme_matrix", &in.Matrix, nil},
-		{"scale_summary", &in.Scale, nil}, {"saturation", &in.Saturation, nil}, {"changes", &in.Changes, nil},
+		{"quarantine", &in.Quarantine},
+		{"review_queue", &in.Queue}, {"work_bridges", &in.Bridges}, {"source_contribution", &in.Contribution},
+		{"source_overlap", &in.Overlap}, {"unmatched_votes", &in.Unmatched}, {"decisions", &in.Decisions},
+		{"agreement", &in.Agreement}, {"prisma", &in.Prisma}, {"theme_tally", &in.Tally},
+		{"cmo_chains", &in.Chains}, {"demi_regularity_candidates", &in.Candidates},
+		{"contradictions", &in.Contradictions}, {"study_theme_matrix", &in.Matrix},
+		{"scale_summary", &in.Scale}, {"saturation", &in.Saturation}, {"changes", &in.Changes},
 	}
 }
 
@@ -91,7 +100,7 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 		}
 	}
 	for _, t := range in.drawnFrom() {
-		rows, ok := run.Table(t.name, t.columns...)
+		rows, ok := run.Table(t.name)
 		if !ok {
 			continue
 		}
@@ -100,6 +109,13 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 			return nil, fmt.Errorf("internal error: table %s holds %T, want %v", t.name, rows, dst.Type())
 		}
 		dst.Set(reflect.ValueOf(rows))
+	}
+	works := pipeline.Scan[workRow](run, "works")
+	for _, rows := range works.Chunks() {
+		in.Works = append(in.Works, rows...)
+	}
+	if err := works.Err(); err != nil {
+		return nil, err
 	}
 	var err error
 	in.Pairs, err = summarizePairs(top(in.Queue), func(each func([]pairRow) error) error {
@@ -147,11 +163,20 @@ func FromDir(dir string) (*Input, error) {
 			continue
 		}
 		dst := reflect.ValueOf(t.dst).Elem()
-		rows, err := table.ReadAny(filepath.Join(dir, file), dst.Type().Elem(), t.columns...)
+		rows, err := table.ReadAny(filepath.Join(dir, file), dst.Type().Elem())
 		if err != nil {
 			return nil, err
 		}
 		dst.Set(rows)
+	}
+	if file, ok := files["works"]; ok {
+		err := table.ScanFile(filepath.Join(dir, file), func(rows []workRow) error {
+			in.Works = append(in.Works, rows...)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
 	in.Pairs, err = summarizePairs(top(in.Queue), func(each func([]pairRow) error) error {
 		file, ok := files["duplicate_pairs"]

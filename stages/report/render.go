@@ -248,7 +248,7 @@ func buildChanges(in *Input) changesSection {
 	}
 	// A study's title: its work of the same id, else its work of the
 	// smallest id (whatever the works table's order).
-	title := map[string]*tables.Work{} // study ids from the works table; looked up only
+	title := map[string]*workRow{} // study ids from the works table; looked up only
 	for i := range in.Works {
 		w := &in.Works[i]
 		t, ok := title[w.StudyID]
@@ -651,7 +651,7 @@ func buildDedupe(in *Input) dedupeSection {
 	}
 	s.ByRule = in.Pairs.Duplicate
 	s.Related = in.Pairs.Related
-	s.Kinds = countBy(in.Works, func(w tables.Work) (string, bool) { return w.ReportKind, true })
+	s.Kinds = countBy(in.Works, func(w workRow) (string, bool) { return w.ReportKind, true })
 	for _, q := range top(in.Queue) {
 		s.Queue = append(s.Queue, queuePair{Item: q, Evidence: in.Pairs.Evidence[recordPair{q.RecordA, q.RecordB}]})
 	}

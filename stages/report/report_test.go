@@ -67,11 +67,16 @@ func TestDemoReportIsDeterministicAndRedrawable(t *testing.T) {
 		t.Errorf("the page refers to an outside resource: %s", m)
 	}
 	// Numbers from the demo, worked out from its inputs: 414 records from
-	// seven exports, one quarantined; 156 works; a first run.
+	// seven exports, one quarantined; 156 works; a first run. The studies
+	// and the works by kind (read from the works table's study_id and
+	// report_kind) are as the page showed them when the report still read
+	// whole Work rows.
 	for _, want := range []string{
 		`<b>414</b><span>records in the search exports</span>`,
 		`<b>1</b><span>quarantined</span>`,
 		`<b>156</b><span>works</span>`,
+		`<b>152</b><span>studies (4 with related reports)</span>`,
+		`<tr><td>cochrane review</td><td class="n">2</td></tr>`,
 		`<b>First run:</b>`,
 		`Records identified from databases <span class="n">(n = 61)</span>`,
 	} {
