@@ -110,24 +110,11 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 		}
 		dst.Set(reflect.ValueOf(rows))
 	}
-	works := pipeline.Scan[workRow](run, "works")
-	for _, rows := range works.Chunks() {
-		in.Works = append(in.Works, rows...)
-	}
-	if err := works.Err(); err != nil {
+	var err error
+	if in.Works, err = readAll(scanRun[workRow](run, "works")); err != nil {
 		return nil, err
 	}
-	var err error
-	in.Pairs, err = summarizePairs(top(in.Queue), func(each func([]pairRow) error) error {
-		sc := pipeline.Scan[pairRow](run, "duplicate_pairs")
-		for _, rows := range sc.Chunks() {
-			if err := each(rows); err != nil {
-				return err
-			}
-		}
-		return sc.Err()
-	})
-	if err != nil {
+	if in.Pairs, err = summarizePairs(top(in.Queue), scanRun[pairRow](run, "duplicate_pairs")); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -169,24 +156,53 @@ func FromDir(dir string) (*Input, error) {
 		}
 		dst.Set(rows)
 	}
-	if file, ok := files["works"]; ok {
-		err := table.ScanFile(filepath.Join(dir, file), func(rows []workRow) error {
-			in.Works = append(in.Works, rows...)
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+	if in.Works, err = readAll(scanDir[workRow](dir, files, "works")); err != nil {
+		return nil, err
 	}
-	in.Pairs, err = summarizePairs(top(in.Queue), func(each func([]pairRow) error) error {
-		file, ok := files["duplicate_pairs"]
-		if !ok {
-			return nil // dedupe was off: no pairs
-		}
-		return table.ScanFile(filepath.Join(dir, file), each)
-	})
-	if err != nil {
+	if in.Pairs, err = summarizePairs(top(in.Queue), scanDir[pairRow](dir, files, "duplicate_pairs")); err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// scanTable passes each chunk of a table to each, in table order; a
+// chunk's rows are reused for the next one (pipeline.Scan, table.ScanFile).
+// A table that was not written scans as empty. The page reads its two
+// largest tables (works, duplicate_pairs) this way, from a run or from a
+// folder alike.
+type scanTable[T any] func(each func(rows []T) error) error
+
+// scanRun scans the run's table name as rows of T.
+func scanRun[T any](run *pipeline.Run, name string) scanTable[T] {
+	return func(each func([]T) error) error {
+		sc := pipeline.Scan[T](run, name)
+		for _, rows := range sc.Chunks() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return sc.Err()
+	}
+}
+
+// scanDir scans the table name of a committed folder (files: its tables'
+// files by name, from the manifest) as rows of T.
+func scanDir[T any](dir string, files map[string]string, name string) scanTable[T] {
+	return func(each func([]T) error) error {
+		file, ok := files[name]
+		if !ok {
+			return nil // its stage was off
+		}
+		return table.ScanFile(filepath.Join(dir, file), each)
+	}
+}
+
+// readAll collects a scanned table's rows.
+func readAll[T any](scan scanTable[T]) ([]T, error) {
+	var all []T
+	err := scan(func(rows []T) error {
+		all = append(all, rows...)
+		return nil
+	})
+	return all, err
 }

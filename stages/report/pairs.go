@@ -42,15 +42,10 @@ type pairRow struct {
 	Year        string `table:"year_evidence"`
 }
 
-// scanPairs passes each chunk of duplicate_pairs to each, in table order;
-// a chunk's rows are only valid during the call (pipeline.Scan and
-// table.ScanFile reuse them). A table that was not written scans as empty.
-type scanPairs func(each func(rows []pairRow) error) error
-
 // summarizePairs reads duplicate_pairs once through scan and keeps what
 // the page shows of it, for the queue items shown. FromRun and FromDir
 // both fill Input.Pairs with it, so a redrawn page matches the run's.
-func summarizePairs(shown []tables.ReviewItem, scan scanPairs) (pairSummary, error) {
+func summarizePairs(shown []tables.ReviewItem, scan scanTable[pairRow]) (pairSummary, error) {
 	wanted := make(map[recordPair]bool, len(shown))
 	for _, q := range shown {
 		wanted[recordPair{q.RecordA, q.RecordB}] = true
