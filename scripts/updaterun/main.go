@@ -12,7 +12,8 @@
 // -hold names the export that becomes round 2 (default: the first Scopus
 // file, 46k records of the hard 1M corpus). With -full the update run is
 // made a second time comparing every pair again (stages.dedupe.incremental
-// false), and the two are checked to give the same works.
+// false), and the two are checked to give the same works. With -keep DIR
+// the configs and outputs stay in DIR (DIR/out is the update run's).
 package main
 
 import (
@@ -40,8 +41,9 @@ func main() {
 	corpus := flag.String("corpus", filepath.Join(os.TempDir(), "realsynth-corpora", "hard-1M-20261122"), "a corpus folder written by gencorpus")
 	hold := flag.String("hold", "", "the export file (a name in the corpus) that becomes round 2; empty: the first Scopus file")
 	full := flag.Bool("full", false, "also run the update comparing every pair, and check that it gives the same works")
+	keep := flag.String("keep", "", "a new folder to keep the configs and outputs in (default: a temporary folder, removed at the end)")
 	flag.Parse()
-	if err := updateRun(*bin, *corpus, *hold, *full); err != nil {
+	if err := updateRun(*bin, *corpus, *hold, *keep, *full); err != nil {
 		fmt.Fprintln(os.Stderr, "updaterun:", err)
 		os.Exit(1)
 	}
@@ -49,7 +51,7 @@ func main() {
 
 type search struct{ database, path string }
 
-func updateRun(bin, corpus, hold string, full bool) error {
+func updateRun(bin, corpus, hold, keep string, full bool) error {
 	bin, err := filepath.Abs(bin)
 	if err != nil {
 		return err
@@ -80,11 +82,15 @@ func updateRun(bin, corpus, hold string, full bool) error {
 	if len(second) == 0 {
 		return fmt.Errorf("no export %q in %s", hold, corpus)
 	}
-	dir, err := os.MkdirTemp("", "realsynth-updaterun-")
-	if err != nil {
-		return err
+	dir := keep
+	if keep == "" {
+		if dir, err = os.MkdirTemp("", "realsynth-updaterun-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.Mkdir(keep, 0o755); err != nil {
+		return err // a new folder: never mix its outputs with an earlier check's
 	}
-	defer os.RemoveAll(dir)
 	r1, r2 := filepath.Join(dir, "round1.yaml"), filepath.Join(dir, "round2.yaml")
 	if err := writeConfig(r1, first, nil); err != nil {
 		return err
