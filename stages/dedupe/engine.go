@@ -25,6 +25,12 @@ type options struct {
 	roundIndex func(string) int
 	// prev is each record's work and fingerprint in the previous
 	// committed output; nil in a first run.
+	//
+	// prev and prevPairs are large in an update run (a million records,
+	// a million pairs: ~300 MB) and read early, so the engine drops its
+	// copies after their last use (newEngine, carriedPairs), and so does
+	// deduplicateFrom: held to the end of the stage, they kept an update
+	// run's heap at its limit, collecting almost all the time.
 	prev map[string]prevState
 	// prevWorks are the previous committed works, by id.
 	prevWorks map[string]previousWork
@@ -72,9 +78,11 @@ type engine struct {
 	kind     []reportKind
 	round    []int32
 	prevWork []string
-	// Update runs (update.go): each record's fingerprint, whether it is
-	// unchanged since the previous output (stable), and whether this run
-	// compares only pairs with a fresh record.
+	// Update runs (update.go): whether this is one (there was a previous
+	// output), each record's fingerprint, whether it is unchanged since the
+	// previous output (stable), and whether this run compares only pairs
+	// with a fresh record.
+	update      bool
 	fingerprint []uint64
 	stable      []bool
 	incremental bool
@@ -182,6 +190,7 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 		e.round[i] = int32(opt.roundIndex(e.info[i].round))
 	}
 	if opt.prev != nil {
+		e.update = true
 		// A million lookups by id: on every CPU, once for both answers.
 		parallel(ctx, len(e.info), func(lo, hi int) {
 			for i := lo; i < hi; i++ {
@@ -190,6 +199,7 @@ func newEngine(ctx context.Context, src recordSource, opt options) (*engine, err
 				e.stable[i] = ok && p.fingerprint == e.fingerprint[i]
 			}
 		})
+		e.opt.prev = nil // its last use
 	}
 	return e, nil
 }
@@ -372,6 +382,8 @@ func (e *engine) comparePairs() {
 		e.carried = len(carried)
 		e.pairs = mergePairs(e.pairs, carried)
 	}
+	// The last uses of the previous pairs and of the map from record ids.
+	e.opt.prevPairs, e.index = nil, nil
 }
 
 func (e *engine) comparePair(i, j int) (pairResult, bool) {

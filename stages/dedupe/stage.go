@@ -61,30 +61,11 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 	if !ok {
 		return fmt.Errorf("dedupe: no records table: the ingest stage must run first")
 	}
-	spill, err := run.Spill()
+	// opt is made elsewhere and only passed on: this frame then holds no
+	// reference to the previous output, whose parts the engine drops after
+	// their last use (see options.prev).
+	opt, err := stageOptions(run, p, n)
 	if err != nil {
-		return err
-	}
-	opt := options{
-		spill:          spill,
-		mergePreprints: p.MergePreprints,
-		maxBlock:       p.MaxBlock,
-		incremental:    p.Incremental,
-		sizeHint:       n,
-		roundIndex: func(id string) int {
-			if i := run.Config.RoundIndex(id); i >= 0 {
-				return i
-			}
-			return len(run.Config.Rounds)
-		},
-	}
-	if p.Decisions != "" {
-		opt.decisions, err = readDecisions(run.Path(p.Decisions))
-		if err != nil {
-			return err
-		}
-	}
-	if err := loadPrevious(run, &opt); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -125,6 +106,38 @@ func run(ctx context.Context, run *pipeline.Run, params any) error {
 		run.PutFile(p.ReviewCSV, reviewCSV(res.review))
 	}
 	return nil
+}
+
+// stageOptions are the engine's options for this run: p, the team's
+// decisions and the previous committed output.
+func stageOptions(run *pipeline.Run, p *Params, n int) (options, error) {
+	spill, err := run.Spill()
+	if err != nil {
+		return options{}, err
+	}
+	opt := options{
+		spill:          spill,
+		mergePreprints: p.MergePreprints,
+		maxBlock:       p.MaxBlock,
+		incremental:    p.Incremental,
+		sizeHint:       n,
+		roundIndex: func(id string) int {
+			if i := run.Config.RoundIndex(id); i >= 0 {
+				return i
+			}
+			return len(run.Config.Rounds)
+		},
+	}
+	if p.Decisions != "" {
+		opt.decisions, err = readDecisions(run.Path(p.Decisions))
+		if err != nil {
+			return options{}, err
+		}
+	}
+	if err := loadPrevious(run, &opt); err != nil {
+		return options{}, err
+	}
+	return opt, nil
 }
 
 // loadPrevious reads what dedupe needs of the previous committed output:

@@ -183,7 +183,7 @@ func addPrevious(prev map[string]prevState, records []previousRecord) {
 // since the previous output, and a changed team decision unmarks every
 // record of the earlier works it touches.
 func (e *engine) markStable() {
-	if e.opt.prev == nil {
+	if !e.update {
 		return
 	}
 	// A team decision between two stable records that the previous run

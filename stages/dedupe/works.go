@@ -44,13 +44,16 @@ func deduplicateFrom(ctx context.Context, src recordSource, opt options) (*resul
 		name string
 		run  func()
 	}{
-		{"prepare", func() { e, srcErr = newEngine(ctx, src, opt) }},
+		{"prepare", func() {
+			e, srcErr = newEngine(ctx, src, opt)
+			opt = options{} // the engine's copy is the one it drops parts of (options.prev)
+		}},
 		{"compare", func() {
 			for _, u := range e.humanPairs() {
 				res.warnings = append(res.warnings, fmt.Sprintf("decision for %s, %s ignored: a record is not in this run", u[0], u[1]))
 			}
 			e.markStable()
-			e.incremental = opt.incremental && opt.prevPairs != nil && slices.Contains(e.stable, true)
+			e.incremental = e.opt.incremental && e.opt.prevPairs != nil && slices.Contains(e.stable, true)
 			e.comparePairs()
 		}},
 		{"cluster", func() {
