@@ -1,6 +1,7 @@
 package dedupe
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -308,5 +309,42 @@ func TestFingerprintFields(t *testing.T) {
 	}
 	if back := p.record(); matchFingerprint(&back) != fp {
 		t.Errorf("previousRecord.record() loses a field: %+v", back)
+	}
+}
+
+// TestUpdateDropsPreviousOutputAfterLastUse: an update run's engine lets
+// go of the previous records map once it has marked the stable records,
+// and of the previous pairs and the id index once it has carried them
+// (held to the end of a million-record update, they kept the heap at its
+// limit). The run must still carry the pair of the two earlier records.
+func TestUpdateDropsPreviousOutputAfterLastUse(t *testing.T) {
+	housing := "title=Housing first and recovery: a qualitative study of tenants"
+	round1 := []tables.Record{
+		rec("x1", housing, "authors=Doe, J.", "year=2018", "journal=Health Soc Care Community", "volume=26", "pages=10-19"),
+		rec("x3", "db=Scopus", housing, "authors=Doe J", "year=2018", "journal=Health and Social Care in the Community", "volume=26", "pages=10-9"),
+	}
+	all := append(slices.Clone(round1), rec("x2", "round=r2", "db=CINAHL", housing, "authors=Doe J", "year=2018", "journal=Health and Social Care in the Community", "volume=26", "pages=10-9"))
+	rounds := func(id string) int { return map[string]int{"r1": 0, "r2": 1}[id] }
+	opt := options{roundIndex: rounds, incremental: true}
+	withPrevious(&opt, deduplicate(slices.Clone(round1), options{roundIndex: rounds}))
+	if opt.prev == nil || opt.prevPairs == nil {
+		t.Fatal("no previous output to start from")
+	}
+	e, err := newEngine(context.Background(), sliceSource(all), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.update || e.opt.prev != nil {
+		t.Errorf("after newEngine: update %v, previous records held %v; want true, false", e.update, e.opt.prev != nil)
+	}
+	e.humanPairs()
+	e.markStable()
+	e.incremental = true
+	e.comparePairs()
+	if e.opt.prevPairs != nil || e.index != nil {
+		t.Errorf("after comparePairs: previous pairs held %v, id index held %v; want neither", e.opt.prevPairs != nil, e.index != nil)
+	}
+	if e.carried != 1 {
+		t.Errorf("%d pairs carried, want 1 (x1, x3)", e.carried)
 	}
 }
