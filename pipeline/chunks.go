@@ -219,6 +219,17 @@ func (sc *Scanner[T]) Chunks() iter.Seq2[int, []T] {
 	}
 }
 
+// All collects every row of the table (a narrow T keeps that small: a
+// stage that needs three columns of 600k works for the whole stage).
+func (sc *Scanner[T]) All() ([]T, error) {
+	n, _ := Len(sc.run, sc.name)
+	all := make([]T, 0, n)
+	for _, rows := range sc.Chunks() {
+		all = append(all, rows...)
+	}
+	return all, sc.Err()
+}
+
 // scanChunked decodes chunk i+1 on another goroutine while yield works on
 // chunk i, alternating between two buffers of rows.
 func scanChunked[T any](t *table.Chunked, only []string, yield func(int, []T) bool) error {

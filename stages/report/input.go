@@ -111,7 +111,7 @@ func FromRun(run *pipeline.Run) (*Input, error) {
 		dst.Set(reflect.ValueOf(rows))
 	}
 	var err error
-	if in.Works, err = readAll(scanRun[workRow](run, "works")); err != nil {
+	if in.Works, err = pipeline.Scan[workRow](run, "works").All(); err != nil {
 		return nil, err
 	}
 	if in.Pairs, err = summarizePairs(top(in.Queue), scanRun[pairRow](run, "duplicate_pairs")); err != nil {

@@ -233,20 +233,14 @@ type workRow struct {
 // readWorks reads the works table as workRows, with the identifiers votes
 // are joined by when joinVotes.
 func readWorks(run *pipeline.Run, joinVotes bool) ([]workRow, error) {
-	n, ok := pipeline.Len(run, "works")
-	if !ok {
+	if _, ok := pipeline.Len(run, "works"); !ok {
 		return nil, errors.New("screening needs the works table: enable the dedupe stage")
 	}
 	columns := []string{"work_id", "study_id", "first_round"}
 	if joinVotes {
 		columns = append(columns, "doi", "pmid", "title", "year")
 	}
-	works := make([]workRow, 0, n)
-	sc := pipeline.Scan[workRow](run, "works", columns...)
-	for _, rows := range sc.Chunks() {
-		works = append(works, rows...)
-	}
-	return works, sc.Err()
+	return pipeline.Scan[workRow](run, "works", columns...).All()
 }
 
 // input is everything screening reads; output everything it writes.
